@@ -1,0 +1,173 @@
+/**
+ * UsageQuery: the one question every reader asks the store. `parseUsageQuery` turns the flat
+ * parameters shared by `GET /v1/usage` and `tally report` into a validated query; every problem
+ * is a 400 that names its parameter.
+ */
+import { DIMENSIONS, type Dimension, isDimension } from './dimensions.js';
+import { badParameter, AppError } from './errors.js';
+import { DEFAULT_METRICS, isMetric, type Metric } from './metrics.js';
+import {
+  BUCKET_MS,
+  checkTimeZone,
+  type Granularity,
+  GRANULARITIES,
+  isGranularity,
+  parseInstant,
+} from './time-window.js';
+
+export interface OrderTerm {
+  /** `window_start`, a group-by dimension or a requested metric. */
+  field: string;
+  descending: boolean;
+}
+
+export interface UsageQuery {
+  account: string;
+  from: number;
+  to: number;
+  tz: string;
+  granularity: Granularity;
+  groupBy: Dimension[];
+  metrics: Metric[];
+  filters: Partial<Record<Dimension, string[]>>;
+  orderBy: OrderTerm[];
+  limit: number;
+  offset: number;
+}
+
+/** The flat parameters of `GET /v1/usage` (also what `tally report` flags become). */
+export type UsageParams = Partial<Record<string, string>>;
+
+export const DEFAULT_LIMIT = 1000;
+export const MAX_LIMIT = 100_000;
+
+const RESERVED = new Set([
+  'account',
+  'from',
+  'to',
+  'tz',
+  'granularity',
+  'group_by',
+  'metrics',
+  'limit',
+  'cursor',
+  'order_by',
+]);
+
+function list(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parseBoundary(params: UsageParams, name: 'from' | 'to', tz: string): number {
+  const text = params[name];
+  if (text === undefined || text === '') throw badParameter(name, 'is required');
+  const ms = parseInstant(text, tz, name);
+  if (ms % BUCKET_MS !== 0) {
+    throw badParameter(name, `'${text}' is not on a 15-minute boundary (usage is stored in 15-minute buckets)`);
+  }
+  return ms;
+}
+
+/**
+ * Validates the parameters of a usage query. `defaultTz` is the account's time zone, used when
+ * `tz` is absent. Unknown parameters are refused rather than ignored, so a typo in a filter
+ * never silently widens a query.
+ */
+export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQuery {
+  const account = params.account?.trim();
+  if (!account) throw badParameter('account', 'is required');
+
+  const tz = checkTimeZone(params.tz?.trim() || defaultTz, 'tz');
+  const from = parseBoundary(params, 'from', tz);
+  const to = parseBoundary(params, 'to', tz);
+  if (from >= to) throw badParameter('from', `must be before to (${params.from} >= ${params.to})`);
+
+  const granularityText = params.granularity?.trim() || 'total';
+  if (!isGranularity(granularityText)) {
+    throw badParameter('granularity', `unknown granularity '${granularityText}' (one of ${GRANULARITIES.join(', ')})`);
+  }
+
+  const groupBy: Dimension[] = [];
+  for (const name of list(params.group_by)) {
+    if (!isDimension(name)) throw badParameter('group_by', `unknown dimension '${name}' (one of ${DIMENSIONS.join(', ')})`);
+    if (!groupBy.includes(name)) groupBy.push(name);
+  }
+
+  const metricNames = list(params.metrics);
+  const metrics: Metric[] = [];
+  for (const name of metricNames) {
+    if (!isMetric(name)) throw badParameter('metrics', `unknown metric '${name}'`);
+    if (!metrics.includes(name)) metrics.push(name);
+  }
+  if (metrics.length === 0) metrics.push(...DEFAULT_METRICS);
+
+  const filters: Partial<Record<Dimension, string[]>> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (RESERVED.has(name) || value === undefined) continue;
+    if (!isDimension(name)) throw badParameter(name, `unknown parameter or dimension '${name}'`);
+    // A filter value may be '' (e.g. country= for "unknown country"), so split without dropping empties.
+    filters[name] = value.split(',').map((v) => v.trim());
+  }
+
+  const orderBy: OrderTerm[] = [];
+  for (const term of list(params.order_by)) {
+    const descending = term.startsWith('-');
+    const field = descending ? term.slice(1) : term;
+    const known = field === 'window_start' || groupBy.includes(field as Dimension) || metrics.includes(field as Metric);
+    if (!known) {
+      throw badParameter('order_by', `'${field}' is not window_start, a group_by dimension or a requested metric`);
+    }
+    orderBy.push({ field, descending });
+  }
+
+  let limit = DEFAULT_LIMIT;
+  if (params.limit !== undefined && params.limit !== '') {
+    limit = Number(params.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw badParameter('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+  }
+
+  const query: UsageQuery = { account, from, to, tz, granularity: granularityText, groupBy, metrics, filters, orderBy, limit, offset: 0 };
+  if (params.cursor) query.offset = decodeCursor(params.cursor, query);
+  return query;
+}
+
+/** A stable digest of everything that defines the result set (not the page), so a cursor cannot be replayed on another query. */
+function queryDigest(q: UsageQuery): string {
+  const text = JSON.stringify([q.account, q.from, q.to, q.tz, q.granularity, q.groupBy, q.metrics, q.filters, q.orderBy]);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
+export function encodeCursor(query: UsageQuery, offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset, q: queryDigest(query) })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, query: UsageQuery): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const o = (parsed as { o?: unknown } | undefined)?.o;
+  const q = (parsed as { q?: unknown } | undefined)?.q;
+  if (typeof o !== 'number' || !Number.isInteger(o) || o < 0 || typeof q !== 'string') {
+    throw new AppError('bad-cursor', 'cursor: not a cursor returned by this API', { param: 'cursor' });
+  }
+  if (q !== queryDigest(query)) {
+    throw new AppError('bad-cursor', 'cursor: belongs to a different query (keep every other parameter unchanged)', {
+      param: 'cursor',
+    });
+  }
+  return o;
+}
