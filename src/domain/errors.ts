@@ -7,16 +7,16 @@ export const ERROR_CATALOGUE = {
   'bad-parameter': { status: 400, exit: 2 },
   'bad-cursor': { status: 400, exit: 2 },
   'bad-config': { status: 400, exit: 2 },
-  'unauthorized': { status: 401, exit: 2 },
-  'forbidden': { status: 403, exit: 2 },
+  unauthorized: { status: 401, exit: 2 },
+  forbidden: { status: 403, exit: 2 },
   'not-found': { status: 404, exit: 2 },
-  'conflict': { status: 409, exit: 1 },
+  conflict: { status: 409, exit: 1 },
   'body-too-large': { status: 413, exit: 2 },
   'data-dir-locked': { status: 503, exit: 1 },
   'store-unavailable': { status: 503, exit: 1 },
   'unsupported-format': { status: 400, exit: 2 },
   'io-error': { status: 500, exit: 1 },
-  'internal': { status: 500, exit: 1 },
+  internal: { status: 500, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -15,16 +15,77 @@ const asIso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 describe('splitWindows', () => {
   // Expected instants are worked out from each zone's published offsets, not from the code.
   test.each<[string, string, string, string, Granularity, string[]]>([
-    ['New York spring-forward day is 23 h', 'America/New_York', '2024-03-10', '2024-03-11', 'day', ['2024-03-10T05:00:00Z', '2024-03-11T04:00:00Z']],
-    ['New York fall-back day is 25 h', 'America/New_York', '2024-11-03', '2024-11-04', 'day', ['2024-11-03T04:00:00Z', '2024-11-04T05:00:00Z']],
-    ['Berlin spring-forward day is 23 h', 'Europe/Berlin', '2024-03-31', '2024-04-01', 'day', ['2024-03-30T23:00:00Z', '2024-03-31T22:00:00Z']],
-    ['Berlin fall-back day is 25 h', 'Europe/Berlin', '2024-10-27', '2024-10-28', 'day', ['2024-10-26T22:00:00Z', '2024-10-27T23:00:00Z']],
-    ['Kolkata day starts at 18:30 UTC', 'Asia/Kolkata', '2024-07-01', '2024-07-02', 'day', ['2024-06-30T18:30:00Z', '2024-07-01T18:30:00Z']],
-    ['Kathmandu day starts at 18:15 UTC', 'Asia/Kathmandu', '2024-07-01', '2024-07-02', 'day', ['2024-06-30T18:15:00Z', '2024-07-01T18:15:00Z']],
-    ['leap February has 29 days', 'UTC', '2024-02-01', '2024-03-01', 'month', ['2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z']],
-    ['Berlin year starts at 23:00 UTC the day before', 'Europe/Berlin', '2024-01-01', '2025-01-01', 'year', ['2023-12-31T23:00:00Z', '2024-12-31T23:00:00Z']],
+    [
+      'New York spring-forward day is 23 h',
+      'America/New_York',
+      '2024-03-10',
+      '2024-03-11',
+      'day',
+      ['2024-03-10T05:00:00Z', '2024-03-11T04:00:00Z'],
+    ],
+    [
+      'New York fall-back day is 25 h',
+      'America/New_York',
+      '2024-11-03',
+      '2024-11-04',
+      'day',
+      ['2024-11-03T04:00:00Z', '2024-11-04T05:00:00Z'],
+    ],
+    [
+      'Berlin spring-forward day is 23 h',
+      'Europe/Berlin',
+      '2024-03-31',
+      '2024-04-01',
+      'day',
+      ['2024-03-30T23:00:00Z', '2024-03-31T22:00:00Z'],
+    ],
+    [
+      'Berlin fall-back day is 25 h',
+      'Europe/Berlin',
+      '2024-10-27',
+      '2024-10-28',
+      'day',
+      ['2024-10-26T22:00:00Z', '2024-10-27T23:00:00Z'],
+    ],
+    [
+      'Kolkata day starts at 18:30 UTC',
+      'Asia/Kolkata',
+      '2024-07-01',
+      '2024-07-02',
+      'day',
+      ['2024-06-30T18:30:00Z', '2024-07-01T18:30:00Z'],
+    ],
+    [
+      'Kathmandu day starts at 18:15 UTC',
+      'Asia/Kathmandu',
+      '2024-07-01',
+      '2024-07-02',
+      'day',
+      ['2024-06-30T18:15:00Z', '2024-07-01T18:15:00Z'],
+    ],
+    [
+      'leap February has 29 days',
+      'UTC',
+      '2024-02-01',
+      '2024-03-01',
+      'month',
+      ['2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z'],
+    ],
+    [
+      'Berlin year starts at 23:00 UTC the day before',
+      'Europe/Berlin',
+      '2024-01-01',
+      '2025-01-01',
+      'year',
+      ['2023-12-31T23:00:00Z', '2024-12-31T23:00:00Z'],
+    ],
   ])('%s', (_name, zone, from, to, granularity, [start, end]) => {
-    const windows = splitWindows(parseInstant(from, zone, 'from'), parseInstant(to, zone, 'to'), granularity, zone);
+    const windows = splitWindows(
+      parseInstant(from, zone, 'from'),
+      parseInstant(to, zone, 'to'),
+      granularity,
+      zone,
+    );
     expect(windows.map((w) => [asIso(w.start), asIso(w.end)])).toEqual([[start, end]]);
   });
 
@@ -40,7 +101,12 @@ describe('splitWindows', () => {
   });
 
   test('a quarter in Kolkata starts at 18:30 UTC of the previous day', () => {
-    const w = splitWindows(utc('2024-03-31T18:30:00Z'), utc('2024-09-30T18:30:00Z'), 'quarter', 'Asia/Kolkata');
+    const w = splitWindows(
+      utc('2024-03-31T18:30:00Z'),
+      utc('2024-09-30T18:30:00Z'),
+      'quarter',
+      'Asia/Kolkata',
+    );
     expect(w.map((x) => asIso(x.start))).toEqual(['2024-03-31T18:30:00Z', '2024-06-30T18:30:00Z']);
   });
 
@@ -57,13 +123,23 @@ describe('splitWindows', () => {
 
   test('the New York fall-back day has 25 hourly windows, the spring-forward day 23', () => {
     const count = (from: string, to: string) =>
-      splitWindows(parseInstant(from, 'America/New_York', 'from'), parseInstant(to, 'America/New_York', 'to'), 'hour', 'America/New_York').length;
+      splitWindows(
+        parseInstant(from, 'America/New_York', 'from'),
+        parseInstant(to, 'America/New_York', 'to'),
+        'hour',
+        'America/New_York',
+      ).length;
     expect(count('2024-11-03', '2024-11-04')).toBe(25);
     expect(count('2024-03-10', '2024-03-11')).toBe(23);
   });
 
   test('Kathmandu hours start at a quarter past the UTC hour', () => {
-    const w = splitWindows(utc('2024-07-01T00:15:00Z'), utc('2024-07-01T02:15:00Z'), 'hour', 'Asia/Kathmandu');
+    const w = splitWindows(
+      utc('2024-07-01T00:15:00Z'),
+      utc('2024-07-01T02:15:00Z'),
+      'hour',
+      'Asia/Kathmandu',
+    );
     expect(w.map((x) => asIso(x.start))).toEqual(['2024-07-01T00:15:00Z', '2024-07-01T01:15:00Z']);
   });
 
@@ -90,12 +166,16 @@ describe('splitWindows', () => {
   });
 
   test('15m windows and total', () => {
-    expect(splitWindows(utc('2024-07-01T00:00:00Z'), utc('2024-07-01T01:00:00Z'), '15m', 'UTC')).toHaveLength(4);
+    expect(splitWindows(utc('2024-07-01T00:00:00Z'), utc('2024-07-01T01:00:00Z'), '15m', 'UTC')).toHaveLength(
+      4,
+    );
     expect(splitWindows(1, 5, 'total', 'UTC')).toEqual([{ start: 1, end: 5 }]);
   });
 
   test('refuses absurd window counts', () => {
-    expect(() => splitWindows(utc('2000-01-01T00:00:00Z'), utc('2030-01-01T00:00:00Z'), '15m', 'UTC')).toThrow(/granularity/);
+    expect(() =>
+      splitWindows(utc('2000-01-01T00:00:00Z'), utc('2030-01-01T00:00:00Z'), '15m', 'UTC'),
+    ).toThrow(/granularity/);
   });
 });
 

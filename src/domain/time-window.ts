@@ -46,7 +46,8 @@ export function isValidTimeZone(zone: string): boolean {
 
 /** Validates an IANA zone name for the named parameter, returning it unchanged. */
 export function checkTimeZone(zone: string, param = 'tz'): string {
-  if (!isValidTimeZone(zone)) throw badParameter(param, `unknown time zone '${zone}' (use an IANA name such as Europe/Berlin)`);
+  if (!isValidTimeZone(zone))
+    throw badParameter(param, `unknown time zone '${zone}' (use an IANA name such as Europe/Berlin)`);
   return zone;
 }
 
@@ -63,7 +64,10 @@ export function parseInstant(text: string, zone: string, param: string): number 
   if (trimmed === '') throw badParameter(param, 'is required');
   const parsed = DateTime.fromISO(trimmed, { zone });
   if (!parsed.isValid) {
-    throw badParameter(param, `'${text}' is not an ISO 8601 date or date-time (e.g. 2024-07-01 or 2024-07-01T00:00:00Z)`);
+    throw badParameter(
+      param,
+      `'${text}' is not an ISO 8601 date or date-time (e.g. 2024-07-01 or 2024-07-01T00:00:00Z)`,
+    );
   }
   if (DATE_ONLY.test(trimmed)) return parsed.startOf('day').toMillis();
   return parsed.toMillis();
@@ -115,7 +119,10 @@ export function splitWindows(from: number, to: number, granularity: Granularity,
     const end = Math.min(nextBoundary(start, granularity, zone), to);
     windows.push({ start, end });
     if (windows.length > MAX_WINDOWS) {
-      throw badParameter('granularity', `'${granularity}' splits this range into more than ${MAX_WINDOWS} windows`);
+      throw badParameter(
+        'granularity',
+        `'${granularity}' splits this range into more than ${MAX_WINDOWS} windows`,
+      );
     }
     start = end;
   }

@@ -33,7 +33,10 @@ describe('parseUsageQuery', () => {
     const q = parseUsageQuery({ ...base, country: ',US', group_by: 'app', order_by: '-bytes_out' }, 'UTC');
     expect(q.filters).toEqual({ country: ['', 'US'] });
     expect(q.orderBy).toEqual([{ field: 'bytes_out', descending: true }]);
-    const next = parseUsageQuery({ ...base, country: ',US', group_by: 'app', order_by: '-bytes_out', cursor: encodeCursor(q, 40) }, 'UTC');
+    const next = parseUsageQuery(
+      { ...base, country: ',US', group_by: 'app', order_by: '-bytes_out', cursor: encodeCursor(q, 40) },
+      'UTC',
+    );
     expect(next.offset).toBe(40);
     expect(() => parseUsageQuery({ ...base, cursor: encodeCursor(q, 40) }, 'UTC')).toThrow(/different query/);
   });

@@ -67,7 +67,10 @@ function parseBoundary(params: UsageParams, name: 'from' | 'to', tz: string): nu
   if (text === undefined || text === '') throw badParameter(name, 'is required');
   const ms = parseInstant(text, tz, name);
   if (ms % BUCKET_MS !== 0) {
-    throw badParameter(name, `'${text}' is not on a 15-minute boundary (usage is stored in 15-minute buckets)`);
+    throw badParameter(
+      name,
+      `'${text}' is not on a 15-minute boundary (usage is stored in 15-minute buckets)`,
+    );
   }
   return ms;
 }
@@ -88,12 +91,16 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
 
   const granularityText = params.granularity?.trim() || 'total';
   if (!isGranularity(granularityText)) {
-    throw badParameter('granularity', `unknown granularity '${granularityText}' (one of ${GRANULARITIES.join(', ')})`);
+    throw badParameter(
+      'granularity',
+      `unknown granularity '${granularityText}' (one of ${GRANULARITIES.join(', ')})`,
+    );
   }
 
   const groupBy: Dimension[] = [];
   for (const name of list(params.group_by)) {
-    if (!isDimension(name)) throw badParameter('group_by', `unknown dimension '${name}' (one of ${DIMENSIONS.join(', ')})`);
+    if (!isDimension(name))
+      throw badParameter('group_by', `unknown dimension '${name}' (one of ${DIMENSIONS.join(', ')})`);
     if (!groupBy.includes(name)) groupBy.push(name);
   }
 
@@ -117,9 +124,13 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
   for (const term of list(params.order_by)) {
     const descending = term.startsWith('-');
     const field = descending ? term.slice(1) : term;
-    const known = field === 'window_start' || groupBy.includes(field as Dimension) || metrics.includes(field as Metric);
+    const known =
+      field === 'window_start' || groupBy.includes(field as Dimension) || metrics.includes(field as Metric);
     if (!known) {
-      throw badParameter('order_by', `'${field}' is not window_start, a group_by dimension or a requested metric`);
+      throw badParameter(
+        'order_by',
+        `'${field}' is not window_start, a group_by dimension or a requested metric`,
+      );
     }
     orderBy.push({ field, descending });
   }
@@ -132,14 +143,36 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
     }
   }
 
-  const query: UsageQuery = { account, from, to, tz, granularity: granularityText, groupBy, metrics, filters, orderBy, limit, offset: 0 };
+  const query: UsageQuery = {
+    account,
+    from,
+    to,
+    tz,
+    granularity: granularityText,
+    groupBy,
+    metrics,
+    filters,
+    orderBy,
+    limit,
+    offset: 0,
+  };
   if (params.cursor) query.offset = decodeCursor(params.cursor, query);
   return query;
 }
 
 /** A stable digest of everything that defines the result set (not the page), so a cursor cannot be replayed on another query. */
 function queryDigest(q: UsageQuery): string {
-  const text = JSON.stringify([q.account, q.from, q.to, q.tz, q.granularity, q.groupBy, q.metrics, q.filters, q.orderBy]);
+  const text = JSON.stringify([
+    q.account,
+    q.from,
+    q.to,
+    q.tz,
+    q.granularity,
+    q.groupBy,
+    q.metrics,
+    q.filters,
+    q.orderBy,
+  ]);
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
@@ -165,9 +198,13 @@ function decodeCursor(cursor: string, query: UsageQuery): number {
     throw new AppError('bad-cursor', 'cursor: not a cursor returned by this API', { param: 'cursor' });
   }
   if (q !== queryDigest(query)) {
-    throw new AppError('bad-cursor', 'cursor: belongs to a different query (keep every other parameter unchanged)', {
-      param: 'cursor',
-    });
+    throw new AppError(
+      'bad-cursor',
+      'cursor: belongs to a different query (keep every other parameter unchanged)',
+      {
+        param: 'cursor',
+      },
+    );
   }
   return o;
 }

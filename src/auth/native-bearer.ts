@@ -1,0 +1,40 @@
+/** Authenticates `Authorization: Bearer <secret>` for the native API: which account (or admin) is calling. */
+import { AppError } from '../domain/errors.js';
+import type { UsageStore } from '../store/store.js';
+import { keyIdOfToken, secretMatches } from './keys.js';
+
+export interface Principal {
+  keyId: string;
+  /** null for an admin key: every account. */
+  account: string | null;
+}
+
+export async function authenticateBearer(store: UsageStore, header: string | undefined): Promise<Principal> {
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new AppError('unauthorized', 'missing bearer key (Authorization: Bearer <key>)');
+  const token = match[1] as string;
+  const id = keyIdOfToken(token);
+  const key = id === undefined ? undefined : await store.getKey(id);
+  if (
+    key === undefined ||
+    key.scheme !== 'native' ||
+    key.revokedAt !== null ||
+    !secretMatches(token, key.secretHash)
+  ) {
+    throw new AppError('unauthorized', 'invalid or revoked key');
+  }
+  return { keyId: key.id, account: key.account };
+}
+
+/** The account a principal may read: its own, or any for an admin. */
+export function authorizeAccount(principal: Principal, account: string): void {
+  if (principal.account !== null && principal.account !== account) {
+    throw new AppError('forbidden', `account: this key is scoped to account '${principal.account}'`, {
+      param: 'account',
+    });
+  }
+}
+
+export function requireAdmin(principal: Principal): void {
+  if (principal.account !== null) throw new AppError('forbidden', 'this operation needs an admin key');
+}

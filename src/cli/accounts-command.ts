@@ -1,0 +1,54 @@
+/** `tally accounts add|list`. */
+import type { Command } from 'commander';
+import { validateConfig } from '../config/config.js';
+import { type CommonOptions, withContext } from './context.js';
+import { formatTable } from './output.js';
+
+interface AddFlags extends CommonOptions {
+  name?: string;
+  timezone?: string;
+  parent?: string;
+}
+
+export function registerAccountsCommand(program: Command): void {
+  const accounts = program.command('accounts').description('manage accounts');
+  accounts
+    .command('add')
+    .argument('<ID>', 'account id')
+    .option('--name <name>', 'display name')
+    .option('--timezone <zone>', 'IANA time zone for reports', 'UTC')
+    .option('--parent <id>', 'parent account')
+    .action(async (id: string, flags: AddFlags) => {
+      const [input] =
+        validateConfig(
+          { accounts: [{ id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null }] },
+          'accounts add',
+        ).accounts ?? [];
+      if (!input) return;
+      await withContext(flags, async ({ store }) => {
+        await store.putAccount({
+          id: input.id,
+          name: input.name ?? input.id,
+          timezone: input.timezone ?? 'UTC',
+          parent: input.parent ?? null,
+        });
+        process.stdout.write(`account ${id} saved\n`);
+      });
+    });
+  accounts
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (flags: CommonOptions & { json?: boolean }) => {
+      await withContext(flags, async ({ store }) => {
+        const list = await store.listAccounts();
+        if (flags.json) process.stdout.write(`${JSON.stringify({ accounts: list })}\n`);
+        else
+          process.stdout.write(
+            `${formatTable(
+              ['id', 'name', 'timezone', 'parent'],
+              list.map((a) => [a.id, a.name, a.timezone, a.parent ?? '']),
+            )}\n`,
+          );
+      });
+    });
+}

@@ -1,0 +1,87 @@
+/** `tally import`: import log files into the store (DESIGN section 6). */
+import type { Command } from 'commander';
+import { installSecret } from '../config/data-dir.js';
+import { AppError } from '../domain/errors.js';
+import { checkFormat } from '../ingest/formats/index.js';
+import { type FileOutcome, importFiles } from '../ingest/import.js';
+import { type CommonOptions, withContext } from './context.js';
+import { createProgressBar } from './progress.js';
+
+interface ImportFlags extends CommonOptions {
+  format: string;
+  account?: string;
+  follow?: boolean;
+  json?: boolean;
+}
+
+function describe(outcome: FileOutcome): string {
+  const what =
+    outcome.state === 'unchanged'
+      ? 'already imported, nothing new'
+      : outcome.state === 'empty'
+        ? 'empty'
+        : `${outcome.state === 'resumed' ? 'resumed: ' : ''}${outcome.records} records, ${outcome.rejected} rejected`;
+  const tail = outcome.incompleteTail
+    ? ' (last line has no newline yet: it will be imported once complete)'
+    : '';
+  return `${outcome.path} [${outcome.format}, ${outcome.source || 'no source'}]: ${what}${tail}`;
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'import log files (idempotent: a file already imported adds nothing, a grown file adds its new lines)',
+    )
+    .argument('<FILE...>', 'log files')
+    .option('--format <format>', 'auto | combined | common', 'auto')
+    .option('--account <id>', 'put every record in this account')
+    .option('--follow', 'keep reading files as they grow')
+    .option('--json', 'print one JSON summary')
+    .action(async (files: string[], flags: ImportFlags) => {
+      const format = checkFormat(flags.format);
+      if (flags.follow) {
+        throw new AppError(
+          'unsupported-format',
+          '--follow: following growing files is not supported yet; re-run import to add new lines',
+          {
+            param: 'follow',
+          },
+        );
+      }
+      await withContext(flags, async ({ dir, config, store }) => {
+        const bar = !flags.json && process.stderr.isTTY ? createProgressBar() : undefined;
+        try {
+          const summary = await importFiles(files, {
+            store,
+            config,
+            format,
+            account: flags.account,
+            secret: installSecret(dir),
+            rejectsDir: dir.rejectsDir,
+            onProgress: bar?.update,
+            onFile: flags.json
+              ? undefined
+              : (outcome) => {
+                  bar?.stop();
+                  process.stderr.write(`${describe(outcome)}\n`);
+                },
+          });
+          bar?.stop();
+          if (flags.json) {
+            process.stdout.write(`${JSON.stringify(summary)}\n`);
+          } else {
+            const rate = summary.seconds > 0 ? Math.round(summary.lines / summary.seconds) : summary.lines;
+            process.stdout.write(
+              `imported ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected, ` +
+                `${summary.skipped_lines} skipped, ${summary.bytes_out} bytes out in ${summary.seconds.toFixed(2)} s (${rate} lines/s)\n`,
+            );
+            if (summary.rejects_file)
+              process.stdout.write(`rejected lines kept in ${summary.rejects_file}\n`);
+          }
+        } finally {
+          bar?.stop();
+        }
+      });
+    });
+}

@@ -1,0 +1,61 @@
+/**
+ * Starting the server for `tally serve` and `tally demo`: listen, leave a marker in the data dir
+ * naming who holds it, print an admin key on first start, and shut down cleanly on a signal.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { issueKey } from '../auth/keys.js';
+import { createApp } from '../http/app.js';
+import type { CliContext } from './context.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  logger?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Creates an admin key when none is active; returns its secret (to print once) or undefined. */
+export async function ensureAdminKey(ctx: CliContext): Promise<string | undefined> {
+  const keys = await ctx.store.listKeys();
+  if (keys.some((k) => k.scheme === 'native' && k.account === null && k.revokedAt === null)) return undefined;
+  const issued = issueKey('native', null);
+  await ctx.store.putKey(issued.stored);
+  return issued.secret;
+}
+
+export async function startServer(ctx: CliContext, options: ServeOptions): Promise<RunningServer> {
+  const https =
+    options.tlsCert && options.tlsKey
+      ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
+      : undefined;
+  const app = await createApp({
+    store: ctx.store,
+    logger: options.logger ?? true,
+    ...(https ? { https } : {}),
+  });
+  const address = await app.listen({ host: options.host, port: options.port });
+  const url = address.replace('[::1]', 'localhost');
+  writeFileSync(ctx.dir.serverFile, `${JSON.stringify({ pid: process.pid, url })}\n`, { mode: 0o600 });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      rmSync(ctx.dir.serverFile, { force: true });
+      await ctx.store.close();
+    })();
+    return closing;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void close().then(() => process.exit(0));
+    });
+  }
+  return { url, close };
+}

@@ -1,0 +1,84 @@
+/**
+ * The configuration file (DESIGN section 5): its schema, and loading it with clear errors.
+ * Everything is optional; a missing file is an empty configuration.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../domain/errors.js';
+import { isValidTimeZone } from '../domain/time-window.js';
+
+const PATH_RULE_GROUPS = ['app', 'resource', 'kind', 'target', 'rendition', 'protocol'] as const;
+
+const accountSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
+  name: z.string().optional(),
+  timezone: z.string().refine(isValidTimeZone, 'unknown IANA time zone').optional(),
+  parent: z.string().nullable().optional(),
+  match: z
+    .object({
+      hosts: z.array(z.string()).optional(),
+      buckets: z.array(z.string()).optional(),
+      apps: z.array(z.string()).optional(),
+    })
+    .optional(),
+});
+
+const pathRuleSchema = z
+  .object({
+    regex: z.string().optional(),
+    pattern: z.string().optional(),
+    protocol: z.string().optional(),
+    kind: z.enum(['live', 'vod', '']).optional(),
+    target: z.string().optional(),
+    segmentSeconds: z.number().nonnegative().optional(),
+  })
+  .refine(
+    (r) => (r.regex === undefined) !== (r.pattern === undefined),
+    'a rule has exactly one of regex or pattern',
+  );
+
+export const configSchema = z.object({
+  accounts: z.array(accountSchema).optional(),
+  pathRules: z.array(pathRuleSchema).optional(),
+  zones: z.record(z.string(), z.string()).optional(),
+  geo: z.object({ mmdb: z.string().optional() }).optional(),
+  retentionDays: z.number().int().positive().optional(),
+});
+
+export type TallyConfig = z.infer<typeof configSchema>;
+export type AccountConfig = z.infer<typeof accountSchema>;
+export type PathRuleConfig = z.infer<typeof pathRuleSchema>;
+export { PATH_RULE_GROUPS };
+
+/** Validates a parsed configuration object, naming the first offending field. */
+export function validateConfig(value: unknown, origin: string): TallyConfig {
+  const result = configSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || '(top level)';
+    throw new AppError('bad-config', `${origin}: ${where}: ${issue?.message ?? 'invalid'}`, {
+      param: 'config',
+    });
+  }
+  return result.data;
+}
+
+/** Loads `--config FILE`, else `DATA/tally.json` when present, else an empty configuration. */
+export function loadConfig(dataDir: string, file?: string): TallyConfig {
+  const path = file ?? join(dataDir, 'tally.json');
+  if (!existsSync(path)) {
+    if (file !== undefined)
+      throw new AppError('bad-config', `--config: ${file} does not exist`, { param: 'config' });
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new AppError('bad-config', `${path}: not valid JSON (${(error as Error).message})`, {
+      param: 'config',
+    });
+  }
+  return validateConfig(parsed, path);
+}

@@ -1,0 +1,65 @@
+/**
+ * The HTTP server: Fastify with the native API, OpenAPI generated from the route schemas, and
+ * one error handler. Compatible APIs register here too, each from its own folder.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { UsageStore } from '../store/store.js';
+import { handleError } from './errors.js';
+import { registerAccountRoutes } from './native/accounts-route.js';
+import { registerSourcesRoute } from './native/sources-route.js';
+import { registerUsageRoute } from './native/usage-route.js';
+
+export interface AppOptions {
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: Buffer; key: Buffer };
+  store: UsageStore;
+  /** Pino logging; off in tests. */
+  logger?: boolean;
+  version?: string;
+}
+
+/** Defaults in one place, each with its reason. */
+export const HTTP_DEFAULTS = {
+  /** Native requests are small JSON; the event API sets its own larger limit per route. */
+  bodyLimit: 1024 * 1024,
+  /** A slow client must not hold a connection forever. */
+  requestTimeout: 30_000,
+} as const;
+
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  // (an HTTPS instance has the same routes and API; its type differs only in the raw server)
+  const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
+    logger: options.logger ? { redact: ['req.headers.authorization'] } : false,
+    bodyLimit: HTTP_DEFAULTS.bodyLimit,
+    requestTimeout: HTTP_DEFAULTS.requestTimeout,
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send({
+        error: { code: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tally native API', version: options.version ?? '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  const { store } = options;
+  app.get('/healthz', { schema: { summary: 'Liveness and store backend' } }, async () => ({
+    status: 'ok',
+    backend: store.backend,
+  }));
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerUsageRoute(app, store);
+  registerAccountRoutes(app, store);
+  registerSourcesRoute(app, store);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,70 @@
+/** `GET /v1/accounts` (what the key may see) and `POST /v1/accounts` (admin: create or update). */
+import type { FastifyInstance } from 'fastify';
+import { requireAdmin } from '../../auth/native-bearer.js';
+import { validateConfig } from '../../config/config.js';
+import type { Account, UsageStore } from '../../store/store.js';
+import { bearerAuth, principalOf } from './auth-hook.js';
+import { accountSchema, errorSchema } from './schemas.js';
+
+export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): void {
+  app.get(
+    '/v1/accounts',
+    {
+      preHandler: bearerAuth(store),
+      schema: {
+        summary: 'Accounts visible to the key',
+        security: [{ bearer: [] }],
+        response: {
+          200: { type: 'object', properties: { accounts: { type: 'array', items: accountSchema } } },
+          '4xx': errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const accounts = await store.listAccounts();
+      return {
+        accounts: principal.account === null ? accounts : accounts.filter((a) => a.id === principal.account),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/accounts',
+    {
+      preHandler: bearerAuth(store),
+      schema: {
+        summary: 'Create or update an account (admin key)',
+        security: [{ bearer: [] }],
+        body: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            timezone: { type: 'string' },
+            parent: { type: ['string', 'null'] },
+            match: accountSchema.properties.match,
+          },
+          required: ['id'],
+          additionalProperties: false,
+        },
+        response: { 201: accountSchema, '4xx': errorSchema },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(principalOf(request));
+      // The same validation as accounts in the config file, so both paths accept the same ids and zones.
+      const [input] = validateConfig({ accounts: [request.body] }, 'body').accounts ?? [];
+      if (!input) throw new Error('unreachable: validated account missing');
+      const account: Account = {
+        id: input.id,
+        name: input.name ?? input.id,
+        timezone: input.timezone ?? 'UTC',
+        parent: input.parent ?? null,
+        match: input.match,
+      };
+      await store.putAccount(account);
+      return reply.status(201).send(account);
+    },
+  );
+}

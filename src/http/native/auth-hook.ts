@@ -1,0 +1,21 @@
+/** Request decoration: the authenticated principal of a native API call. */
+import type { FastifyRequest } from 'fastify';
+import { authenticateBearer, type Principal } from '../../auth/native-bearer.js';
+import type { UsageStore } from '../../store/store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export function bearerAuth(store: UsageStore) {
+  return async (request: FastifyRequest): Promise<void> => {
+    request.principal = await authenticateBearer(store, request.headers.authorization);
+  };
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('route is missing the bearer hook');
+  return request.principal;
+}

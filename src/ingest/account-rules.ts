@@ -1,0 +1,53 @@
+/**
+ * Account of a record (DESIGN section 5): `--account` when given, else the first account whose
+ * `match` fits the record's host, bucket or app, else `default`.
+ */
+
+export const DEFAULT_ACCOUNT = 'default';
+
+export interface AccountMatch {
+  id: string;
+  match?: { hosts?: string[]; buckets?: string[]; apps?: string[] } | undefined;
+}
+
+export interface RecordOrigin {
+  host: string;
+  bucket: string;
+  app: string;
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  // `*.acme.tv` covers every subdomain of acme.tv (but not acme.tv itself).
+  return p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p;
+}
+
+/** Builds the account resolver once per import; it memoises by origin because few origins repeat millions of times. */
+export function createAccountResolver(
+  accounts: readonly AccountMatch[],
+  forced?: string,
+): (origin: RecordOrigin) => string {
+  if (forced !== undefined) return () => forced;
+  const cache = new Map<string, string>();
+  return ({ host, bucket, app }) => {
+    const key = `${host}\u0001${bucket}\u0001${app}`;
+    let id = cache.get(key);
+    if (id !== undefined) return id;
+    id = DEFAULT_ACCOUNT;
+    for (const account of accounts) {
+      const m = account.match;
+      if (!m) continue;
+      if (
+        (host !== '' && m.hosts?.some((h) => hostMatches(h, host))) ||
+        (bucket !== '' && m.buckets?.includes(bucket)) ||
+        (app !== '' && m.apps?.includes(app))
+      ) {
+        id = account.id;
+        break;
+      }
+    }
+    if (cache.size > 100_000) cache.clear();
+    cache.set(key, id);
+    return id;
+  };
+}

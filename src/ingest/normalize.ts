@@ -1,0 +1,110 @@
+/**
+ * Normalisation: path rules, account rules and the country -> zone map turn a parsed line into a
+ * Cell (account + dimensions) and the viewing seconds it stands for. Results are memoised per
+ * (host, path without query), since a month of logs holds millions of requests for far fewer
+ * distinct paths, and query strings (tokens, sessions) would otherwise defeat the cache.
+ */
+import type { DeliveryRecord } from '../domain/record.js';
+import { type AccountMatch, createAccountResolver } from './account-rules.js';
+import { type Cell, makeCell } from './cell.js';
+import type { RawDelivery } from './formats/raw-delivery.js';
+import { type CompiledPathRules, resolvePath } from './path-rules.js';
+import { ownString } from './own-string.js';
+import { cleanPath } from './url-path.js';
+
+export interface NormalizeOptions {
+  accounts: readonly AccountMatch[];
+  pathRules: CompiledPathRules;
+  zones: Readonly<Record<string, string>>;
+  /** `--account`: every record of the import goes to this account. */
+  forcedAccount?: string | undefined;
+  /** Protocol when neither a rule nor the extension says (`http`, or `s3` for S3 logs). */
+  defaultProtocol: string;
+}
+
+/** What normalisation decides for one (host, path): shared, never mutated. */
+export interface Normalized {
+  cell: Cell;
+  /** Viewing seconds a successful request stands for (the rule's segmentSeconds), else 0. */
+  segmentSeconds: number;
+}
+
+const CACHE_LIMIT = 200_000;
+
+/** Billing zone of a country: the config's entry for it, else its `*` entry, else `global`. */
+export function zoneOf(country: string, zones: Readonly<Record<string, string>>): string {
+  return zones[country] ?? zones['*'] ?? 'global';
+}
+
+export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) => Normalized {
+  const accountOf = createAccountResolver(options.accounts, options.forcedAccount);
+  // host -> path -> result. Two levels, because the parser hands back the same host string object
+  // line after line (its hash is cached), while the path is a fresh string either way.
+  const byHost = new Map<string, Map<string, Normalized>>();
+  // One Cell object per distinct cell, however many paths lead to it: the aggregator keys by identity.
+  const cells = new Map<string, Cell>();
+  let cached = 0;
+  // Geo lookup arrives with the ingest-breadth work; until then every country is unknown ('').
+  const country = '';
+  const zone = zoneOf(country, options.zones);
+
+  const resolve = (host: string, target: string): Normalized => {
+    const facts = resolvePath(cleanPath(target), options.pathRules, options.defaultProtocol);
+    const account = accountOf({ host, bucket: '', app: facts.app });
+    const fresh = makeCell(account, { ...facts, zone, country });
+    let cell = cells.get(fresh.key);
+    if (cell === undefined) {
+      cell = fresh;
+      cells.set(cell.key, cell);
+    }
+    return { cell, segmentSeconds: facts.segmentSeconds };
+  };
+
+  return (raw) => {
+    const q = raw.target.indexOf('?');
+    const target = q < 0 ? raw.target : raw.target.slice(0, q);
+    let paths = byHost.get(raw.host);
+    if (paths === undefined) {
+      paths = new Map();
+      byHost.set(ownString(raw.host), paths);
+    }
+    let found = paths.get(target);
+    if (found === undefined) {
+      found = resolve(raw.host, target);
+      if (cached >= CACHE_LIMIT) {
+        byHost.clear();
+        cached = 0;
+        paths = new Map();
+        byHost.set(ownString(raw.host), paths);
+      }
+      paths.set(ownString(target), found);
+      cached += 1;
+    }
+    return found;
+  };
+}
+
+/** The full DeliveryRecord of a parsed line (for tests and tools; the importer uses the Cell directly). */
+export function toRecord(raw: RawDelivery, normalized: Normalized): DeliveryRecord {
+  const { cell } = normalized;
+  const ok = raw.status >= 200 && raw.status <= 299;
+  return {
+    time: raw.time,
+    account: cell.account,
+    app: cell.app,
+    resource: cell.resource,
+    kind: cell.kind as DeliveryRecord['kind'],
+    target: cell.target,
+    rendition: cell.rendition,
+    protocol: cell.protocol,
+    zone: cell.zone,
+    country: cell.country,
+    status: raw.status,
+    bytesOut: raw.bytesOut,
+    bytesIn: raw.bytesIn,
+    viewer: raw.client,
+    seconds: ok ? normalized.segmentSeconds : 0,
+    commands: 0,
+    starts: 0,
+  };
+}

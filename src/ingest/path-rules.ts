@@ -1,0 +1,151 @@
+/**
+ * Path rules (DESIGN section 5): map a URL path to app, resource, kind, target, rendition and
+ * protocol. Rules are tried in order and the first match wins; groups a rule leaves unset fall
+ * back to the defaults (app = first segment, resource = the rest, protocol from the extension).
+ */
+import type { Kind } from '../domain/dimensions.js';
+import { AppError } from '../domain/errors.js';
+import { PATH_RULE_GROUPS, type PathRuleConfig } from '../config/config.js';
+
+export interface PathFacts {
+  app: string;
+  resource: string;
+  kind: Kind;
+  target: string;
+  rendition: string;
+  protocol: string;
+  /** Viewing seconds one successful media request stands for, 0 when the rule does not say. */
+  segmentSeconds: number;
+}
+
+interface CompiledRule {
+  regex: RegExp;
+  fixed: PathRuleConfig;
+}
+
+/**
+ * Rules for layouts common enough to recognise without configuration; a config's `pathRules`
+ * replaces them entirely (docs/CONFIGURATION.md lists them).
+ */
+export const BUILT_IN_PATH_RULES: PathRuleConfig[] = [
+  // Wowza Streaming Engine HTTP streaming: /{app}/_definst_/[mp4:]{stream}[_720p]/playlist.m3u8
+  {
+    regex: '^/(?<app>[^/]+)/_definst_/(?:[a-z0-9]+:)?(?<resource>[^/]+?)(?:_(?<rendition>\\d{3,4}p))?(?:/|$)',
+  },
+  // nginx-rtmp HLS / DASH: /hls/{stream}[_720p].m3u8, /hls/{stream}-12.ts, nested /hls/{stream}/index.m3u8
+  {
+    regex:
+      '^/(?<app>hls|dash)/(?<resource>[^/]+?)(?:_(?<rendition>\\d{3,4}p))?(?:/|-\\d+\\.(?:ts|m4[asv])$|-init\\.m4[av]$|\\.(?:m3u8|mpd)$)',
+    kind: 'live',
+  },
+  // {stream}_{rendition} directories: /{app}/{stream}_720p/segment.ts
+  { regex: '^/(?<app>[^/]+)/(?<resource>[^/]+?)_(?<rendition>\\d{3,4}p)/' },
+];
+
+const MANIFEST = /\.(?:m3u8|mpd|f4m|ism\/manifest)$/i;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * `{name}` matches a non-empty run inside one segment (shortest match); a trailing `*` matches the rest.
+ * @example patternToRegex('/{app}/vod/{resource}/*') // '^/(?<app>[^/]+?)/vod/(?<resource>[^/]+?)/.*$'
+ */
+export function patternToRegex(pattern: string): string {
+  const rest = pattern.endsWith('*') ? pattern.slice(0, -1) : pattern;
+  let source = '^';
+  let i = 0;
+  while (i < rest.length) {
+    const open = rest.indexOf('{', i);
+    if (open < 0) {
+      source += escapeRegex(rest.slice(i));
+      break;
+    }
+    const close = rest.indexOf('}', open);
+    if (close < 0) throw new AppError('bad-config', `pathRules: pattern '${pattern}' has an unclosed {`);
+    source += `${escapeRegex(rest.slice(i, open))}(?<${rest.slice(open + 1, close)}>[^/]+?)`;
+    i = close + 1;
+  }
+  return `${source}${pattern.endsWith('*') ? '.*' : ''}$`;
+}
+
+export function compilePathRules(rules: readonly PathRuleConfig[]): CompiledRule[] {
+  return rules.map((rule, index) => {
+    const source = rule.regex ?? patternToRegex(rule.pattern ?? '');
+    let regex: RegExp;
+    try {
+      regex = new RegExp(source);
+    } catch (error) {
+      throw new AppError('bad-config', `pathRules[${index}]: bad regex (${(error as Error).message})`);
+    }
+    const groups = [...source.matchAll(/\(\?<([A-Za-z0-9_]+)>/g)].map((m) => m[1] ?? '');
+    for (const group of groups) {
+      if (!(PATH_RULE_GROUPS as readonly string[]).includes(group)) {
+        throw new AppError(
+          'bad-config',
+          `pathRules[${index}]: unknown group '${group}' (one of ${PATH_RULE_GROUPS.join(', ')})`,
+        );
+      }
+    }
+    return { regex, fixed: rule };
+  });
+}
+
+/** `.m3u8`/`.ts`/`.m4s` -> hls, `.mpd` -> dash, else the format's default (`http`, or `s3` for S3 logs). */
+export function protocolFromExtension(path: string, fallback: string): string {
+  const dot = path.lastIndexOf('.');
+  if (dot < 0 || dot < path.lastIndexOf('/')) return fallback;
+  switch (path.slice(dot + 1).toLowerCase()) {
+    case 'm3u8':
+    case 'ts':
+    case 'm4s':
+      return 'hls';
+    case 'mpd':
+      return 'dash';
+    default:
+      return fallback;
+  }
+}
+
+function asKind(value: string | undefined): Kind | undefined {
+  return value === 'live' || value === 'vod' || value === '' ? value : undefined;
+}
+
+/** Applies the first matching rule, then the defaults, to a cleaned path. */
+export function resolvePath(
+  path: string,
+  rules: readonly CompiledRule[],
+  defaultProtocol: string,
+): PathFacts {
+  const slash = path.indexOf('/', 1);
+  const defaultApp = path.startsWith('/') ? (slash < 0 ? path.slice(1) : path.slice(1, slash)) : '';
+  const defaultResource = path.startsWith('/') ? (slash < 0 ? '' : path.slice(slash + 1)) : path;
+
+  for (const { regex, fixed } of rules) {
+    const match = regex.exec(path);
+    if (!match) continue;
+    const g = match.groups ?? {};
+    const protocol = g.protocol ?? fixed.protocol ?? protocolFromExtension(path, defaultProtocol);
+    return {
+      app: g.app ?? defaultApp,
+      resource: g.resource ?? defaultResource,
+      kind: asKind(g.kind) ?? fixed.kind ?? '',
+      target: g.target ?? fixed.target ?? '',
+      rendition: g.rendition ?? '',
+      protocol,
+      segmentSeconds: fixed.segmentSeconds !== undefined && !MANIFEST.test(path) ? fixed.segmentSeconds : 0,
+    };
+  }
+  return {
+    app: defaultApp,
+    resource: defaultResource,
+    kind: '',
+    target: '',
+    rendition: '',
+    protocol: protocolFromExtension(path, defaultProtocol),
+    segmentSeconds: 0,
+  };
+}
+
+export type CompiledPathRules = CompiledRule[];

@@ -1,0 +1,9 @@
+/** Every migration, in order. Add a file `NNNN-name.ts` exporting `version` and `sql`, then list it here. */
+import * as m0001 from './0001-initial.js';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0001];

@@ -1,0 +1,121 @@
+/**
+ * UsageStore: the only way anything reads or writes usage. Backends (`store/duckdb`, later
+ * `store/clickhouse`) implement it and pass the same contract suite (store-contract.ts).
+ */
+import type { UsageQuery } from '../domain/usage-query.js';
+import type { TimeWindow } from '../domain/time-window.js';
+import type { Dimension } from '../domain/dimensions.js';
+import type { Metric } from '../domain/metrics.js';
+
+/** The dimensions every stored row is keyed by, besides account, bucket and source. */
+export interface RowDimensions {
+  app: string;
+  resource: string;
+  kind: string;
+  target: string;
+  rendition: string;
+  protocol: string;
+  zone: string;
+  country: string;
+}
+
+/** Summed counters of one (account, 15-minute bucket, dimensions) cell. */
+export interface RollupRow extends RowDimensions {
+  account: string;
+  /** Bucket start, epoch milliseconds (a multiple of 15 minutes). */
+  bucket: number;
+  requests: number;
+  okRequests: number;
+  clientErrors: number;
+  authFailures: number;
+  serverErrors: number;
+  bytesOut: number;
+  bytesIn: number;
+  viewSeconds: number;
+  commands: number;
+  starts: number;
+  /** Keyed 64-bit hashes of the distinct viewers in this cell (no repeats). */
+  viewers: bigint[];
+}
+
+/** A log file's identity and progress (DESIGN section 4). */
+export interface SourceState {
+  id: string;
+  /** Path the source was last imported from (informational: identity is the content). */
+  path: string;
+  /** Length and SHA-256 of the head the fingerprint covers (64 KiB, or the whole file if shorter). */
+  headLength: number;
+  headHash: string;
+  /** Byte offset after the last committed complete line. */
+  offset: number;
+  lines: number;
+  records: number;
+  rejected: number;
+  bytesOut: number;
+  firstImported: number;
+  lastImported: number;
+}
+
+/** Everything one commit writes: usage rows and the source checkpoint, atomically. */
+export interface ImportBatch {
+  source: SourceState;
+  rollups: readonly RollupRow[];
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  timezone: string;
+  parent: string | null;
+  match?: { hosts?: string[]; buckets?: string[]; apps?: string[] } | undefined;
+}
+
+export type KeyScheme = 'native' | 'scaleengine' | 'wowza' | 'ooyala' | 'zendrive';
+
+export interface StoredKey {
+  id: string;
+  /** null for an admin key. */
+  account: string | null;
+  scheme: KeyScheme;
+  /** SHA-256 of the secret (hex); the secret itself is never stored. */
+  secretHash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** One result row: a window, the group-by values, and the requested metrics. */
+export interface UsageRow {
+  windowStart: number;
+  windowEnd: number;
+  dimensions: Partial<Record<Dimension, string>>;
+  metrics: Partial<Record<Metric, number>>;
+}
+
+export interface UsageStore {
+  /** `duckdb`, `clickhouse`, ...: reported by /healthz. */
+  readonly backend: string;
+  close(): Promise<void>;
+
+  listAccounts(): Promise<Account[]>;
+  getAccount(id: string): Promise<Account | undefined>;
+  /** Creates or replaces an account. */
+  putAccount(account: Account): Promise<void>;
+
+  listSources(): Promise<SourceState[]>;
+  /** Writes the rows and the checkpoint in one transaction: both land or neither does. */
+  commitImport(batch: ImportBatch): Promise<void>;
+  /** Removes a source and every row it contributed; false when there is no such source. */
+  forgetSource(id: string): Promise<boolean>;
+
+  /**
+   * Rows of `query` over `windows` (consecutive, covering [from, to)), ordered as the query says,
+   * from `query.offset`, at most `query.limit + 1` rows so the caller can tell whether more remain.
+   */
+  queryUsage(query: UsageQuery, windows: readonly TimeWindow[]): Promise<UsageRow[]>;
+
+  putKey(key: StoredKey): Promise<void>;
+  getKey(id: string): Promise<StoredKey | undefined>;
+  listKeys(): Promise<StoredKey[]>;
+  /** Marks a key revoked; false when there is no such active key. */
+  revokeKey(id: string, at: number): Promise<boolean>;
+}
