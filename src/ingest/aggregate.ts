@@ -36,7 +36,7 @@ export class Aggregator {
 
   /** Adds one normalised record. */
   add(record: DeliveryRecord): void {
-    const fresh = makeCell(record.account, record);
+    const fresh = makeCell(record.account, record, record.zone, record.country);
     let cell = this.interned.get(fresh.key);
     if (cell === undefined) {
       cell = fresh;
@@ -134,10 +134,9 @@ export class Aggregator {
     const hashes: bigint[] = new Array(this.viewerNames.length);
     const out: RollupRow[] = [];
     for (const byBucket of this.cells.values()) {
-      for (const pending of byBucket.values()) {
-        const { viewerIds, ...row } = pending;
+      for (const row of byBucket.values()) {
         const viewers: bigint[] = [];
-        for (const id of viewerIds) {
+        for (const id of row.viewerIds) {
           let hash = hashes[id];
           if (hash === undefined) {
             hash = this.hashViewer(this.viewerNames[id] as string);
@@ -145,7 +144,29 @@ export class Aggregator {
           }
           viewers.push(hash);
         }
-        out.push({ ...row, viewers });
+        out.push({
+          account: row.account,
+          bucket: row.bucket,
+          app: row.app,
+          resource: row.resource,
+          kind: row.kind,
+          target: row.target,
+          rendition: row.rendition,
+          protocol: row.protocol,
+          zone: row.zone,
+          country: row.country,
+          requests: row.requests,
+          okRequests: row.okRequests,
+          clientErrors: row.clientErrors,
+          authFailures: row.authFailures,
+          serverErrors: row.serverErrors,
+          bytesOut: row.bytesOut,
+          bytesIn: row.bytesIn,
+          viewSeconds: row.viewSeconds,
+          commands: row.commands,
+          starts: row.starts,
+          viewers,
+        });
       }
     }
     this.cells = new Map();

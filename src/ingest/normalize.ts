@@ -51,7 +51,7 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
   const resolve = (host: string, target: string): Normalized => {
     const facts = resolvePath(cleanPath(target), options.pathRules, options.defaultProtocol);
     const account = accountOf({ host, bucket: '', app: facts.app });
-    const fresh = makeCell(account, { ...facts, zone, country });
+    const fresh = makeCell(account, facts, zone, country);
     let cell = cells.get(fresh.key);
     if (cell === undefined) {
       cell = fresh;
