@@ -1,0 +1,159 @@
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runUsageQuery } from '../query/run-usage-query.js';
+import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
+import type { UsageStore } from '../store/store.js';
+import { sample } from '../test-support/samples.js';
+import { useTempDir } from '../test-support/temp-dir.js';
+import { type ImportOptions, importFiles } from './import.js';
+
+const dir = useTempDir();
+let store: UsageStore;
+let n = 0;
+
+beforeEach(async () => {
+  store = await DuckDbStore.open(':memory:');
+  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
+});
+afterEach(async () => {
+  await store.close();
+});
+
+const options = (extra: Partial<ImportOptions> = {}): ImportOptions => ({
+  store,
+  config: {},
+  format: 'auto',
+  secret: Buffer.alloc(32, 7),
+  rejectsDir: join(dir, 'rejects'),
+  ...extra,
+});
+
+const line = (i: number, bytes = 100) => `10.0.0.${i % 250} - - [01/Jul/2024:00:${String(i % 60).padStart(2, '0')}:00 +0000] "GET /vod/v${i % 3}.mp4 HTTP/1.1" 200 ${bytes} "-" "UA"\n`;
+
+function file(name: string, content: string): string {
+  const path = join(dir, `${n++}-${name}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function totals(): Promise<{ requests: number; bytes_out: number; unique_viewers: number }> {
+  const { body } = await runUsageQuery(store, { account: 'default', from: '2000-01-01', to: '2030-01-01', metrics: 'requests,bytes_out,unique_viewers' });
+  const row = body.rows[0] ?? { requests: 0, bytes_out: 0, unique_viewers: 0 };
+  return { requests: Number(row.requests), bytes_out: Number(row.bytes_out), unique_viewers: Number(row.unique_viewers) };
+}
+
+describe('importFiles', () => {
+  test('the elastic sample imports with the GoAccess totals, and again adds nothing', async () => {
+    const first = await importFiles([sample('apache_combined_elastic_examples.log')], options());
+    expect(first).toMatchObject({ files: 1, lines: 10_000, records: 10_000, rejected: 0, skipped_lines: 0, bytes_out: 2_747_282_740, rejects_file: null });
+    const again = await importFiles([sample('apache_combined_elastic_examples.log')], options());
+    expect(again).toMatchObject({ files: 1, lines: 0, records: 0, bytes_out: 0 });
+    expect(await totals()).toMatchObject({ requests: 10_000, bytes_out: 2_747_282_740 });
+  });
+
+  test('a file that grew adds only its new complete lines', async () => {
+    const path = file('grow.log', line(1) + line(2) + line(3));
+    expect((await importFiles([path], options())).records).toBe(3);
+    const tail = line(6, 7);
+    appendFileSync(path, line(4) + line(5) + tail.slice(0, 20)); // the last line is still being written
+    const outcomes: boolean[] = [];
+    const second = await importFiles([path], options({ onFile: (o) => outcomes.push(o.incompleteTail) }));
+    expect(second.records).toBe(2);
+    expect(outcomes).toEqual([true]);
+    appendFileSync(path, tail.slice(20));
+    expect((await importFiles([path], options())).records).toBe(1);
+    expect(await totals()).toEqual({ requests: 6, bytes_out: 507, unique_viewers: 6 });
+    const [source] = await store.listSources();
+    expect(source?.offset).toBe(readFileSync(path).length);
+  });
+
+  test('a renamed copy is recognised by content', async () => {
+    const path = file('a.log', line(1) + line(2));
+    await importFiles([path], options());
+    const renamed = join(dir, 'a.log.1');
+    copyFileSync(path, renamed);
+    expect((await importFiles([renamed], options())).records).toBe(0);
+    expect(await store.listSources()).toHaveLength(1);
+  });
+
+  test('a short file still recognised after it grows past 64 KiB', async () => {
+    const path = file('short.log', line(1));
+    await importFiles([path], options());
+    let more = '';
+    for (let i = 0; i < 1000; i++) more += line(i, 1);
+    appendFileSync(path, more);
+    const second = await importFiles([path], options());
+    expect(second.records).toBe(1000);
+    const sources = await store.listSources();
+    expect(sources).toHaveLength(1);
+    expect(sources[0]?.headLength).toBe(64 * 1024);
+    expect((await importFiles([path], options())).records).toBe(0);
+  });
+
+  test('bad lines are counted and kept with line number and reason; blank lines are skipped', async () => {
+    const path = file('bad.log', `${line(1)}garbage here\n\n${line(2).replace('200 100', '200 x')}${line(3)}`);
+    const summary = await importFiles([path], options());
+    expect(summary).toMatchObject({ lines: 5, records: 2, rejected: 2, skipped_lines: 1 });
+    const rejects = readFileSync(summary.rejects_file ?? '', 'utf8').trim().split('\n');
+    expect(rejects[0]).toBe('file\tline\treason\ttext');
+    expect(rejects.slice(1).map((r) => r.split('\t').slice(1, 3))).toEqual([
+      ['2', 'no [timestamp] field'],
+      ['4', 'bad byte count'],
+    ]);
+  });
+
+  test('commits in several batches give the same totals as one', async () => {
+    let content = '';
+    let bytes = 0;
+    for (let i = 0; i < 3000; i++) {
+      content += line(i, i);
+      bytes += i;
+    }
+    const path = file('batches.log', content);
+    await importFiles([path], options({ flushWeight: 50 }));
+    expect(await totals()).toEqual({ requests: 3000, bytes_out: bytes, unique_viewers: 250 });
+  });
+
+  test('an import that fails mid-way resumes from its last commit without double counting', async () => {
+    let content = '';
+    for (let i = 0; i < 2000; i++) content += line(i, 10);
+    // Small chunks are not possible from outside, so make the file large enough for several 1 MiB chunks.
+    for (let i = 0; i < 40_000; i++) content += line(i, 1);
+    const path = file('crash.log', content);
+    let commits = 0;
+    const failing: UsageStore = Object.create(store, {
+      commitImport: {
+        value: async (batch: Parameters<UsageStore['commitImport']>[0]) => {
+          if (++commits === 2) throw new Error('disk full');
+          return store.commitImport(batch);
+        },
+      },
+    });
+    await expect(importFiles([path], options({ store: failing, flushWeight: 1 }))).rejects.toThrow('disk full');
+    const partial = await totals();
+    expect(partial.requests).toBeGreaterThan(0);
+    expect(partial.requests).toBeLessThan(42_000);
+    await importFiles([path], options());
+    expect(await totals()).toMatchObject({ requests: 42_000, bytes_out: 2000 * 10 + 40_000 });
+  });
+
+  test('forget then re-import gives the same totals', async () => {
+    const path = file('forget.log', line(1) + line(2));
+    await importFiles([path], options());
+    const [source] = await store.listSources();
+    expect(await store.forgetSource(source?.id ?? '')).toBe(true);
+    expect(await totals()).toEqual({ requests: 0, bytes_out: 0, unique_viewers: 0 });
+    await importFiles([path], options());
+    expect(await totals()).toEqual({ requests: 2, bytes_out: 200, unique_viewers: 2 });
+  });
+
+  test('an unknown --account and a missing file are usage errors', async () => {
+    await expect(importFiles([file('x.log', line(1))], options({ account: 'nobody' }))).rejects.toThrow(/--account: unknown account/);
+    await expect(importFiles([join(dir, 'missing.log')], options())).rejects.toThrow(/not a readable file/);
+  });
+
+  test('a file in no known format is refused, not miscounted', async () => {
+    await expect(importFiles([file('x.csv', 'a,b,c\n1,2,3\n')], options())).rejects.toThrow(/cannot detect the log format/);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import { createNormalizer, toRecord, zoneOf } from './normalize.js';
+import { compilePathRules } from './path-rules.js';
+import type { RawDelivery } from './formats/raw-delivery.js';
+
+const raw = (host: string, target: string, status = 200): RawDelivery => ({ time: 0, client: '1.2.3.4', host, target, status, bytesOut: 10, bytesIn: 0 });
+const accounts = [
+  { id: 'acme', match: { hosts: ['cdn.acme.tv', '*.acme-cdn.net'] } },
+  { id: 'globex', match: { apps: ['globex'] } },
+];
+const rules = compilePathRules([{ pattern: '/{app}/{resource}/*', segmentSeconds: 4 }]);
+
+describe('normalisation', () => {
+  const normalize = createNormalizer({ accounts, pathRules: rules, zones: {}, defaultProtocol: 'http' });
+  test.each([
+    ['cdn.acme.tv', '/vod/a/s.ts', 'acme'],
+    ['edge1.acme-cdn.net', '/vod/a/s.ts', 'acme'],
+    ['acme-cdn.net', '/vod/a/s.ts', 'default'], // the wildcard covers subdomains only
+    ['', '/globex/a/s.ts', 'globex'],
+    ['other.example', '/vod/a/s.ts', 'default'],
+  ])('host %s path %s -> account %s', (host, target, account) => {
+    expect(normalize(raw(host, target)).cell.account).toBe(account);
+  });
+
+  test('--account overrides every match', () => {
+    const forced = createNormalizer({ accounts, pathRules: rules, zones: {}, defaultProtocol: 'http', forcedAccount: 'x' });
+    expect(forced(raw('cdn.acme.tv', '/a/b/c')).cell.account).toBe('x');
+  });
+
+  test('query strings do not split a path and cells are shared', () => {
+    const a = normalize(raw('cdn.acme.tv', '/vod/a/s.ts?token=1'));
+    const b = normalize(raw('cdn.acme.tv', '/vod/a/t.ts?token=2'));
+    expect(a.cell).toBe(b.cell);
+    expect(a.cell).toMatchObject({ app: 'vod', resource: 'a', zone: 'global', country: '' });
+  });
+
+  test('segment seconds count only for successful requests', () => {
+    const n = normalize(raw('', '/vod/a/s.ts'));
+    expect(toRecord(raw('', '/vod/a/s.ts'), n).seconds).toBe(4);
+    expect(toRecord(raw('', '/vod/a/s.ts', 404), n).seconds).toBe(0);
+  });
+
+  test('zones: country, then *, then global', () => {
+    expect(zoneOf('US', { US: 'na', '*': 'rest' })).toBe('na');
+    expect(zoneOf('', { US: 'na', '*': 'rest' })).toBe('rest');
+    expect(zoneOf('', {})).toBe('global');
+  });
+});
