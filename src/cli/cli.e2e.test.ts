@@ -14,33 +14,90 @@ const tmp = useTempDir('tally-cli-');
 const data = join(tmp, 'data');
 
 function tally(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const REPORT = ['report', '--account', 'default', '--from', '2015-05-17', '--to', '2015-05-21', '--tz', 'UTC', '--granularity', 'day', '--metrics', 'requests,bytes_out,unique_viewers'];
+const REPORT = [
+  'report',
+  '--account',
+  'default',
+  '--from',
+  '2015-05-17',
+  '--to',
+  '2015-05-21',
+  '--tz',
+  'UTC',
+  '--granularity',
+  'day',
+  '--metrics',
+  'requests,bytes_out,unique_viewers',
+];
 
 describe('tally CLI', () => {
   beforeAll(() => {
-    writeFileSync(join(tmp, 'tally.json'), JSON.stringify({ accounts: [{ id: 'vhosts', timezone: 'Europe/Paris', match: { hosts: ['vhost1.domaine.fr'] } }] }));
+    writeFileSync(
+      join(tmp, 'tally.json'),
+      JSON.stringify({
+        accounts: [{ id: 'vhosts', timezone: 'Europe/Paris', match: { hosts: ['vhost1.domaine.fr'] } }],
+      }),
+    );
   });
 
   test('import --json prints exactly the DESIGN summary', () => {
-    const files = ['apache_combined_elastic_examples.log', 'apache_edgecases_elastic_beats_test.log', 'nginx_edgecases_elastic_beats_test.log'].map(sample);
+    const files = [
+      'apache_combined_elastic_examples.log',
+      'apache_edgecases_elastic_beats_test.log',
+      'nginx_edgecases_elastic_beats_test.log',
+    ].map(sample);
     const r = tally('import', '--json', '--config', join(tmp, 'tally.json'), ...files);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.out);
-    expect(Object.keys(summary)).toEqual(['files', 'lines', 'records', 'rejected', 'skipped_lines', 'bytes_out', 'seconds', 'rejects_file']);
-    expect(summary).toMatchObject({ files: 3, lines: 10_014, records: 10_014, rejected: 0, skipped_lines: 0, bytes_out: 2_747_282_740 + 35_037 + 36_403, rejects_file: null });
+    expect(Object.keys(summary)).toEqual([
+      'files',
+      'lines',
+      'records',
+      'rejected',
+      'skipped_lines',
+      'bytes_out',
+      'seconds',
+      'rejects_file',
+    ]);
+    expect(summary).toMatchObject({
+      files: 3,
+      lines: 10_014,
+      records: 10_014,
+      rejected: 0,
+      skipped_lines: 0,
+      bytes_out: 2_747_282_740 + 35_037 + 36_403,
+      rejects_file: null,
+    });
     const again = JSON.parse(tally('import', '--json', ...files).out);
     expect(again).toMatchObject({ files: 3, lines: 0, records: 0 });
   });
 
   test('the vhost line went to the account matching its host', () => {
-    const r = tally('report', '--account', 'vhosts', '--from', '2019-07-04', '--to', '2019-07-05', '--format', 'csv', '--metrics', 'requests,bytes_out');
+    const r = tally(
+      'report',
+      '--account',
+      'vhosts',
+      '--from',
+      '2019-07-04',
+      '--to',
+      '2019-07-05',
+      '--format',
+      'csv',
+      '--metrics',
+      'requests,bytes_out',
+    );
     expect(r.code).toBe(0);
-    expect(r.out).toBe('window_start,window_end,requests,bytes_out\r\n2019-07-04T00:00:00+02:00,2019-07-05T00:00:00+02:00,1,32953\r\n');
+    expect(r.out).toBe(
+      'window_start,window_end,requests,bytes_out\r\n2019-07-04T00:00:00+02:00,2019-07-05T00:00:00+02:00,1,32953\r\n',
+    );
   });
 
   test('report prints a table, and errors exit 2 naming the flag', () => {
@@ -54,11 +111,15 @@ describe('tally CLI', () => {
     const unaligned = tally(...REPORT.map((a) => (a === '2015-05-17' ? '2015-05-17T10:05:00Z' : a)));
     expect(unaligned.code).toBe(2);
     expect(unaligned.err).toMatch(/from: .*15-minute boundary/);
-    expect(tally('import', '--format', 'bogus', sample('apache_edgecases_elastic_beats_test.log')).code).toBe(2);
+    expect(tally('import', '--format', 'bogus', sample('apache_edgecases_elastic_beats_test.log')).code).toBe(
+      2,
+    );
   });
 
   test('keys and sources', () => {
-    const key = JSON.parse(tally('keys', 'create', '--account', 'default', '--scheme', 'native', '--json').out);
+    const key = JSON.parse(
+      tally('keys', 'create', '--account', 'default', '--scheme', 'native', '--json').out,
+    );
     expect(Object.keys(key)).toEqual(['account', 'scheme', 'key', 'secret']);
     expect(key).toMatchObject({ account: 'default', scheme: 'native' });
     expect(tally('keys', 'list').out).toContain(key.key);
@@ -66,10 +127,14 @@ describe('tally CLI', () => {
     expect(tally('keys', 'revoke', key.key).code).toBe(2);
     const sources = JSON.parse(tally('sources', 'list', '--json').out).sources;
     expect(sources).toHaveLength(3);
-    const edge = sources.find((s: { path: string }) => s.path.endsWith('nginx_edgecases_elastic_beats_test.log'));
+    const edge = sources.find((s: { path: string }) =>
+      s.path.endsWith('nginx_edgecases_elastic_beats_test.log'),
+    );
     expect(tally('sources', 'forget', edge.id).code).toBe(0);
     expect(tally('sources', 'forget', edge.id).code).toBe(2);
-    expect(JSON.parse(tally('import', '--json', sample('nginx_edgecases_elastic_beats_test.log')).out).records).toBe(7);
+    expect(
+      JSON.parse(tally('import', '--json', sample('nginx_edgecases_elastic_beats_test.log')).out).records,
+    ).toBe(7);
   });
 
   describe('with a running server', () => {
@@ -77,7 +142,9 @@ describe('tally CLI', () => {
     let url = '';
     let adminKey = '';
     beforeAll(async () => {
-      server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+      server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       await new Promise<void>((done, fail) => {
         const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 30_000);
@@ -108,12 +175,15 @@ describe('tally CLI', () => {
     });
 
     test('GET /v1/usage answers the same body that report --format json printed before', async () => {
-      const res = await fetch(`${url}/v1/usage?account=default&from=2015-05-17&to=2015-05-21&tz=UTC&granularity=day&metrics=requests,bytes_out,unique_viewers`, {
-        headers: { authorization: `Bearer ${adminKey}` },
-      });
-      const body = await res.json();
-      expect(body.rows.reduce((s: number, r: { requests: number }) => s + r.requests, 0)).toBe(10_000);
-      expect(body.rows.reduce((s: number, r: { bytes_out: number }) => s + r.bytes_out, 0)).toBe(2_747_282_740);
+      const res = await fetch(
+        `${url}/v1/usage?account=default&from=2015-05-17&to=2015-05-21&tz=UTC&granularity=day&metrics=requests,bytes_out,unique_viewers`,
+        {
+          headers: { authorization: `Bearer ${adminKey}` },
+        },
+      );
+      const body = (await res.json()) as { rows: { requests: number; bytes_out: number }[] };
+      expect(body.rows.reduce((s, r) => s + r.requests, 0)).toBe(10_000);
+      expect(body.rows.reduce((s, r) => s + r.bytes_out, 0)).toBe(2_747_282_740);
       reportedByHttp = JSON.stringify(body);
     });
   });

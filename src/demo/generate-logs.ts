@@ -80,6 +80,16 @@ export function clfTime(ms: number): string {
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
+/** The account a point in [0, total weight) falls on. */
+function pickWeighted(point: number): DemoAccount {
+  let rest = point;
+  for (const account of DEMO_ACCOUNTS) {
+    rest -= account.weight;
+    if (rest < 0) return account;
+  }
+  return DEMO_ACCOUNTS[DEMO_ACCOUNTS.length - 1] as DemoAccount;
+}
+
 export interface GenerateOptions {
   /** UTC midnight of the first day. */
   start: number;
@@ -107,8 +117,7 @@ export function* generateDays(
     const dayStart = options.start + day * 86_400_000;
     const lines: Line[] = [];
     for (let s = 0; s < options.sessionsPerDay; s++) {
-      let r = random() * totalWeight;
-      const account = DEMO_ACCOUNTS.find((a) => (r -= a.weight) < 0) ?? (DEMO_ACCOUNTS[0] as DemoAccount);
+      const account = pickWeighted(random() * totalWeight);
       // Audience peaks in the local evening: a triangular spread of +-8 h around it.
       const hour = (account.eveningUtcHour + (random() + random() - 1) * 8 + 24) % 24;
       let t = dayStart + Math.floor(hour * 3_600_000 + random() * 60_000);

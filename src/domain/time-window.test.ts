@@ -2,11 +2,11 @@ import { describe, expect, test } from 'vitest';
 import {
   bucketStart,
   formatInstant,
+  type Granularity,
   parseInstant,
   splitWindows,
   sundayWeekOfYear,
   sundayWeekWindow,
-  type Granularity,
 } from './time-window.js';
 
 const utc = (iso: string) => Date.parse(iso);

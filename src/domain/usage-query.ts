@@ -4,13 +4,13 @@
  * is a 400 that names its parameter.
  */
 import { DIMENSIONS, type Dimension, isDimension } from './dimensions.js';
-import { badParameter, AppError } from './errors.js';
+import { AppError, badParameter } from './errors.js';
 import { DEFAULT_METRICS, isMetric, type Metric } from './metrics.js';
 import {
   BUCKET_MS,
   checkTimeZone,
-  type Granularity,
   GRANULARITIES,
+  type Granularity,
   isGranularity,
   parseInstant,
 } from './time-window.js';

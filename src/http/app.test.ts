@@ -17,13 +17,67 @@ beforeAll(async () => {
   store = await DuckDbStore.open(':memory:');
   await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
   await store.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
-  const base = { kind: 'vod', target: '', rendition: '', protocol: 'hls', zone: 'global', country: '', okRequests: 1, clientErrors: 0, authFailures: 0, serverErrors: 0, bytesIn: 0, viewSeconds: 0, commands: 0, starts: 0 };
+  const base = {
+    kind: 'vod',
+    target: '',
+    rendition: '',
+    protocol: 'hls',
+    zone: 'global',
+    country: '',
+    okRequests: 1,
+    clientErrors: 0,
+    authFailures: 0,
+    serverErrors: 0,
+    bytesIn: 0,
+    viewSeconds: 0,
+    commands: 0,
+    starts: 0,
+  };
   await store.commitImport({
-    source: { id: 's1', path: '/x', headLength: 1, headHash: 'h', offset: 1, lines: 3, records: 3, rejected: 0, bytesOut: 0, firstImported: 0, lastImported: 0 },
+    source: {
+      id: 's1',
+      path: '/x',
+      headLength: 1,
+      headHash: 'h',
+      offset: 1,
+      lines: 3,
+      records: 3,
+      rejected: 0,
+      bytesOut: 0,
+      firstImported: 0,
+      lastImported: 0,
+    },
     rollups: [
-      { ...base, account: 'acme', bucket: T0, app: 'vod', resource: 'a', requests: 2, bytesOut: 1000, viewers: [1n, 2n] },
-      { ...base, account: 'acme', bucket: T0 + 86_400_000, app: 'vod', resource: 'b', requests: 1, bytesOut: 24, viewers: [2n] },
-      { ...base, account: 'globex', bucket: T0, app: 'live', resource: 'c', requests: 5, bytesOut: 5, viewers: [9n] },
+      {
+        ...base,
+        account: 'acme',
+        bucket: T0,
+        app: 'vod',
+        resource: 'a',
+        requests: 2,
+        bytesOut: 1000,
+        viewers: [1n, 2n],
+      },
+      {
+        ...base,
+        account: 'acme',
+        bucket: T0 + 86_400_000,
+        app: 'vod',
+        resource: 'b',
+        requests: 1,
+        bytesOut: 24,
+        viewers: [2n],
+      },
+      {
+        ...base,
+        account: 'globex',
+        bucket: T0,
+        app: 'live',
+        resource: 'c',
+        requests: 5,
+        bytesOut: 5,
+        viewers: [9n],
+      },
     ],
   });
   const keys = [issueKey('native', null), issueKey('native', 'acme'), issueKey('native', 'acme')];
@@ -37,19 +91,27 @@ afterAll(async () => {
   await store.close();
 });
 
-const get = (url: string, key?: string) => app.inject({ method: 'GET', url, headers: key ? { authorization: `Bearer ${key}` } : {} });
+const get = (url: string, key?: string) =>
+  app.inject({ method: 'GET', url, headers: key ? { authorization: `Bearer ${key}` } : {} });
 
 describe('native API', () => {
   test('healthz and openapi need no key', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok', backend: 'duckdb' });
     const spec = (await get('/v1/openapi.json')).json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/usage', '/v1/accounts', '/v1/sources', '/healthz']));
-    expect(spec.paths['/v1/usage'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'group_by', 'resource']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/v1/usage', '/v1/accounts', '/v1/sources', '/healthz']),
+    );
+    expect(spec.paths['/v1/usage'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'group_by', 'resource']),
+    );
   });
 
   test('usage body as DESIGN section 7', async () => {
-    const res = await get('/v1/usage?account=acme&from=2024-07-01T00:00:00Z&to=2024-07-03T00:00:00Z&tz=UTC&granularity=day&metrics=requests,bytes_out,unique_viewers', admin);
+    const res = await get(
+      '/v1/usage?account=acme&from=2024-07-01T00:00:00Z&to=2024-07-03T00:00:00Z&tz=UTC&granularity=day&metrics=requests,bytes_out,unique_viewers',
+      admin,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       account: 'acme',
@@ -58,16 +120,38 @@ describe('native API', () => {
       tz: 'UTC',
       granularity: 'day',
       rows: [
-        { window_start: '2024-07-01T00:00:00Z', window_end: '2024-07-02T00:00:00Z', requests: 2, bytes_out: 1000, unique_viewers: 2 },
-        { window_start: '2024-07-02T00:00:00Z', window_end: '2024-07-03T00:00:00Z', requests: 1, bytes_out: 24, unique_viewers: 1 },
+        {
+          window_start: '2024-07-01T00:00:00Z',
+          window_end: '2024-07-02T00:00:00Z',
+          requests: 2,
+          bytes_out: 1000,
+          unique_viewers: 2,
+        },
+        {
+          window_start: '2024-07-02T00:00:00Z',
+          window_end: '2024-07-03T00:00:00Z',
+          requests: 1,
+          bytes_out: 24,
+          unique_viewers: 1,
+        },
       ],
       next_cursor: null,
     });
   });
 
   test('a scoped key reads its account by default and nothing else', async () => {
-    const own = await get('/v1/usage?from=2024-07-01T00:00:00Z&to=2024-07-03T00:00:00Z&metrics=bytes_out,unique_viewers', acmeKey);
-    expect(own.json().rows).toEqual([{ window_start: '2024-07-01T02:00:00+02:00', window_end: '2024-07-03T02:00:00+02:00', bytes_out: 1024, unique_viewers: 2 }]);
+    const own = await get(
+      '/v1/usage?from=2024-07-01T00:00:00Z&to=2024-07-03T00:00:00Z&metrics=bytes_out,unique_viewers',
+      acmeKey,
+    );
+    expect(own.json().rows).toEqual([
+      {
+        window_start: '2024-07-01T02:00:00+02:00',
+        window_end: '2024-07-03T02:00:00+02:00',
+        bytes_out: 1024,
+        unique_viewers: 2,
+      },
+    ]);
     const other = await get('/v1/usage?account=globex&from=2024-07-01&to=2024-07-02', acmeKey);
     expect(other.statusCode).toBe(403);
     expect(other.json().error.code).toBe('forbidden');
@@ -78,7 +162,10 @@ describe('native API', () => {
     ['tally_tk_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 401, 'unauthorized'],
     ['revoked', 401, 'unauthorized'],
   ])('key %j -> %i', async (key, status, code) => {
-    const res = await get('/v1/usage?account=acme&from=2024-07-01&to=2024-07-02', key === 'revoked' ? revoked : key || undefined);
+    const res = await get(
+      '/v1/usage?account=acme&from=2024-07-01&to=2024-07-02',
+      key === 'revoked' ? revoked : key || undefined,
+    );
     expect(res.statusCode).toBe(status);
     expect(res.json()).toEqual({ error: { code, message: expect.any(String) } });
   });
@@ -108,16 +195,37 @@ describe('native API', () => {
   });
 
   test('accounts: list per key, create with an admin key only', async () => {
-    expect((await get('/v1/accounts', acmeKey)).json().accounts.map((a: { id: string }) => a.id)).toEqual(['acme']);
-    const denied = await app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${acmeKey}` }, payload: { id: 'x' } });
+    expect((await get('/v1/accounts', acmeKey)).json().accounts.map((a: { id: string }) => a.id)).toEqual([
+      'acme',
+    ]);
+    const denied = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { authorization: `Bearer ${acmeKey}` },
+      payload: { id: 'x' },
+    });
     expect(denied.statusCode).toBe(403);
-    const created = await app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${admin}` }, payload: { id: 'kol', timezone: 'Asia/Kolkata' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { id: 'kol', timezone: 'Asia/Kolkata' },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toEqual({ id: 'kol', name: 'kol', timezone: 'Asia/Kolkata', parent: null });
-    const bad = await app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${admin}` }, payload: { id: 'y', timezone: 'Mars/Base' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { id: 'y', timezone: 'Mars/Base' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/timezone/);
-    expect((await get('/v1/accounts', admin)).json().accounts.map((a: { id: string }) => a.id)).toEqual(['acme', 'globex', 'kol']);
+    expect((await get('/v1/accounts', admin)).json().accounts.map((a: { id: string }) => a.id)).toEqual([
+      'acme',
+      'globex',
+      'kol',
+    ]);
   });
 
   test('sources need an admin key', async () => {
@@ -129,7 +237,12 @@ describe('native API', () => {
     const missing = await get('/v2/nothing');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not-found');
-    const big = await app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: `{"id":"${'x'.repeat(2 * 1024 * 1024)}"}` });
+    const big = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      payload: `{"id":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe('body-too-large');
   });

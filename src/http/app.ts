@@ -37,11 +37,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: { code: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
-      });
+    void reply.status(404).send({
+      error: { code: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
 
   await app.register(swagger, {

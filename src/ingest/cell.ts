@@ -12,7 +12,12 @@ export interface Cell extends RowDimensions {
 }
 
 /** `zone` and `country` are passed apart from the path facts because they come from the client address. */
-export function makeCell(account: string, d: Omit<RowDimensions, 'zone' | 'country'>, zone: string, country: string): Cell {
+export function makeCell(
+  account: string,
+  d: Omit<RowDimensions, 'zone' | 'country'>,
+  zone: string,
+  country: string,
+): Cell {
   const key = `${account}\u0001${d.app}\u0001${d.resource}\u0001${d.kind}\u0001${d.target}\u0001${d.rendition}\u0001${d.protocol}\u0001${zone}\u0001${country}`;
   // Built field by field: object spread is several times slower here, and this runs once per new path.
   return {

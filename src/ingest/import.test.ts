@@ -29,7 +29,8 @@ const options = (extra: Partial<ImportOptions> = {}): ImportOptions => ({
   ...extra,
 });
 
-const line = (i: number, bytes = 100) => `10.0.0.${i % 250} - - [01/Jul/2024:00:${String(i % 60).padStart(2, '0')}:00 +0000] "GET /vod/v${i % 3}.mp4 HTTP/1.1" 200 ${bytes} "-" "UA"\n`;
+const line = (i: number, bytes = 100) =>
+  `10.0.0.${i % 250} - - [01/Jul/2024:00:${String(i % 60).padStart(2, '0')}:00 +0000] "GET /vod/v${i % 3}.mp4 HTTP/1.1" 200 ${bytes} "-" "UA"\n`;
 
 function file(name: string, content: string): string {
   const path = join(dir, `${n++}-${name}`);
@@ -38,15 +39,32 @@ function file(name: string, content: string): string {
 }
 
 async function totals(): Promise<{ requests: number; bytes_out: number; unique_viewers: number }> {
-  const { body } = await runUsageQuery(store, { account: 'default', from: '2000-01-01', to: '2030-01-01', metrics: 'requests,bytes_out,unique_viewers' });
+  const { body } = await runUsageQuery(store, {
+    account: 'default',
+    from: '2000-01-01',
+    to: '2030-01-01',
+    metrics: 'requests,bytes_out,unique_viewers',
+  });
   const row = body.rows[0] ?? { requests: 0, bytes_out: 0, unique_viewers: 0 };
-  return { requests: Number(row.requests), bytes_out: Number(row.bytes_out), unique_viewers: Number(row.unique_viewers) };
+  return {
+    requests: Number(row.requests),
+    bytes_out: Number(row.bytes_out),
+    unique_viewers: Number(row.unique_viewers),
+  };
 }
 
 describe('importFiles', () => {
   test('the elastic sample imports with the GoAccess totals, and again adds nothing', async () => {
     const first = await importFiles([sample('apache_combined_elastic_examples.log')], options());
-    expect(first).toMatchObject({ files: 1, lines: 10_000, records: 10_000, rejected: 0, skipped_lines: 0, bytes_out: 2_747_282_740, rejects_file: null });
+    expect(first).toMatchObject({
+      files: 1,
+      lines: 10_000,
+      records: 10_000,
+      rejected: 0,
+      skipped_lines: 0,
+      bytes_out: 2_747_282_740,
+      rejects_file: null,
+    });
     const again = await importFiles([sample('apache_combined_elastic_examples.log')], options());
     expect(again).toMatchObject({ files: 1, lines: 0, records: 0, bytes_out: 0 });
     expect(await totals()).toMatchObject({ requests: 10_000, bytes_out: 2_747_282_740 });
@@ -92,10 +110,15 @@ describe('importFiles', () => {
   });
 
   test('bad lines are counted and kept with line number and reason; blank lines are skipped', async () => {
-    const path = file('bad.log', `${line(1)}garbage here\n\n${line(2).replace('200 100', '200 x')}${line(3)}`);
+    const path = file(
+      'bad.log',
+      `${line(1)}garbage here\n\n${line(2).replace('200 100', '200 x')}${line(3)}`,
+    );
     const summary = await importFiles([path], options());
     expect(summary).toMatchObject({ lines: 5, records: 2, rejected: 2, skipped_lines: 1 });
-    const rejects = readFileSync(summary.rejects_file ?? '', 'utf8').trim().split('\n');
+    const rejects = readFileSync(summary.rejects_file ?? '', 'utf8')
+      .trim()
+      .split('\n');
     expect(rejects[0]).toBe('file\tline\treason\ttext');
     expect(rejects.slice(1).map((r) => r.split('\t').slice(1, 3))).toEqual([
       ['2', 'no [timestamp] field'],
@@ -130,7 +153,9 @@ describe('importFiles', () => {
         },
       },
     });
-    await expect(importFiles([path], options({ store: failing, flushWeight: 1 }))).rejects.toThrow('disk full');
+    await expect(importFiles([path], options({ store: failing, flushWeight: 1 }))).rejects.toThrow(
+      'disk full',
+    );
     const partial = await totals();
     expect(partial.requests).toBeGreaterThan(0);
     expect(partial.requests).toBeLessThan(42_000);
@@ -149,11 +174,15 @@ describe('importFiles', () => {
   });
 
   test('an unknown --account and a missing file are usage errors', async () => {
-    await expect(importFiles([file('x.log', line(1))], options({ account: 'nobody' }))).rejects.toThrow(/--account: unknown account/);
+    await expect(importFiles([file('x.log', line(1))], options({ account: 'nobody' }))).rejects.toThrow(
+      /--account: unknown account/,
+    );
     await expect(importFiles([join(dir, 'missing.log')], options())).rejects.toThrow(/not a readable file/);
   });
 
   test('a file in no known format is refused, not miscounted', async () => {
-    await expect(importFiles([file('x.csv', 'a,b,c\n1,2,3\n')], options())).rejects.toThrow(/cannot detect the log format/);
+    await expect(importFiles([file('x.csv', 'a,b,c\n1,2,3\n')], options())).rejects.toThrow(
+      /cannot detect the log format/,
+    );
   });
 });

@@ -1,9 +1,17 @@
 import { describe, expect, test } from 'vitest';
+import type { RawDelivery } from './formats/raw-delivery.js';
 import { createNormalizer, toRecord, zoneOf } from './normalize.js';
 import { compilePathRules } from './path-rules.js';
-import type { RawDelivery } from './formats/raw-delivery.js';
 
-const raw = (host: string, target: string, status = 200): RawDelivery => ({ time: 0, client: '1.2.3.4', host, target, status, bytesOut: 10, bytesIn: 0 });
+const raw = (host: string, target: string, status = 200): RawDelivery => ({
+  time: 0,
+  client: '1.2.3.4',
+  host,
+  target,
+  status,
+  bytesOut: 10,
+  bytesIn: 0,
+});
 const accounts = [
   { id: 'acme', match: { hosts: ['cdn.acme.tv', '*.acme-cdn.net'] } },
   { id: 'globex', match: { apps: ['globex'] } },
@@ -23,7 +31,13 @@ describe('normalisation', () => {
   });
 
   test('--account overrides every match', () => {
-    const forced = createNormalizer({ accounts, pathRules: rules, zones: {}, defaultProtocol: 'http', forcedAccount: 'x' });
+    const forced = createNormalizer({
+      accounts,
+      pathRules: rules,
+      zones: {},
+      defaultProtocol: 'http',
+      forcedAccount: 'x',
+    });
     expect(forced(raw('cdn.acme.tv', '/a/b/c')).cell.account).toBe('x');
   });
 

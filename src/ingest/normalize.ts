@@ -8,8 +8,8 @@ import type { DeliveryRecord } from '../domain/record.js';
 import { type AccountMatch, createAccountResolver } from './account-rules.js';
 import { type Cell, makeCell } from './cell.js';
 import type { RawDelivery } from './formats/raw-delivery.js';
-import { type CompiledPathRules, resolvePath } from './path-rules.js';
 import { ownString } from './own-string.js';
+import { type CompiledPathRules, resolvePath } from './path-rules.js';
 import { cleanPath } from './url-path.js';
 
 export interface NormalizeOptions {

@@ -1,21 +1,41 @@
 import { describe, expect, test } from 'vitest';
 import type { PathRuleConfig } from '../config/config.js';
-import { BUILT_IN_PATH_RULES, compilePathRules, patternToRegex, type PathFacts, resolvePath } from './path-rules.js';
+import {
+  BUILT_IN_PATH_RULES,
+  compilePathRules,
+  type PathFacts,
+  patternToRegex,
+  resolvePath,
+} from './path-rules.js';
 import { cleanPath, decodeOnce } from './url-path.js';
 
 const DESIGN_RULES: PathRuleConfig[] = [
-  { regex: '^/(?<app>[^/]+)/live/(?<resource>[^/]+?)_(?<rendition>\\d+p)/', protocol: 'hls', kind: 'live', segmentSeconds: 6 },
+  {
+    regex: '^/(?<app>[^/]+)/live/(?<resource>[^/]+?)_(?<rendition>\\d+p)/',
+    protocol: 'hls',
+    kind: 'live',
+    segmentSeconds: 6,
+  },
   { pattern: '/{app}/vod/{resource}/{rendition}/*', protocol: 'hls', kind: 'vod' },
 ];
 
 describe('path rules', () => {
   const rules = compilePathRules(DESIGN_RULES);
   test.each<[string, Partial<PathFacts>]>([
-    ['/acme/live/news_720p/seg_1.ts', { app: 'acme', resource: 'news', rendition: '720p', kind: 'live', protocol: 'hls', segmentSeconds: 6 }],
+    [
+      '/acme/live/news_720p/seg_1.ts',
+      { app: 'acme', resource: 'news', rendition: '720p', kind: 'live', protocol: 'hls', segmentSeconds: 6 },
+    ],
     ['/acme/live/news_720p/index.m3u8', { resource: 'news', segmentSeconds: 0 }], // a playlist is not viewing time
-    ['/acme/vod/movie.mp4/1080p/seg.m4s', { app: 'acme', resource: 'movie.mp4', rendition: '1080p', kind: 'vod', protocol: 'hls' }],
+    [
+      '/acme/vod/movie.mp4/1080p/seg.m4s',
+      { app: 'acme', resource: 'movie.mp4', rendition: '1080p', kind: 'vod', protocol: 'hls' },
+    ],
     // defaults: first segment, the rest, protocol from the extension
-    ['/downloads/a/b.mpd', { app: 'downloads', resource: 'a/b.mpd', kind: '', rendition: '', target: '', protocol: 'dash' }],
+    [
+      '/downloads/a/b.mpd',
+      { app: 'downloads', resource: 'a/b.mpd', kind: '', rendition: '', target: '', protocol: 'dash' },
+    ],
     ['/x/file.zip', { app: 'x', resource: 'file.zip', protocol: 'http' }],
     ['/favicon.ico', { app: 'favicon.ico', resource: '', protocol: 'http' }],
     ['', { app: '', resource: '' }],
@@ -27,12 +47,24 @@ describe('path rules', () => {
     expect(patternToRegex('/{app}/vod/{resource}/*')).toBe('^/(?<app>[^/]+?)/vod/(?<resource>[^/]+?)/.*$');
     expect(patternToRegex('/{app}/{resource}.m3u8')).toBe('^/(?<app>[^/]+?)/(?<resource>[^/]+?)\\.m3u8$');
     const [rule] = compilePathRules([{ pattern: '/{app}/{resource}_{rendition}.m3u8' }]);
-    expect(rule?.regex.exec('/live/my_stream_720p.m3u8')?.groups).toEqual({ app: 'live', resource: 'my', rendition: 'stream_720p' });
+    expect(rule?.regex.exec('/live/my_stream_720p.m3u8')?.groups).toEqual({
+      app: 'live',
+      resource: 'my',
+      rendition: 'stream_720p',
+    });
   });
 
   test('the first matching rule wins and groups it does not set fall back to defaults', () => {
-    const r = compilePathRules([{ regex: '^/(?<resource>[^/]+)/', target: 'tgt12345' }, { pattern: '/{app}/*', kind: 'vod' }]);
-    expect(resolvePath('/a/b/c.ts', r, 'http')).toMatchObject({ app: 'a', resource: 'a', target: 'tgt12345', kind: '' });
+    const r = compilePathRules([
+      { regex: '^/(?<resource>[^/]+)/', target: 'tgt12345' },
+      { pattern: '/{app}/*', kind: 'vod' },
+    ]);
+    expect(resolvePath('/a/b/c.ts', r, 'http')).toMatchObject({
+      app: 'a',
+      resource: 'a',
+      target: 'tgt12345',
+      kind: '',
+    });
   });
 
   test('bad rules are configuration errors', () => {
@@ -41,7 +73,10 @@ describe('path rules', () => {
   });
 
   test.each<[string, Partial<PathFacts>]>([
-    ['/live/_definst_/myStream_720p/chunklist_w1.m3u8', { app: 'live', resource: 'myStream', rendition: '720p', protocol: 'hls' }],
+    [
+      '/live/_definst_/myStream_720p/chunklist_w1.m3u8',
+      { app: 'live', resource: 'myStream', rendition: '720p', protocol: 'hls' },
+    ],
     ['/vod/_definst_/mp4:sample.mp4/media_w1_2.ts', { app: 'vod', resource: 'sample.mp4', rendition: '' }],
     ['/hls/stream_480p-12.ts', { app: 'hls', resource: 'stream', rendition: '480p', kind: 'live' }],
     ['/hls/cam1/index.m3u8', { app: 'hls', resource: 'cam1', kind: 'live' }],

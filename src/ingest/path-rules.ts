@@ -3,9 +3,10 @@
  * protocol. Rules are tried in order and the first match wins; groups a rule leaves unset fall
  * back to the defaults (app = first segment, resource = the rest, protocol from the extension).
  */
+
+import { PATH_RULE_GROUPS, type PathRuleConfig } from '../config/config.js';
 import type { Kind } from '../domain/dimensions.js';
 import { AppError } from '../domain/errors.js';
-import { PATH_RULE_GROUPS, type PathRuleConfig } from '../config/config.js';
 
 export interface PathFacts {
   app: string;

@@ -3,7 +3,7 @@
  * number and reason, so nothing is silently dropped (`DATA/rejects/import-<time>.tsv`).
  * Columns: file, line, reason, the line as read. Created only when there is something to keep.
  */
-import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class RejectsFile {

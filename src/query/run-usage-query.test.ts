@@ -25,18 +25,31 @@ interface Expected {
   viewers: Set<string>;
 }
 
-const LINE = /^(\S+) (\S+) - - \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d) \+0000\] "GET (\S+) HTTP\/1\.1" (\d+) (\d+)/;
+const LINE =
+  /^(\S+) (\S+) - - \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d) \+0000\] "GET (\S+) HTTP\/1\.1" (\d+) (\d+)/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Expected usage per (local day, kind) for one account, computed without any Tally code. */
 function reference(accountHost: string, timeZone: string): Map<string, Expected> {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const day = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   const out = new Map<string, Expected>();
   for (const text of logText.split('\n')) {
     const m = LINE.exec(text);
     if (!m || m[1] !== accountHost) continue;
     const [, , ip, dd, mon, yyyy, hh, mi, ss, url, status, bytes] = m as unknown as string[];
-    const time = Date.UTC(Number(yyyy), MONTHS.indexOf(mon as string), Number(dd), Number(hh), Number(mi), Number(ss));
+    const time = Date.UTC(
+      Number(yyyy),
+      MONTHS.indexOf(mon as string),
+      Number(dd),
+      Number(hh),
+      Number(mi),
+      Number(ss),
+    );
     const path = (url as string).split('?')[0] as string;
     const kind = path.startsWith('/live/') ? 'live' : 'vod';
     const key = `${day.format(time)} ${kind}`;
@@ -52,71 +65,123 @@ function reference(accountHost: string, timeZone: string): Map<string, Expected>
 
 beforeAll(async () => {
   const path = join(dir, 'access.log');
-  for (const { text } of generateDays({ start: Date.parse('2024-10-26T00:00:00Z'), days: 10, sessionsPerDay: 40, seed: 7 })) logText += text;
+  for (const { text } of generateDays({
+    start: Date.parse('2024-10-26T00:00:00Z'),
+    days: 10,
+    sessionsPerDay: 40,
+    seed: 7,
+  }))
+    logText += text;
   writeFileSync(path, logText);
   store = await DuckDbStore.open(':memory:');
   const config = validateConfig(demoConfig(), 'demo');
-  for (const a of config.accounts ?? []) await store.putAccount({ id: a.id, name: a.id, timezone: a.timezone ?? 'UTC', parent: null, match: a.match });
-  const summary = await importFiles([path], { store, config, format: 'combined', secret: Buffer.alloc(32, 1), rejectsDir: join(dir, 'rejects') });
+  for (const a of config.accounts ?? [])
+    await store.putAccount({
+      id: a.id,
+      name: a.id,
+      timezone: a.timezone ?? 'UTC',
+      parent: null,
+      match: a.match,
+    });
+  const summary = await importFiles([path], {
+    store,
+    config,
+    format: 'combined',
+    secret: Buffer.alloc(32, 1),
+    rejectsDir: join(dir, 'rejects'),
+  });
   expect(summary.rejected).toBe(0);
 });
 afterAll(async () => {
   await store.close();
 });
 
-describe.each(DEMO_ACCOUNTS.map((a) => [a.id, a.host, a.timezone] as const))('account %s', (account, host, timeZone) => {
-  test('daily usage by kind in the account time zone equals the independent computation', async () => {
-    const { body } = await runUsageQuery(store, {
-      account,
-      from: '2024-10-26',
-      to: '2024-11-05',
-      granularity: 'day',
-      group_by: 'kind',
-      metrics: 'requests,bytes_out,view_seconds,unique_viewers',
+describe.each(DEMO_ACCOUNTS.map((a) => [a.id, a.host, a.timezone] as const))(
+  'account %s',
+  (account, host, timeZone) => {
+    test('daily usage by kind in the account time zone equals the independent computation', async () => {
+      const { body } = await runUsageQuery(store, {
+        account,
+        from: '2024-10-26',
+        to: '2024-11-05',
+        granularity: 'day',
+        group_by: 'kind',
+        metrics: 'requests,bytes_out,view_seconds,unique_viewers',
+      });
+      expect(body.tz).toBe(timeZone);
+      const expected = reference(host, timeZone);
+      const got = new Map(body.rows.map((r) => [`${String(r.window_start).slice(0, 10)} ${r.kind}`, r]));
+      // Days before 26 Oct local time fall outside the query; the reference sees the whole file.
+      const inWindow = [...expected.keys()].filter((k) => k >= '2024-10-26' && k < '2024-11-05');
+      expect([...got.keys()].sort()).toEqual(inWindow.sort());
+      for (const key of inWindow) {
+        const e = expected.get(key) as Expected;
+        expect(got.get(key), key).toMatchObject({
+          requests: e.requests,
+          bytes_out: e.bytes_out,
+          view_seconds: e.view_seconds,
+          unique_viewers: e.viewers.size,
+        });
+      }
     });
-    expect(body.tz).toBe(timeZone);
-    const expected = reference(host, timeZone);
-    const got = new Map(body.rows.map((r) => [`${String(r.window_start).slice(0, 10)} ${r.kind}`, r]));
-    // Days before 26 Oct local time fall outside the query; the reference sees the whole file.
-    const inWindow = [...expected.keys()].filter((k) => k >= '2024-10-26' && k < '2024-11-05');
-    expect([...got.keys()].sort()).toEqual(inWindow.sort());
-    for (const key of inWindow) {
-      const e = expected.get(key) as Expected;
-      expect(got.get(key), key).toMatchObject({ requests: e.requests, bytes_out: e.bytes_out, view_seconds: e.view_seconds, unique_viewers: e.viewers.size });
-    }
-  });
 
-  test('unique viewers over the whole window are distinct, not summed per day', async () => {
-    const { body } = await runUsageQuery(store, { account, from: '2024-10-27', to: '2024-11-04', metrics: 'unique_viewers,requests' });
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    const viewers = new Set<string>();
-    let sumOfDaily = 0;
-    const daily = new Map<string, Set<string>>();
-    for (const text of logText.split('\n')) {
-      const m = LINE.exec(text);
-      if (!m || m[1] !== host) continue;
-      const time = Date.UTC(Number(m[5]), MONTHS.indexOf(m[4] as string), Number(m[3]), Number(m[6]), Number(m[7]), Number(m[8]));
-      const d = day.format(time);
-      if (d < '2024-10-27' || d >= '2024-11-04') continue;
-      viewers.add(m[2] as string);
-      daily.set(d, (daily.get(d) ?? new Set()).add(m[2] as string));
-    }
-    for (const s of daily.values()) sumOfDaily += s.size;
-    expect(body.rows[0]?.unique_viewers).toBe(viewers.size);
-    expect(sumOfDaily).toBeGreaterThan(viewers.size); // the test would catch a per-day sum
-  });
-});
+    test('unique viewers over the whole window are distinct, not summed per day', async () => {
+      const { body } = await runUsageQuery(store, {
+        account,
+        from: '2024-10-27',
+        to: '2024-11-04',
+        metrics: 'unique_viewers,requests',
+      });
+      const day = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+      const viewers = new Set<string>();
+      let sumOfDaily = 0;
+      const daily = new Map<string, Set<string>>();
+      for (const text of logText.split('\n')) {
+        const m = LINE.exec(text);
+        if (!m || m[1] !== host) continue;
+        const time = Date.UTC(
+          Number(m[5]),
+          MONTHS.indexOf(m[4] as string),
+          Number(m[3]),
+          Number(m[6]),
+          Number(m[7]),
+          Number(m[8]),
+        );
+        const d = day.format(time);
+        if (d < '2024-10-27' || d >= '2024-11-04') continue;
+        viewers.add(m[2] as string);
+        daily.set(d, (daily.get(d) ?? new Set()).add(m[2] as string));
+      }
+      for (const s of daily.values()) sumOfDaily += s.size;
+      expect(body.rows[0]?.unique_viewers).toBe(viewers.size);
+      expect(sumOfDaily).toBeGreaterThan(viewers.size); // the test would catch a per-day sum
+    });
+  },
+);
 
 describe('pagination and formats', () => {
   test('walking pages gives exactly the unpaginated rows', async () => {
-    const params = { account: 'acme', from: '2024-10-26', to: '2024-11-05', granularity: 'day', group_by: 'resource', metrics: 'bytes_out,unique_viewers' };
+    const params = {
+      account: 'acme',
+      from: '2024-10-26',
+      to: '2024-11-05',
+      granularity: 'day',
+      group_by: 'resource',
+      metrics: 'bytes_out,unique_viewers',
+    };
     const all = (await runUsageQuery(store, params)).body;
     expect(all.next_cursor).toBeNull();
     const walked: unknown[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = (await runUsageQuery(store, { ...params, limit: '7', ...(cursor ? { cursor } : {}) })).body;
+      const page = (await runUsageQuery(store, { ...params, limit: '7', ...(cursor ? { cursor } : {}) }))
+        .body;
       walked.push(...page.rows);
       cursor = page.next_cursor ?? undefined;
       pages += 1;
@@ -126,18 +191,33 @@ describe('pagination and formats', () => {
   });
 
   test('order_by sorts by a metric, descending', async () => {
-    const { body } = await runUsageQuery(store, { account: 'acme', from: '2024-10-26', to: '2024-11-05', group_by: 'resource', metrics: 'bytes_out', order_by: '-bytes_out' });
+    const { body } = await runUsageQuery(store, {
+      account: 'acme',
+      from: '2024-10-26',
+      to: '2024-11-05',
+      group_by: 'resource',
+      metrics: 'bytes_out',
+      order_by: '-bytes_out',
+    });
     const bytes = body.rows.map((r) => Number(r.bytes_out));
     expect(bytes).toEqual([...bytes].sort((a, b) => b - a));
     expect(body.rows.length).toBeGreaterThan(3);
   });
 
   test('an unknown account is a 404 naming the parameter', async () => {
-    await expect(runUsageQuery(store, { account: 'nobody', from: '2024-10-26', to: '2024-10-27' })).rejects.toMatchObject({ status: 404, param: 'account' });
+    await expect(
+      runUsageQuery(store, { account: 'nobody', from: '2024-10-26', to: '2024-10-27' }),
+    ).rejects.toMatchObject({ status: 404, param: 'account' });
   });
 
   test('window labels carry the local offset across the DST change', async () => {
-    const { body } = await runUsageQuery(store, { account: 'acme', from: '2024-10-27', to: '2024-10-29', granularity: 'day', metrics: 'requests' });
+    const { body } = await runUsageQuery(store, {
+      account: 'acme',
+      from: '2024-10-27',
+      to: '2024-10-29',
+      granularity: 'day',
+      metrics: 'requests',
+    });
     expect(body.rows.map((r) => [r.window_start, r.window_end])).toEqual([
       ['2024-10-27T00:00:00+02:00', '2024-10-28T00:00:00+01:00'],
       ['2024-10-28T00:00:00+01:00', '2024-10-29T00:00:00+01:00'],

@@ -4,8 +4,8 @@
  * out by hand from the rows written here, never read back from the store under test.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { parseUsageQuery } from '../domain/usage-query.js';
 import { splitWindows } from '../domain/time-window.js';
+import { parseUsageQuery } from '../domain/usage-query.js';
 import type { RollupRow, SourceState, UsageStore } from './store.js';
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
@@ -70,9 +70,27 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
     });
 
     test('accounts round-trip and update in place', async () => {
-      await store.putAccount({ id: 'kol', name: 'K', timezone: 'Asia/Kolkata', parent: 'acme', match: { hosts: ['k.example'] } });
-      await store.putAccount({ id: 'kol', name: 'Kolkata', timezone: 'Asia/Kolkata', parent: 'acme', match: { hosts: ['k.example'] } });
-      expect(await store.getAccount('kol')).toEqual({ id: 'kol', name: 'Kolkata', timezone: 'Asia/Kolkata', parent: 'acme', match: { hosts: ['k.example'] } });
+      await store.putAccount({
+        id: 'kol',
+        name: 'K',
+        timezone: 'Asia/Kolkata',
+        parent: 'acme',
+        match: { hosts: ['k.example'] },
+      });
+      await store.putAccount({
+        id: 'kol',
+        name: 'Kolkata',
+        timezone: 'Asia/Kolkata',
+        parent: 'acme',
+        match: { hosts: ['k.example'] },
+      });
+      expect(await store.getAccount('kol')).toEqual({
+        id: 'kol',
+        name: 'Kolkata',
+        timezone: 'Asia/Kolkata',
+        parent: 'acme',
+        match: { hosts: ['k.example'] },
+      });
       expect((await store.listAccounts()).map((a) => a.id)).toEqual(['acme', 'kol']);
       expect(await store.getAccount('nobody')).toBeUndefined();
     });
@@ -82,19 +100,49 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         source: source('s1'),
         rollups: [
           row({ bucket: T0, bytesOut: 100, viewers: [1n, 2n] }),
-          row({ bucket: T0 + Q, bytesOut: 50, requests: 2, okRequests: 1, clientErrors: 1, authFailures: 1, viewers: [2n, 3n] }),
+          row({
+            bucket: T0 + Q,
+            bytesOut: 50,
+            requests: 2,
+            okRequests: 1,
+            clientErrors: 1,
+            authFailures: 1,
+            viewers: [2n, 3n],
+          }),
           row({ bucket: T0 + 24 * 3600_000, resource: 'b.mp4', bytesOut: 7, viewers: [3n] }),
         ],
       });
-      await store.commitImport({ source: source('s2'), rollups: [row({ bucket: T0, bytesOut: 1, viewers: [1n, 18446744073709551615n] })] });
+      await store.commitImport({
+        source: source('s2'),
+        rollups: [row({ bucket: T0, bytesOut: 1, viewers: [1n, 18446744073709551615n] })],
+      });
 
-      const total = await usage(store, { metrics: 'requests,bytes_out,client_errors,auth_failures,unique_viewers' });
+      const total = await usage(store, {
+        metrics: 'requests,bytes_out,client_errors,auth_failures,unique_viewers',
+      });
       expect(total).toHaveLength(1);
       // viewers 1, 2, 3 and 2^64-1: four distinct, although the per-row counts add up to 7.
-      expect(total[0]?.metrics).toEqual({ requests: 5, bytes_out: 158, client_errors: 1, auth_failures: 1, unique_viewers: 4 });
+      expect(total[0]?.metrics).toEqual({
+        requests: 5,
+        bytes_out: 158,
+        client_errors: 1,
+        auth_failures: 1,
+        unique_viewers: 4,
+      });
 
-      const byDay = await usage(store, { granularity: 'day', group_by: 'resource', metrics: 'bytes_out,unique_viewers' });
-      expect(byDay.map((r) => [r.windowStart - T0, r.dimensions.resource, r.metrics.bytes_out, r.metrics.unique_viewers])).toEqual([
+      const byDay = await usage(store, {
+        granularity: 'day',
+        group_by: 'resource',
+        metrics: 'bytes_out,unique_viewers',
+      });
+      expect(
+        byDay.map((r) => [
+          r.windowStart - T0,
+          r.dimensions.resource,
+          r.metrics.bytes_out,
+          r.metrics.unique_viewers,
+        ]),
+      ).toEqual([
         [0, 'a.mp4', 151, 4],
         [24 * 3600_000, 'b.mp4', 7, 1],
       ]);
@@ -109,7 +157,11 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
           row({ bucket: T0, resource: 'c', bytesOut: 20, country: 'US' }),
         ],
       });
-      const ordered = await usage(store, { group_by: 'resource', metrics: 'bytes_out', order_by: '-bytes_out' });
+      const ordered = await usage(store, {
+        group_by: 'resource',
+        metrics: 'bytes_out',
+        order_by: '-bytes_out',
+      });
       expect(ordered.map((r) => r.dimensions.resource)).toEqual(['b', 'c', 'a']);
       const filtered = await usage(store, { resource: 'a,c', metrics: 'bytes_out' });
       expect(filtered[0]?.metrics.bytes_out).toBe(30);
@@ -118,7 +170,17 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       const bySource = await usage(store, { group_by: 'source', metrics: 'requests' });
       expect(bySource.map((r) => r.dimensions.source)).toEqual(['s1']);
 
-      const q = parseUsageQuery({ account: 'acme', from: '2024-07-01', to: '2024-07-02', group_by: 'resource', metrics: 'bytes_out', limit: '1' }, 'UTC');
+      const q = parseUsageQuery(
+        {
+          account: 'acme',
+          from: '2024-07-01',
+          to: '2024-07-02',
+          group_by: 'resource',
+          metrics: 'bytes_out',
+          limit: '1',
+        },
+        'UTC',
+      );
       const windows = splitWindows(q.from, q.to, q.granularity, q.tz);
       const first = await store.queryUsage(q, windows);
       expect(first.map((r) => r.dimensions.resource)).toEqual(['a', 'b']); // limit + 1 tells "more"
@@ -130,7 +192,10 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       // 18:30 UTC on 1 July is midnight of 2 July in Kolkata.
       await store.commitImport({
         source: source('s1'),
-        rollups: [row({ bucket: T0 + 18 * 3600_000 + 2 * Q, bytesOut: 5 }), row({ bucket: T0 + 18 * 3600_000 + Q, bytesOut: 3 })],
+        rollups: [
+          row({ bucket: T0 + 18 * 3600_000 + 2 * Q, bytesOut: 5 }),
+          row({ bucket: T0 + 18 * 3600_000 + Q, bytesOut: 3 }),
+        ],
       });
       const rows = await usage(store, { granularity: 'day', metrics: 'bytes_out', tz: 'Asia/Kolkata' });
       expect(rows.map((r) => [new Date(r.windowStart).toISOString(), r.metrics.bytes_out])).toEqual([
@@ -142,15 +207,28 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
     test('other accounts and times outside [from, to) are not counted', async () => {
       await store.commitImport({
         source: source('s1'),
-        rollups: [row({ bucket: T0 - Q }), row({ bucket: T0 + 2 * 86_400_000 }), row({ bucket: T0, account: 'other', bytesOut: 9 })],
+        rollups: [
+          row({ bucket: T0 - Q }),
+          row({ bucket: T0 + 2 * 86_400_000 }),
+          row({ bucket: T0, account: 'other', bytesOut: 9 }),
+        ],
       });
       expect(await usage(store, { metrics: 'bytes_out' })).toEqual([]);
     });
 
     test('a commit is atomic with its checkpoint, and forget removes exactly one source', async () => {
-      await store.commitImport({ source: source('s1', 10), rollups: [row({ bucket: T0, bytesOut: 100, viewers: [1n] })] });
-      await store.commitImport({ source: source('s2', 20), rollups: [row({ bucket: T0, bytesOut: 1, viewers: [2n] })] });
-      await store.commitImport({ source: { ...source('s1', 30), records: 2 }, rollups: [row({ bucket: T0, bytesOut: 10 })] });
+      await store.commitImport({
+        source: source('s1', 10),
+        rollups: [row({ bucket: T0, bytesOut: 100, viewers: [1n] })],
+      });
+      await store.commitImport({
+        source: source('s2', 20),
+        rollups: [row({ bucket: T0, bytesOut: 1, viewers: [2n] })],
+      });
+      await store.commitImport({
+        source: { ...source('s1', 30), records: 2 },
+        rollups: [row({ bucket: T0, bytesOut: 10 })],
+      });
       const sources = await store.listSources();
       expect(sources.map((s) => [s.id, s.offset, s.records])).toEqual([
         ['s1', 30, 2],
@@ -164,9 +242,30 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
     });
 
     test('keys: stored, listed, revoked once', async () => {
-      await store.putKey({ id: 'tk_1', account: null, scheme: 'native', secretHash: 'ab', createdAt: 5, revokedAt: null });
-      await store.putKey({ id: 'tk_2', account: 'acme', scheme: 'native', secretHash: 'cd', createdAt: 6, revokedAt: null });
-      expect(await store.getKey('tk_2')).toEqual({ id: 'tk_2', account: 'acme', scheme: 'native', secretHash: 'cd', createdAt: 6, revokedAt: null });
+      await store.putKey({
+        id: 'tk_1',
+        account: null,
+        scheme: 'native',
+        secretHash: 'ab',
+        createdAt: 5,
+        revokedAt: null,
+      });
+      await store.putKey({
+        id: 'tk_2',
+        account: 'acme',
+        scheme: 'native',
+        secretHash: 'cd',
+        createdAt: 6,
+        revokedAt: null,
+      });
+      expect(await store.getKey('tk_2')).toEqual({
+        id: 'tk_2',
+        account: 'acme',
+        scheme: 'native',
+        secretHash: 'cd',
+        createdAt: 6,
+        revokedAt: null,
+      });
       expect(await store.revokeKey('tk_2', 9)).toBe(true);
       expect(await store.revokeKey('tk_2', 10)).toBe(false);
       expect((await store.getKey('tk_2'))?.revokedAt).toBe(9);

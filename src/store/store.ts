@@ -2,10 +2,11 @@
  * UsageStore: the only way anything reads or writes usage. Backends (`store/duckdb`, later
  * `store/clickhouse`) implement it and pass the same contract suite (store-contract.ts).
  */
-import type { UsageQuery } from '../domain/usage-query.js';
-import type { TimeWindow } from '../domain/time-window.js';
+
 import type { Dimension } from '../domain/dimensions.js';
 import type { Metric } from '../domain/metrics.js';
+import type { TimeWindow } from '../domain/time-window.js';
+import type { UsageQuery } from '../domain/usage-query.js';
 
 /** The dimensions every stored row is keyed by, besides account, bucket and source. */
 export interface RowDimensions {

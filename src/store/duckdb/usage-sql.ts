@@ -6,7 +6,7 @@
  * granularity in every time zone is the same statement. `unique_viewers` is an exact
  * COUNT(DISTINCT) over the viewer rows of each window and group, never a sum of bucket counts.
  */
-import { BIGINT, LIST, type DuckDBType, type DuckDBValue, listValue, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Dimension } from '../../domain/dimensions.js';
 import type { SummedMetric } from '../../domain/metrics.js';
 import type { TimeWindow } from '../../domain/time-window.js';
