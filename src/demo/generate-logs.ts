@@ -97,6 +97,8 @@ export interface GenerateOptions {
   /** Viewing sessions per day across all accounts. */
   sessionsPerDay: number;
   seed: number;
+  /** Prefix each line with the account's virtual host (vhost combined); false gives plain `combined`. */
+  withHost?: boolean;
 }
 
 interface Line {
@@ -127,6 +129,7 @@ export function* generateDays(
           ? `2001:db8:${(v >> 8).toString(16)}::${(v & 255).toString(16)}`
           : `198.51.${(v >> 8) & 255}.${v & 255}`;
       const agent = AGENTS[v % AGENTS.length] as string;
+      const hostPrefix = options.withHost === false ? '' : `${account.host} `;
       const live = random() < 0.3;
       const content = live ? pick(account.channels) : pick(account.titles);
       const rendition =
@@ -139,7 +142,7 @@ export function* generateDays(
         if (time >= dayStart + 86_400_000) return;
         lines.push({
           time,
-          text: `${account.host} ${client} - - [${clfTime(time)}] "GET ${path}${query} HTTP/1.1" ${status} ${bytes} "-" "${agent}"\n`,
+          text: `${hostPrefix}${client} - - [${clfTime(time)}] "GET ${path}${query} HTTP/1.1" ${status} ${bytes} "-" "${agent}"\n`,
         });
       };
       if (!live) push(`/vod/${content}/master.m3u8`, 200, 1_180, '?session=1');

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueKey } from '../auth/keys.js';
+import { cellIdOf, cellKey } from '../store/cell-id.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import type { RollupRow, UsageStore } from '../store/store.js';
 import { createApp } from './app.js';
 
 let store: UsageStore;
@@ -12,6 +13,10 @@ let acmeKey: string;
 let revoked: string;
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
+const withCell = (row: Omit<RollupRow, 'cellId'>): RollupRow => ({
+  ...row,
+  cellId: cellIdOf(cellKey(row.account, row)),
+});
 
 beforeAll(async () => {
   store = await DuckDbStore.open(':memory:');
@@ -48,7 +53,7 @@ beforeAll(async () => {
       lastImported: 0,
     },
     rollups: [
-      {
+      withCell({
         ...base,
         account: 'acme',
         bucket: T0,
@@ -57,8 +62,8 @@ beforeAll(async () => {
         requests: 2,
         bytesOut: 1000,
         viewers: [1n, 2n],
-      },
-      {
+      }),
+      withCell({
         ...base,
         account: 'acme',
         bucket: T0 + 86_400_000,
@@ -67,8 +72,8 @@ beforeAll(async () => {
         requests: 1,
         bytesOut: 24,
         viewers: [2n],
-      },
-      {
+      }),
+      withCell({
         ...base,
         account: 'globex',
         bucket: T0,
@@ -77,7 +82,7 @@ beforeAll(async () => {
         requests: 5,
         bytesOut: 5,
         viewers: [9n],
-      },
+      }),
     ],
   });
   const keys = [issueKey('native', null), issueKey('native', 'acme'), issueKey('native', 'acme')];

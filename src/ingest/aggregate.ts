@@ -80,6 +80,7 @@ export class Aggregator {
     if (row === undefined) {
       row = {
         account: cell.account,
+        cellId: cell.id,
         bucket: bucketIndex * BUCKET_MS,
         app: cell.app,
         resource: cell.resource,
@@ -146,6 +147,7 @@ export class Aggregator {
         }
         out.push({
           account: row.account,
+          cellId: row.cellId,
           bucket: row.bucket,
           app: row.app,
           resource: row.resource,

@@ -6,13 +6,14 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { splitWindows } from '../domain/time-window.js';
 import { parseUsageQuery } from '../domain/usage-query.js';
+import { cellIdOf, cellKey } from './cell-id.js';
 import type { RollupRow, SourceState, UsageStore } from './store.js';
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
 const Q = 15 * 60_000;
 
-function row(partial: Partial<RollupRow> & { bucket: number }): RollupRow {
-  return {
+function row(partial: Partial<Omit<RollupRow, 'cellId'>> & { bucket: number }): RollupRow {
+  const r: Omit<RollupRow, 'cellId'> = {
     account: 'acme',
     app: 'vod',
     resource: 'a.mp4',
@@ -35,6 +36,7 @@ function row(partial: Partial<RollupRow> & { bucket: number }): RollupRow {
     viewers: [],
     ...partial,
   };
+  return { ...r, cellId: cellIdOf(cellKey(r.account, r)) };
 }
 
 function source(id: string, offset = 10): SourceState {

@@ -23,6 +23,8 @@ export interface RowDimensions {
 /** Summed counters of one (account, 15-minute bucket, dimensions) cell. */
 export interface RollupRow extends RowDimensions {
   account: string;
+  /** `cellIdOf(cellKey(account, dimensions))`: computed once per cell by whoever builds rows. */
+  cellId: bigint;
   /** Bucket start, epoch milliseconds (a multiple of 15 minutes). */
   bucket: number;
   requests: number;

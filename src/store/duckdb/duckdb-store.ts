@@ -3,7 +3,18 @@
  * one connection under a lock (an import's rows and checkpoint commit in one transaction); reads
  * use their own connection so queries never see a half-written batch.
  */
-import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  BIGINT,
+  DOUBLE,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+  INTEGER,
+  UBIGINT,
+} from '@duckdb/node-api';
 import type { Dimension } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
 import type { Metric } from '../../domain/metrics.js';
@@ -31,6 +42,61 @@ class Lock {
   }
 }
 
+const KNOWN_CELLS_LIMIT = 2_000_000;
+const ROLLUP_TYPES = [
+  INTEGER,
+  BIGINT,
+  BIGINT,
+  INTEGER,
+  INTEGER,
+  INTEGER,
+  INTEGER,
+  INTEGER,
+  BIGINT,
+  BIGINT,
+  DOUBLE,
+  INTEGER,
+  INTEGER,
+];
+const VIEWER_TYPES = [INTEGER, BIGINT, BIGINT, UBIGINT];
+
+/**
+ * Appends rows through DataChunks of up to 2048 rows: numeric columns are written into the
+ * chunk's memory directly, several times faster than one native call per value.
+ */
+class ChunkWriter {
+  private static readonly SIZE = 2048;
+  private rows: DuckDBValue[][] = [];
+
+  constructor(
+    private readonly appender: DuckDBAppender,
+    private readonly types: DuckDBType[],
+  ) {}
+
+  push(row: DuckDBValue[]): void {
+    this.rows.push(row);
+    if (this.rows.length === ChunkWriter.SIZE) this.flushChunk();
+  }
+
+  private flushChunk(): void {
+    if (this.rows.length === 0) return;
+    const chunk = DuckDBDataChunk.create(this.types, this.rows.length);
+    chunk.setRows(this.rows);
+    this.appender.appendDataChunk(chunk);
+    this.rows = [];
+  }
+
+  /** Appends what is left and flushes into the current transaction. */
+  close(): void {
+    this.flushChunk();
+    this.appender.flushSync();
+  }
+
+  dispose(): void {
+    this.appender.closeSync();
+  }
+}
+
 const LOCK_CONFLICT = /Could not set lock on file|Conflicting lock/i;
 
 function num(value: unknown): number {
@@ -40,6 +106,8 @@ function num(value: unknown): number {
 export class DuckDbStore implements UsageStore {
   readonly backend = 'duckdb';
   private readonly writeLock = new Lock();
+  /** Cell ids known to be in `cells`, so a commit stages only new ones. */
+  private readonly knownCells = new Set<bigint>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -174,45 +242,50 @@ export class DuckDbStore implements UsageStore {
 
   async commitImport(batch: ImportBatch): Promise<void> {
     const s = batch.source;
+    const fresh = new Map<bigint, ImportBatch['rollups'][number]>();
+    for (const row of batch.rollups) if (!this.knownCells.has(row.cellId)) fresh.set(row.cellId, row);
     await this.transaction(async () => {
+      const seq = await this.sourceSeq(s.id);
+      if (fresh.size > 0) await this.addCells(fresh.values());
       if (batch.rollups.length > 0) {
-        const rollups = await this.writer.createAppender('delivery_rollups');
-        const viewers = await this.writer.createAppender('viewers');
+        const rollups = new ChunkWriter(await this.writer.createAppender('delivery_rollups'), ROLLUP_TYPES);
+        const viewers = new ChunkWriter(await this.writer.createAppender('viewers'), VIEWER_TYPES);
         try {
           for (const row of batch.rollups) {
-            appendKey(rollups, s.id, row);
-            rollups.appendBigInt(BigInt(row.requests));
-            rollups.appendBigInt(BigInt(row.okRequests));
-            rollups.appendBigInt(BigInt(row.clientErrors));
-            rollups.appendBigInt(BigInt(row.authFailures));
-            rollups.appendBigInt(BigInt(row.serverErrors));
-            rollups.appendBigInt(BigInt(row.bytesOut));
-            rollups.appendBigInt(BigInt(row.bytesIn));
-            rollups.appendDouble(row.viewSeconds);
-            rollups.appendBigInt(BigInt(row.commands));
-            rollups.appendBigInt(BigInt(row.starts));
-            rollups.endRow();
-            for (const viewer of row.viewers) {
-              appendKey(viewers, s.id, row);
-              viewers.appendUBigInt(viewer);
-              viewers.endRow();
-            }
+            const bucket = BigInt(row.bucket);
+            rollups.push([
+              seq,
+              bucket,
+              row.cellId,
+              row.requests,
+              row.okRequests,
+              row.clientErrors,
+              row.authFailures,
+              row.serverErrors,
+              BigInt(row.bytesOut),
+              BigInt(row.bytesIn),
+              row.viewSeconds,
+              row.commands,
+              row.starts,
+            ]);
+            for (const viewer of row.viewers) viewers.push([seq, bucket, row.cellId, viewer]);
           }
-          rollups.flushSync();
-          viewers.flushSync();
+          rollups.close();
+          viewers.close();
         } finally {
-          rollups.closeSync();
-          viewers.closeSync();
+          rollups.dispose();
+          viewers.dispose();
         }
       }
       await this.writer.run(
-        `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET path = excluded.path, head_length = excluded.head_length,
            head_hash = excluded.head_hash, offset_bytes = excluded.offset_bytes, lines = excluded.lines,
            records = excluded.records, rejected = excluded.rejected, bytes_out = excluded.bytes_out,
            last_imported = excluded.last_imported`,
         [
           s.id,
+          seq,
           s.path,
           BigInt(s.headLength),
           s.headHash,
@@ -226,17 +299,75 @@ export class DuckDbStore implements UsageStore {
         ],
       );
     });
+    // Only once the transaction has committed are these cells known to exist.
+    if (this.knownCells.size > KNOWN_CELLS_LIMIT) this.knownCells.clear();
+    for (const id of fresh.keys()) this.knownCells.add(id);
+  }
+
+  /** The small integer a source's rows carry: its existing one, or the next free one. */
+  private async sourceSeq(id: string): Promise<number> {
+    const found = await this.writer.runAndReadAll(
+      'SELECT (SELECT seq FROM sources WHERE id = $1), (SELECT coalesce(max(seq), 0) + 1 FROM sources)',
+      [id],
+    );
+    const [existing, next] = found.getRowsJS()[0] ?? [];
+    return num(existing ?? next);
+  }
+
+  /**
+   * Adds cells not stored yet. Two different cells with the same 64-bit id would merge usage, so
+   * that is checked and refused instead of being silently absorbed.
+   */
+  private async addCells(cells: Iterable<ImportBatch['rollups'][number]>): Promise<void> {
+    const staging = await this.writer.createAppender('cell_staging');
+    try {
+      for (const c of cells) {
+        staging.appendBigInt(c.cellId);
+        for (const value of [
+          c.account,
+          c.app,
+          c.resource,
+          c.kind,
+          c.target,
+          c.rendition,
+          c.protocol,
+          c.zone,
+          c.country,
+        ]) {
+          staging.appendVarchar(value);
+        }
+        staging.endRow();
+      }
+      staging.flushSync();
+    } finally {
+      staging.closeSync();
+    }
+    const clash = await this.writer.runAndReadAll(
+      `SELECT count(*) FROM cell_staging i JOIN cells c USING (cell)
+       WHERE (i.account, i.app, i.resource, i.kind, i.target, i.rendition, i.protocol, i.zone, i.country)
+         IS DISTINCT FROM (c.account, c.app, c.resource, c.kind, c.target, c.rendition, c.protocol, c.zone, c.country)`,
+    );
+    if (num(clash.getRowsJS()[0]?.[0]) > 0) {
+      throw new AppError(
+        'internal',
+        'two different cells share a 64-bit cell id; refusing to merge their usage',
+      );
+    }
+    await this.writer.run(
+      'INSERT INTO cells SELECT DISTINCT * FROM cell_staging i WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.cell = i.cell)',
+    );
+    await this.writer.run('DELETE FROM cell_staging');
   }
 
   async forgetSource(id: string): Promise<boolean> {
     return this.transaction(async () => {
-      const found = await this.writer.runAndReadAll('SELECT count(*) FROM sources WHERE id = $1', [id]);
-      if (num(found.getRowsJS()[0]?.[0]) === 0) return false;
-      for (const table of ['delivery_rollups', 'viewers', 'meters', 'sources']) {
-        await this.writer.run(`DELETE FROM ${table} WHERE ${table === 'sources' ? 'id' : 'source'} = $1`, [
-          id,
-        ]);
+      const found = await this.writer.runAndReadAll('SELECT seq FROM sources WHERE id = $1', [id]);
+      const seq = found.getRowsJS()[0]?.[0];
+      if (seq === undefined || seq === null) return false;
+      for (const table of ['delivery_rollups', 'viewers', 'meters']) {
+        await this.writer.run(`DELETE FROM ${table} WHERE source = $1`, [num(seq)]);
       }
+      await this.writer.run('DELETE FROM sources WHERE id = $1', [id]);
       return true;
     });
   }
@@ -298,20 +429,6 @@ export class DuckDbStore implements UsageStore {
       return true;
     });
   }
-}
-
-function appendKey(appender: DuckDBAppender, source: string, row: ImportBatch['rollups'][number]): void {
-  appender.appendVarchar(source);
-  appender.appendVarchar(row.account);
-  appender.appendBigInt(BigInt(row.bucket));
-  appender.appendVarchar(row.app);
-  appender.appendVarchar(row.resource);
-  appender.appendVarchar(row.kind);
-  appender.appendVarchar(row.target);
-  appender.appendVarchar(row.rendition);
-  appender.appendVarchar(row.protocol);
-  appender.appendVarchar(row.zone);
-  appender.appendVarchar(row.country);
 }
 
 function toAccount(r: readonly unknown[]): Account {

@@ -32,6 +32,11 @@ export interface BuiltSql {
   types: DuckDBType[];
 }
 
+/** Where each dimension lives: the cells dictionary `c`, or the sources table `s`. */
+function column(dimension: Dimension): string {
+  return dimension === 'source' ? 's.id' : `c.${dimension}`;
+}
+
 export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[]): BuiltSql {
   const params: DuckDBValue[] = [];
   const types: DuckDBType[] = [];
@@ -44,27 +49,29 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
   const starts = bind(listValue(windows.map((w) => BigInt(w.start))), LIST(BIGINT));
   const ends = bind(listValue(windows.map((w) => BigInt(w.end))), LIST(BIGINT));
   const where = [
-    `d.account = ${bind(query.account, VARCHAR)}`,
+    `c.account = ${bind(query.account, VARCHAR)}`,
     `d.bucket >= ${bind(BigInt(query.from), BIGINT)}`,
     `d.bucket < ${bind(BigInt(query.to), BIGINT)}`,
   ];
   for (const [dimension, values] of Object.entries(query.filters) as [Dimension, string[]][]) {
-    where.push(`d.${dimension} IN (${values.map((v) => bind(v, VARCHAR)).join(', ')})`);
+    where.push(`${column(dimension)} IN (${values.map((v) => bind(v, VARCHAR)).join(', ')})`);
   }
 
   const dims = query.groupBy;
-  const dimSelect = dims.map((d) => `, d.${d}`).join('');
-  const groupKey = ['w.ws', 'w.we', ...dims.map((d) => `d.${d}`)].join(', ');
+  const needsSources = dims.includes('source') || query.filters.source !== undefined;
+  const dimSelect = dims.map((d) => `, ${column(d)} AS ${d}`).join('');
+  const dimGroup = dims.map((d) => `, ${column(d)}`).join('');
   const windowTable = `w AS (SELECT unnest(${starts}) AS ws, unnest(${ends}) AS we)`;
-  const from = 'JOIN w ON d.bucket >= w.ws AND d.bucket < w.we';
+  const from = (table: string) =>
+    `${table} d JOIN cells c ON c.cell = d.cell${needsSources ? ' JOIN sources s ON s.seq = d.source' : ''} JOIN w ON d.bucket >= w.ws AND d.bucket < w.we`;
   const whereSql = where.join(' AND ');
 
   const summed = query.metrics.filter((m): m is SummedMetric => m !== 'unique_viewers');
   const wantsViewers = query.metrics.includes('unique_viewers');
   const rollupCte = `r AS (SELECT w.ws, w.we${dimSelect}${summed.map((m) => `, ${METRIC_SQL[m]} AS ${m}`).join('')}
-    FROM delivery_rollups d ${from} WHERE ${whereSql} GROUP BY ${groupKey})`;
+    FROM ${from('delivery_rollups')} WHERE ${whereSql} GROUP BY w.ws, w.we${dimGroup})`;
   const viewerCte = `v AS (SELECT w.ws${dimSelect}, count(DISTINCT d.viewer)::BIGINT AS unique_viewers
-    FROM viewers d ${from} WHERE ${whereSql} GROUP BY w.ws${dims.map((d) => `, d.${d}`).join('')})`;
+    FROM ${from('viewers')} WHERE ${whereSql} GROUP BY w.ws${dimGroup})`;
 
   const select = [
     'r.ws',
@@ -80,13 +87,13 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
 
   const order: string[] = [];
   for (const term of query.orderBy) {
-    const column =
+    const field =
       term.field === 'window_start'
         ? 'r.ws'
         : term.field === 'unique_viewers'
           ? 'unique_viewers'
           : `r.${term.field}`;
-    order.push(`${column} ${term.descending ? 'DESC' : 'ASC'}`);
+    order.push(`${field} ${term.descending ? 'DESC' : 'ASC'}`);
   }
   // The default order is always the tie-breaker, so pages are stable.
   order.push('r.ws ASC', ...dims.map((d) => `r.${d} ASC`));

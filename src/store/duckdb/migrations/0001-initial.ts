@@ -1,9 +1,9 @@
-/** Migration 1: the tables of the core engine. Bucket columns are epoch milliseconds of the bucket start. */
+/**
+ * Migration 1: the tables of the core engine. Usage rows are all numeric and reference their
+ * account and dimensions through `cells` (one row per distinct cell) and their source through
+ * `sources.seq`; bucket columns are epoch milliseconds of the bucket start.
+ */
 export const version = 1;
-
-const DIMENSIONS = `
-  app VARCHAR NOT NULL, resource VARCHAR NOT NULL, kind VARCHAR NOT NULL, target VARCHAR NOT NULL,
-  rendition VARCHAR NOT NULL, protocol VARCHAR NOT NULL, zone VARCHAR NOT NULL, country VARCHAR NOT NULL`;
 
 export const sql = `
 CREATE TABLE accounts (
@@ -11,22 +11,32 @@ CREATE TABLE accounts (
   match_json VARCHAR, created_at BIGINT NOT NULL
 );
 CREATE TABLE sources (
-  id VARCHAR PRIMARY KEY, path VARCHAR NOT NULL, head_length BIGINT NOT NULL, head_hash VARCHAR NOT NULL,
-  offset_bytes BIGINT NOT NULL, lines BIGINT NOT NULL, records BIGINT NOT NULL, rejected BIGINT NOT NULL,
-  bytes_out BIGINT NOT NULL, first_imported BIGINT NOT NULL, last_imported BIGINT NOT NULL
+  id VARCHAR PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, path VARCHAR NOT NULL, head_length BIGINT NOT NULL,
+  head_hash VARCHAR NOT NULL, offset_bytes BIGINT NOT NULL, lines BIGINT NOT NULL, records BIGINT NOT NULL,
+  rejected BIGINT NOT NULL, bytes_out BIGINT NOT NULL, first_imported BIGINT NOT NULL, last_imported BIGINT NOT NULL
+);
+CREATE TABLE cells (
+  cell BIGINT PRIMARY KEY, account VARCHAR NOT NULL, app VARCHAR NOT NULL, resource VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL, target VARCHAR NOT NULL, rendition VARCHAR NOT NULL, protocol VARCHAR NOT NULL,
+  zone VARCHAR NOT NULL, country VARCHAR NOT NULL
+);
+-- Cells of the batch being committed, before they are merged into cells (emptied by every commit).
+CREATE TABLE cell_staging (
+  cell BIGINT NOT NULL, account VARCHAR NOT NULL, app VARCHAR NOT NULL, resource VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL, target VARCHAR NOT NULL, rendition VARCHAR NOT NULL, protocol VARCHAR NOT NULL,
+  zone VARCHAR NOT NULL, country VARCHAR NOT NULL
 );
 CREATE TABLE delivery_rollups (
-  source VARCHAR NOT NULL, account VARCHAR NOT NULL, bucket BIGINT NOT NULL, ${DIMENSIONS},
-  requests BIGINT NOT NULL, ok_requests BIGINT NOT NULL, client_errors BIGINT NOT NULL,
-  auth_failures BIGINT NOT NULL, server_errors BIGINT NOT NULL, bytes_out BIGINT NOT NULL,
-  bytes_in BIGINT NOT NULL, view_seconds DOUBLE NOT NULL, commands BIGINT NOT NULL, starts BIGINT NOT NULL
+  source INTEGER NOT NULL, bucket BIGINT NOT NULL, cell BIGINT NOT NULL,
+  requests INTEGER NOT NULL, ok_requests INTEGER NOT NULL, client_errors INTEGER NOT NULL,
+  auth_failures INTEGER NOT NULL, server_errors INTEGER NOT NULL, bytes_out BIGINT NOT NULL,
+  bytes_in BIGINT NOT NULL, view_seconds DOUBLE NOT NULL, commands INTEGER NOT NULL, starts INTEGER NOT NULL
 );
 CREATE TABLE viewers (
-  source VARCHAR NOT NULL, account VARCHAR NOT NULL, bucket BIGINT NOT NULL, ${DIMENSIONS},
-  viewer UBIGINT NOT NULL
+  source INTEGER NOT NULL, bucket BIGINT NOT NULL, cell BIGINT NOT NULL, viewer UBIGINT NOT NULL
 );
 CREATE TABLE meters (
-  source VARCHAR NOT NULL, account VARCHAR NOT NULL, bucket BIGINT NOT NULL, meter VARCHAR NOT NULL,
+  source INTEGER NOT NULL, account VARCHAR NOT NULL, bucket BIGINT NOT NULL, meter VARCHAR NOT NULL,
   subject VARCHAR NOT NULL, value DOUBLE NOT NULL
 );
 CREATE TABLE api_keys (

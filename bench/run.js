@@ -1,0 +1,164 @@
+// Benchmarks (`npm run bench`): import speed and peak memory against GoAccess on the same file in
+// the same run, and the latency of a month's report over 5M imported lines. Figures go to
+// bench/out/results.json and, by hand, to docs/PERFORMANCE.md.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoConfig, generateDays } from '../dist/demo/generate-logs.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const out = join(root, 'bench/out');
+const bin = join(root, 'bin/tally.js');
+mkdirSync(out, { recursive: true });
+
+/** Writes exactly `lines` generated lines to `file` (skipped when it already exists with that many). */
+async function generate(file, lines, { withHost, sessionsPerDay, days }) {
+  const marker = `${file}.lines`;
+  if (existsSync(file) && existsSync(marker) && Number(readFileSync(marker, 'utf8')) === lines) return;
+  const stream = createWriteStream(file);
+  let written = 0;
+  const start = Date.parse('2026-10-01T00:00:00Z');
+  for (const { text } of generateDays({ start, days: days * 4, sessionsPerDay, seed: 42, withHost })) {
+    const dayLines = text.split('\n');
+    dayLines.pop();
+    const take = dayLines.slice(0, lines - written);
+    if (!stream.write(`${take.join('\n')}\n`)) await new Promise((r) => stream.once('drain', r));
+    written += take.length;
+    if (written >= lines) break;
+  }
+  await new Promise((r) => stream.end(r));
+  if (written !== lines) throw new Error(`generated ${written} lines, wanted ${lines}`);
+  writeFileSync(marker, String(lines));
+}
+
+/** Runs a command, returning wall seconds, peak RSS (VmHWM, polled from /proc) and stdout. */
+function measure(command, args) {
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peakKiB = 0;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKiB = Math.max(peakKiB, Number(m[1]));
+      } catch {}
+    }, 20);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', (e) => {
+      clearInterval(poll);
+      fail(e);
+    });
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) fail(new Error(`${command} exited ${code}: ${stderr.slice(0, 500)}`));
+      else done({ seconds, peakMiB: Math.round(peakKiB / 1024), stdout });
+    });
+  });
+}
+
+async function hasGoAccess() {
+  try {
+    const r = await measure('goaccess', ['--version']);
+    return r.stdout.split('\n')[0].trim();
+  } catch {
+    return null;
+  }
+}
+
+const results = { date: new Date().toISOString(), node: process.version };
+
+// 1. Import of a 1M-line combined log, Tally vs GoAccess.
+const MILLION = 1_000_000;
+const combined = join(out, 'combined-1m.log');
+console.log('generating the 1M-line combined log ...');
+await generate(combined, MILLION, { withHost: false, sessionsPerDay: 250, days: 31 });
+const data1 = join(out, 'data-1m');
+rmSync(data1, { recursive: true, force: true });
+const tally = await measure(process.execPath, [
+  bin,
+  'import',
+  '--json',
+  '--format',
+  'combined',
+  '--data',
+  data1,
+  combined,
+]);
+const summary = JSON.parse(tally.stdout);
+if (summary.records !== MILLION) throw new Error(`tally imported ${summary.records} records`);
+results.import = {
+  lines: MILLION,
+  tally_wall_seconds: tally.seconds,
+  tally_lines_per_second: Math.round(MILLION / tally.seconds),
+  tally_peak_rss_mib: tally.peakMiB,
+  tally_bytes_out: summary.bytes_out,
+};
+const goaccessVersion = await hasGoAccess();
+if (goaccessVersion) {
+  const ga = await measure('goaccess', [combined, '--log-format=COMBINED', '-o', join(out, 'report.json')]);
+  results.import.goaccess = goaccessVersion;
+  results.import.goaccess_wall_seconds = ga.seconds;
+  results.import.goaccess_lines_per_second = Math.round(MILLION / ga.seconds);
+  results.import.goaccess_peak_rss_mib = ga.peakMiB;
+  results.import.ratio = Number((ga.seconds / tally.seconds).toFixed(2));
+} else {
+  results.import.goaccess = 'not installed (apt-get install goaccess) - no ratio';
+}
+console.log(results.import);
+
+// 2. A month's report grouped by resource over 5M imported lines.
+const FIVE_MILLION = 5_000_000;
+const month = join(out, 'month-5m.log');
+console.log('generating the 5M-line month ...');
+await generate(month, FIVE_MILLION, { withHost: true, sessionsPerDay: 1200, days: 31 });
+const data5 = join(out, 'data-5m');
+rmSync(data5, { recursive: true, force: true });
+mkdirSync(data5, { recursive: true });
+writeFileSync(join(data5, 'tally.json'), JSON.stringify(demoConfig()));
+const big = await measure(process.execPath, [bin, 'import', '--json', '--data', data5, month]);
+const bigSummary = JSON.parse(big.stdout);
+const reportArgs = [
+  bin,
+  'report',
+  '--data',
+  data5,
+  '--account',
+  'acme',
+  '--from',
+  '2026-10-01',
+  '--to',
+  '2026-11-01',
+  '--group-by',
+  'resource',
+  '--format',
+  'json',
+];
+const times = [];
+let rows = 0;
+for (let i = 0; i < 5; i++) {
+  const r = await measure(process.execPath, reportArgs);
+  times.push(r.seconds);
+  rows = JSON.parse(r.stdout).rows.length;
+}
+times.sort((a, b) => a - b);
+results.report = {
+  imported_lines: bigSummary.lines,
+  import_wall_seconds: big.seconds,
+  import_lines_per_second: Math.round(bigSummary.lines / big.seconds),
+  import_peak_rss_mib: big.peakMiB,
+  report_rows: rows,
+  report_wall_seconds_median_of_5: Number(times[2].toFixed(3)),
+  report_wall_seconds_min: Number(times[0].toFixed(3)),
+};
+console.log(results.report);
+writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`results in ${join(out, 'results.json')}`);

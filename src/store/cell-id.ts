@@ -1,0 +1,17 @@
+/**
+ * Cell ids: a stable 64-bit id for (account, dimensions), the first 8 bytes of the SHA-256 of the
+ * cell key. Stored rows reference their cell by this id, so the dimension strings are written
+ * once per distinct cell instead of once per row. Backends check for collisions when they add a
+ * cell, so a collision fails loudly instead of merging two cells' usage.
+ */
+import { createHash } from 'node:crypto';
+import type { RowDimensions } from './store.js';
+
+export function cellKey(account: string, d: RowDimensions): string {
+  return `${account}\u0001${d.app}\u0001${d.resource}\u0001${d.kind}\u0001${d.target}\u0001${d.rendition}\u0001${d.protocol}\u0001${d.zone}\u0001${d.country}`;
+}
+
+/** Signed, to fit SQL BIGINT columns. */
+export function cellIdOf(key: string): bigint {
+  return createHash('sha256').update(key).digest().readBigInt64BE(0);
+}
