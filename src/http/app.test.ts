@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueKey } from '../auth/keys.js';
-import { cellIdOf, cellKey } from '../store/cell-id.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { RollupRow, UsageStore } from '../store/store.js';
+import type { UsageStore } from '../store/store.js';
+import { rollupRow } from '../test-support/rollup-row.js';
 import { createApp } from './app.js';
 
 let store: UsageStore;
@@ -13,10 +13,7 @@ let acmeKey: string;
 let revoked: string;
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
-const withCell = (row: Omit<RollupRow, 'cellId'>): RollupRow => ({
-  ...row,
-  cellId: cellIdOf(cellKey(row.account, row)),
-});
+const withCell = rollupRow;
 
 beforeAll(async () => {
   store = await DuckDbStore.open(':memory:');

@@ -1,11 +1,12 @@
 /**
  * In-memory aggregation: deliveries fold into one row per (15-minute bucket, cell) with the set
  * of viewers seen there. The importer drains it at every commit, which keeps memory bounded by
- * the number of distinct cells and viewers, not by the number of lines.
+ * the number of distinct rows and viewers, not by the number of lines.
  *
- * This is the import hot path, so its keys avoid string hashing: cells are shared objects
- * (identity-keyed), buckets are small integers, and viewers are interned to integer ids that are
- * hashed (HMAC) once per distinct viewer at drain time.
+ * This is the import hot path, so it avoids string keys and per-row garbage: rows are found by
+ * small integers (bucket index, then cell serial), a row references its shared cell instead of
+ * copying its strings, viewers are interned to integer ids (hashed once each, at drain), and a
+ * row keeps its first viewer inline, allocating a Set only when a second one arrives.
  */
 import { isAuthFailure, isClientError, isOk, isServerError } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
@@ -14,12 +15,46 @@ import type { RollupRow } from '../store/store.js';
 import { type Cell, makeCell } from './cell.js';
 import { ownString } from './own-string.js';
 
-interface PendingRow extends Omit<RollupRow, 'viewers'> {
-  viewerIds: Set<number>;
+const NO_VIEWER = -1;
+
+class PendingRow implements RollupRow {
+  requests = 0;
+  okRequests = 0;
+  clientErrors = 0;
+  authFailures = 0;
+  serverErrors = 0;
+  bytesOut = 0;
+  bytesIn = 0;
+  viewSeconds = 0;
+  commands = 0;
+  starts = 0;
+  viewers: readonly bigint[] = [];
+  firstViewer = NO_VIEWER;
+  moreViewers: Set<number> | null = null;
+
+  constructor(
+    readonly cell: Cell,
+    readonly bucket: number,
+  ) {}
+
+  /** Adds a viewer id; returns 1 when it is new to this row. */
+  addViewer(id: number): number {
+    if (this.firstViewer === NO_VIEWER) {
+      this.firstViewer = id;
+      return 1;
+    }
+    if (this.firstViewer === id) return 0;
+    if (this.moreViewers === null) this.moreViewers = new Set();
+    const before = this.moreViewers.size;
+    this.moreViewers.add(id);
+    return this.moreViewers.size - before;
+  }
 }
 
 export class Aggregator {
-  private cells = new Map<Cell, Map<number, PendingRow>>();
+  private buckets = new Map<number, Map<number, PendingRow>>();
+  private lastBucket = Number.NaN;
+  private lastRows: Map<number, PendingRow> | undefined;
   private viewerIds = new Map<string, number>();
   private viewerNames: string[] = [];
   private rowCount = 0;
@@ -56,8 +91,8 @@ export class Aggregator {
   }
 
   /**
-   * The hot path of `add`: positional, so a log line costs no allocation once its cell and
-   * bucket exist. Cells must be shared objects (normalisation caches them).
+   * The hot path of `add`: positional, so a log line costs no allocation once its row exists.
+   * Cells must be shared objects (normalisation caches them).
    */
   addToCell(
     cell: Cell,
@@ -71,38 +106,20 @@ export class Aggregator {
     starts: number,
   ): void {
     const bucketIndex = Math.floor(time / BUCKET_MS);
-    let byBucket = this.cells.get(cell);
-    if (byBucket === undefined) {
-      byBucket = new Map();
-      this.cells.set(cell, byBucket);
+    let rows = this.lastRows;
+    if (bucketIndex !== this.lastBucket || rows === undefined) {
+      rows = this.buckets.get(bucketIndex);
+      if (rows === undefined) {
+        rows = new Map();
+        this.buckets.set(bucketIndex, rows);
+      }
+      this.lastBucket = bucketIndex;
+      this.lastRows = rows;
     }
-    let row = byBucket.get(bucketIndex);
+    let row = rows.get(cell.serial);
     if (row === undefined) {
-      row = {
-        account: cell.account,
-        cellId: cell.id,
-        bucket: bucketIndex * BUCKET_MS,
-        app: cell.app,
-        resource: cell.resource,
-        kind: cell.kind,
-        target: cell.target,
-        rendition: cell.rendition,
-        protocol: cell.protocol,
-        zone: cell.zone,
-        country: cell.country,
-        requests: 0,
-        okRequests: 0,
-        clientErrors: 0,
-        authFailures: 0,
-        serverErrors: 0,
-        bytesOut: 0,
-        bytesIn: 0,
-        viewSeconds: 0,
-        commands: 0,
-        starts: 0,
-        viewerIds: new Set(),
-      };
-      byBucket.set(bucketIndex, row);
+      row = new PendingRow(cell, bucketIndex * BUCKET_MS);
+      rows.set(cell.serial, row);
       this.rowCount += 1;
     }
     row.requests += 1;
@@ -124,54 +141,35 @@ export class Aggregator {
         this.viewerIds.set(owned, id);
         this.viewerNames.push(owned);
       }
-      const before = row.viewerIds.size;
-      row.viewerIds.add(id);
-      this.viewerEntries += row.viewerIds.size - before;
+      this.viewerEntries += row.addViewer(id);
     }
   }
 
   /** Hands over every row, viewers hashed, and starts empty. */
   drain(): RollupRow[] {
-    const hashes: bigint[] = new Array(this.viewerNames.length);
+    const hashes: (bigint | undefined)[] = new Array(this.viewerNames.length);
+    const hashOf = (id: number): bigint => {
+      let hash = hashes[id];
+      if (hash === undefined) {
+        hash = this.hashViewer(this.viewerNames[id] as string);
+        hashes[id] = hash;
+      }
+      return hash;
+    };
     const out: RollupRow[] = [];
-    for (const byBucket of this.cells.values()) {
-      for (const row of byBucket.values()) {
-        const viewers: bigint[] = [];
-        for (const id of row.viewerIds) {
-          let hash = hashes[id];
-          if (hash === undefined) {
-            hash = this.hashViewer(this.viewerNames[id] as string);
-            hashes[id] = hash;
-          }
-          viewers.push(hash);
+    for (const rows of this.buckets.values()) {
+      for (const row of rows.values()) {
+        if (row.firstViewer !== NO_VIEWER) {
+          const viewers = [hashOf(row.firstViewer)];
+          if (row.moreViewers) for (const id of row.moreViewers) viewers.push(hashOf(id));
+          row.viewers = viewers;
         }
-        out.push({
-          account: row.account,
-          cellId: row.cellId,
-          bucket: row.bucket,
-          app: row.app,
-          resource: row.resource,
-          kind: row.kind,
-          target: row.target,
-          rendition: row.rendition,
-          protocol: row.protocol,
-          zone: row.zone,
-          country: row.country,
-          requests: row.requests,
-          okRequests: row.okRequests,
-          clientErrors: row.clientErrors,
-          authFailures: row.authFailures,
-          serverErrors: row.serverErrors,
-          bytesOut: row.bytesOut,
-          bytesIn: row.bytesIn,
-          viewSeconds: row.viewSeconds,
-          commands: row.commands,
-          starts: row.starts,
-          viewers,
-        });
+        out.push(row);
       }
     }
-    this.cells = new Map();
+    this.buckets = new Map();
+    this.lastRows = undefined;
+    this.lastBucket = Number.NaN;
     this.viewerIds = new Map();
     this.viewerNames = [];
     this.rowCount = 0;

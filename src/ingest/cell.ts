@@ -4,15 +4,16 @@
  * allocates nothing per line for them.
  */
 import { cellIdOf, cellKey } from '../store/cell-id.js';
-import type { RowDimensions } from '../store/store.js';
+import type { CellInfo, RowDimensions } from '../store/store.js';
 
-export interface Cell extends RowDimensions {
-  account: string;
+export interface Cell extends CellInfo {
   /** Account and dimensions joined: unique per distinct cell. */
   key: string;
-  /** Stable 64-bit id of the cell (see store/cell-id.ts). */
-  id: bigint;
+  /** A small integer, unique within one import, that the aggregator keys rows by. */
+  serial: number;
 }
+
+let nextSerial = 0;
 
 /** `zone` and `country` are passed apart from the path facts because they come from the client address. */
 export function makeCell(
@@ -33,6 +34,7 @@ export function makeCell(
     country,
   };
   const key = cellKey(account, dims);
+  nextSerial = (nextSerial + 1) % 0x3fffffff; // stays a small integer (V8 Smi)
   return {
     account,
     app: dims.app,
@@ -45,5 +47,6 @@ export function makeCell(
     country,
     key,
     id: cellIdOf(key),
+    serial: nextSerial,
   };
 }

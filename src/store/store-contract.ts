@@ -6,38 +6,13 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { splitWindows } from '../domain/time-window.js';
 import { parseUsageQuery } from '../domain/usage-query.js';
-import { cellIdOf, cellKey } from './cell-id.js';
-import type { RollupRow, SourceState, UsageStore } from './store.js';
+import { rollupRow } from '../test-support/rollup-row.js';
+import type { SourceState, UsageStore } from './store.js';
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
 const Q = 15 * 60_000;
 
-function row(partial: Partial<Omit<RollupRow, 'cellId'>> & { bucket: number }): RollupRow {
-  const r: Omit<RollupRow, 'cellId'> = {
-    account: 'acme',
-    app: 'vod',
-    resource: 'a.mp4',
-    kind: 'vod',
-    target: '',
-    rendition: '',
-    protocol: 'hls',
-    zone: 'global',
-    country: '',
-    requests: 1,
-    okRequests: 1,
-    clientErrors: 0,
-    authFailures: 0,
-    serverErrors: 0,
-    bytesOut: 100,
-    bytesIn: 0,
-    viewSeconds: 0,
-    commands: 0,
-    starts: 0,
-    viewers: [],
-    ...partial,
-  };
-  return { ...r, cellId: cellIdOf(cellKey(r.account, r)) };
-}
+const row = rollupRow;
 
 function source(id: string, offset = 10): SourceState {
   return {

@@ -20,11 +20,16 @@ export interface RowDimensions {
   country: string;
 }
 
-/** Summed counters of one (account, 15-minute bucket, dimensions) cell. */
-export interface RollupRow extends RowDimensions {
+/** An account plus dimensions: what a usage row is about, besides its bucket and source. */
+export interface CellInfo extends RowDimensions {
   account: string;
-  /** `cellIdOf(cellKey(account, dimensions))`: computed once per cell by whoever builds rows. */
-  cellId: bigint;
+  /** `cellIdOf(cellKey(account, dimensions))` (store/cell-id.ts): stable across processes. */
+  id: bigint;
+}
+
+/** Summed counters of one (cell, 15-minute bucket). */
+export interface RollupRow {
+  cell: CellInfo;
   /** Bucket start, epoch milliseconds (a multiple of 15 minutes). */
   bucket: number;
   requests: number;
@@ -37,8 +42,8 @@ export interface RollupRow extends RowDimensions {
   viewSeconds: number;
   commands: number;
   starts: number;
-  /** Keyed 64-bit hashes of the distinct viewers in this cell (no repeats). */
-  viewers: bigint[];
+  /** Keyed 64-bit hashes of the distinct viewers in this row (no repeats). */
+  viewers: readonly bigint[];
 }
 
 /** A log file's identity and progress (DESIGN section 4). */

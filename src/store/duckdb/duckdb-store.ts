@@ -22,6 +22,7 @@ import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
 import type {
   Account,
+  CellInfo,
   ImportBatch,
   KeyScheme,
   SourceState,
@@ -242,8 +243,8 @@ export class DuckDbStore implements UsageStore {
 
   async commitImport(batch: ImportBatch): Promise<void> {
     const s = batch.source;
-    const fresh = new Map<bigint, ImportBatch['rollups'][number]>();
-    for (const row of batch.rollups) if (!this.knownCells.has(row.cellId)) fresh.set(row.cellId, row);
+    const fresh = new Map<bigint, CellInfo>();
+    for (const { cell } of batch.rollups) if (!this.knownCells.has(cell.id)) fresh.set(cell.id, cell);
     await this.transaction(async () => {
       const seq = await this.sourceSeq(s.id);
       if (fresh.size > 0) await this.addCells(fresh.values());
@@ -256,7 +257,7 @@ export class DuckDbStore implements UsageStore {
             rollups.push([
               seq,
               bucket,
-              row.cellId,
+              row.cell.id,
               row.requests,
               row.okRequests,
               row.clientErrors,
@@ -268,7 +269,7 @@ export class DuckDbStore implements UsageStore {
               row.commands,
               row.starts,
             ]);
-            for (const viewer of row.viewers) viewers.push([seq, bucket, row.cellId, viewer]);
+            for (const viewer of row.viewers) viewers.push([seq, bucket, row.cell.id, viewer]);
           }
           rollups.close();
           viewers.close();
@@ -318,11 +319,11 @@ export class DuckDbStore implements UsageStore {
    * Adds cells not stored yet. Two different cells with the same 64-bit id would merge usage, so
    * that is checked and refused instead of being silently absorbed.
    */
-  private async addCells(cells: Iterable<ImportBatch['rollups'][number]>): Promise<void> {
+  private async addCells(cells: Iterable<CellInfo>): Promise<void> {
     const staging = await this.writer.createAppender('cell_staging');
     try {
       for (const c of cells) {
-        staging.appendBigInt(c.cellId);
+        staging.appendBigInt(c.id);
         for (const value of [
           c.account,
           c.app,
