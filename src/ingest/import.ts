@@ -92,6 +92,7 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
   const rules = compilePathRules(options.config.pathRules ?? BUILT_IN_PATH_RULES);
   const accounts = await store.listAccounts();
   const hashViewer = createViewerHasher(options.secret);
+  const normalizers = new Map<string, ReturnType<typeof createNormalizer>>();
   const rejects = new RejectsFile(options.rejectsDir, new Date(started));
   const summary: ImportSummary = {
     files: 0,
@@ -109,14 +110,21 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
       const spec = options.format === 'auto' ? undefined : formatSpec(options.format);
       const outcome = await importFile(resolve(path), spec, {
         ...options,
-        normalizerFor: (format) =>
-          createNormalizer({
-            accounts,
-            pathRules: rules,
-            zones: options.config.zones ?? {},
-            forcedAccount: options.account,
-            defaultProtocol: format.defaultProtocol,
-          }),
+        normalizerFor: (format) => {
+          // One normaliser per format for the whole run, so its caches stay warm across files.
+          let normalize = normalizers.get(format.name);
+          if (normalize === undefined) {
+            normalize = createNormalizer({
+              accounts,
+              pathRules: rules,
+              zones: options.config.zones ?? {},
+              forcedAccount: options.account,
+              defaultProtocol: format.defaultProtocol,
+            });
+            normalizers.set(format.name, normalize);
+          }
+          return normalize;
+        },
         aggregator: new Aggregator(hashViewer),
         rejects,
         summary,

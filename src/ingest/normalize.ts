@@ -5,6 +5,7 @@
  * distinct paths, and query strings (tokens, sessions) would otherwise defeat the cache.
  */
 import type { DeliveryRecord } from '../domain/record.js';
+import { cellKey } from '../store/cell-id.js';
 import { type AccountMatch, createAccountResolver } from './account-rules.js';
 import { type Cell, makeCell } from './cell.js';
 import type { RawDelivery } from './formats/raw-delivery.js';
@@ -51,10 +52,23 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
   const resolve = (host: string, target: string): Normalized => {
     const facts = resolvePath(cleanPath(target), options.pathRules, options.defaultProtocol);
     const account = accountOf({ host, bucket: '', app: facts.app });
-    const fresh = makeCell(account, facts, zone, country);
-    let cell = cells.get(fresh.key);
+    const dims = {
+      app: facts.app,
+      resource: facts.resource,
+      kind: facts.kind,
+      target: facts.target,
+      rendition: facts.rendition,
+      protocol: facts.protocol,
+      zone,
+      country,
+    };
+    // Most new paths lead to a cell already seen (another segment of the same stream): look it up
+    // by key before paying for a new cell and its hash.
+    const key = cellKey(account, dims);
+    let cell = cells.get(key);
     if (cell === undefined) {
-      cell = fresh;
+      cell = makeCell(account, dims, zone, country);
+      if (cells.size >= CACHE_LIMIT) cells.clear();
       cells.set(cell.key, cell);
     }
     return { cell, segmentSeconds: facts.segmentSeconds };
