@@ -3,6 +3,7 @@
  * streamed from the source's checkpoint, whole lines only; every commit writes the usage rows and
  * the new checkpoint in one transaction, so an interrupted import resumes without double counting.
  */
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -203,10 +204,16 @@ async function importFile(
   let skippingLongLine = false;
   const name = basename(path);
 
+  // A commit runs while the next chunk is parsed; the next commit (or the end) waits for it
+  // first, so commits stay in order and a failed one stops the import before anything later lands.
+  let pending: Promise<void> = Promise.resolve();
   const commit = async (): Promise<void> => {
+    await pending;
     source.offset = offset;
     source.lastImported = Date.now();
-    await store.commitImport({ source: { ...source }, rollups: aggregator.drain() });
+    pending = store.commitImport({ source: { ...source }, rollups: aggregator.drain() });
+    // Keep an unobserved rejection from being reported before it is awaited.
+    pending.catch(() => undefined);
   };
 
   const stream = createReadStream(path, { start: source.offset, highWaterMark: CHUNK_BYTES });
@@ -230,7 +237,8 @@ async function importFile(
       }
       continue;
     }
-    const text = buffer.toString('utf8', 0, lastNewline);
+    // Access logs are mostly ASCII, and decoding ASCII as latin1 gives the same string faster.
+    const text = isAscii(buffer.subarray(0, lastNewline)) ? buffer.toString('latin1', 0, lastNewline) : buffer.toString('utf8', 0, lastNewline);
     carry = lastNewline + 1 < buffer.length ? Buffer.from(buffer.subarray(lastNewline + 1)) : undefined;
     const lines = text.split('\n');
     if (format === undefined) {
@@ -246,58 +254,56 @@ async function importFile(
       outcome.format = format.name;
     }
     const parse = format.parse;
+    // Counted in locals and added once per chunk: this loop runs once per log line.
+    let records = 0;
+    let rejected = 0;
+    let skipped = 0;
+    let bytesOut = 0;
     for (let i = 0; i < lines.length; i++) {
       let line = lines[i] as string;
       lineNumber += 1;
-      source.lines += 1;
-      outcome.lines += 1;
-      summary.lines += 1;
       if (skippingLongLine && i === 0) {
         skippingLongLine = false;
-        source.rejected += 1;
-        outcome.rejected += 1;
-        summary.rejected += 1;
+        rejected += 1;
         continue;
       }
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       if (line === '' || line.charCodeAt(0) === 35 /* # */) {
-        summary.skipped_lines += 1;
+        skipped += 1;
         continue;
       }
       const parsed = parse(line);
       if (isRejection(parsed)) {
         rejects.add(name, lineNumber, parsed.reason, line);
-        source.rejected += 1;
-        outcome.rejected += 1;
-        summary.rejected += 1;
+        rejected += 1;
         continue;
       }
       const { cell, segmentSeconds } = (normalize as NonNullable<typeof normalize>)(parsed);
       const status = parsed.status;
       const seconds = status >= 200 && status <= 299 ? segmentSeconds : 0;
-      aggregator.addToCell(
-        cell,
-        parsed.time,
-        status,
-        parsed.bytesOut,
-        parsed.bytesIn,
-        parsed.client,
-        seconds,
-        0,
-        0,
-      );
-      source.records += 1;
-      source.bytesOut += parsed.bytesOut;
-      outcome.records += 1;
-      summary.records += 1;
-      summary.bytes_out += parsed.bytesOut;
+      aggregator.addToCell(cell, parsed.time, status, parsed.bytesOut, parsed.bytesIn, parsed.client, seconds, 0, 0);
+      records += 1;
+      bytesOut += parsed.bytesOut;
     }
+    source.lines += lines.length;
+    source.records += records;
+    source.rejected += rejected;
+    source.bytesOut += bytesOut;
+    outcome.lines += lines.length;
+    outcome.records += records;
+    outcome.rejected += rejected;
+    summary.lines += lines.length;
+    summary.records += records;
+    summary.rejected += rejected;
+    summary.skipped_lines += skipped;
+    summary.bytes_out += bytesOut;
     offset += lastNewline + 1;
     ctx.onProgress?.({ file: path, position: offset, size, lines: outcome.lines });
     if (aggregator.weight >= (ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT)) await commit();
   }
   outcome.incompleteTail = carry !== undefined && carry.length > 0;
   if (offset > source.offset || aggregator.weight > 0) await commit();
+  await pending;
   if (outcome.format === '') outcome.format = format?.name ?? 'unknown';
   return outcome;
 }

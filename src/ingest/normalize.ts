@@ -31,6 +31,9 @@ export interface Normalized {
 }
 
 const CACHE_LIMIT = 200_000;
+const HIT_RATE_WINDOW = 65_536;
+const LOW_HIT_RATE = 0.25;
+const SPARSE = 16;
 
 /** Billing zone of a country: the config's entry for it, else its `*` entry, else `global`. */
 export function zoneOf(country: string, zones: Readonly<Record<string, string>>): string {
@@ -74,6 +77,13 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
     return { cell, segmentSeconds: facts.segmentSeconds };
   };
 
+  // When most paths are new (tokenised or per-segment URLs without rules), caching them only costs
+  // copies and evictions: then only every SPARSE-th miss is cached, which still catches hot paths.
+  let lookups = 0;
+  let hits = 0;
+  let insertEvery = 1;
+  let misses = 0;
+
   return (raw) => {
     const q = raw.target.indexOf('?');
     const target = q < 0 ? raw.target : raw.target.slice(0, q);
@@ -82,19 +92,28 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
       paths = new Map();
       byHost.set(ownString(raw.host), paths);
     }
-    let found = paths.get(target);
-    if (found === undefined) {
-      found = resolve(raw.host, target);
+    if (++lookups === HIT_RATE_WINDOW) {
+      insertEvery = hits < HIT_RATE_WINDOW * LOW_HIT_RATE ? SPARSE : 1;
+      lookups = 0;
+      hits = 0;
+    }
+    const found = paths.get(target);
+    if (found !== undefined) {
+      hits += 1;
+      return found;
+    }
+    const resolved = resolve(raw.host, target);
+    if (++misses % insertEvery === 0) {
       if (cached >= CACHE_LIMIT) {
         byHost.clear();
         cached = 0;
         paths = new Map();
         byHost.set(ownString(raw.host), paths);
       }
-      paths.set(ownString(target), found);
+      paths.set(ownString(target), resolved);
       cached += 1;
     }
-    return found;
+    return resolved;
   };
 }
 

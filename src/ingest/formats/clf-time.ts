@@ -25,8 +25,33 @@ function digits(text: string, start: number, count: number): number {
   return value;
 }
 
+// Consecutive lines mostly share everything but the seconds: keep the last minute's UTC start.
+let lastText = '';
+let lastMinute = Number.NaN;
+
+/** True when `a` and `b` agree on `dd/Mon/yyyy:HH:MM:` and on the UTC offset. */
+function sameMinute(a: string, b: string): boolean {
+  if (a.length !== 26 || b.length !== 26) return false;
+  for (let i = 0; i < 18; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  for (let i = 20; i < 26; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Returns NaN for anything that is not a valid CLF timestamp. */
 export function parseClfTime(text: string): number {
+  if (sameMinute(text, lastText)) {
+    const second = digits(text, 18, 2);
+    if (second >= 0 && second <= 60) return lastMinute + second * 1000;
+  }
+  const time = parseFull(text);
+  if (!Number.isNaN(time)) {
+    lastText = text;
+    lastMinute = time - digits(text, 18, 2) * 1000;
+  }
+  return time;
+}
+
+function parseFull(text: string): number {
   // dd/Mon/yyyy:HH:MM:SS +hhmm  -> 26 characters exactly
   if (text.length !== 26 || text[2] !== '/' || text[6] !== '/' || text[11] !== ':' || text[20] !== ' ') {
     return Number.NaN;
