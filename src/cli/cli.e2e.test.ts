@@ -1,9 +1,10 @@
 /** End-to-end: the built CLI as a user runs it (requires `npm run build`, which `npm test` does first). */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { demoConfig, generateDays } from '../demo/generate-logs.js';
 import { sample } from '../test-support/samples.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
@@ -135,6 +136,85 @@ describe('tally CLI', () => {
     expect(
       JSON.parse(tally('import', '--json', sample('nginx_edgecases_elastic_beats_test.log')).out).records,
     ).toBe(7);
+  });
+
+  test('worker threads and a single thread import a large file identically, rejects included', () => {
+    // 40 MiB: past the size at which imports probe and then use workers.
+    const big = join(tmp, 'big.log');
+    let text = '';
+    for (const { text: day } of generateDays({
+      start: Date.parse('2026-10-01T00:00:00Z'),
+      days: 8,
+      sessionsPerDay: 1200,
+      seed: 5,
+      withHost: false,
+    }))
+      text += day;
+    const lines = text.split('\n');
+    for (let i = 1000; i < lines.length; i += 50_000) lines[i] = `garbage line ${i}`;
+    writeFileSync(big, lines.join('\n'));
+    expect(statSync(big).size).toBeGreaterThan(40 * 1024 * 1024);
+    writeFileSync(join(tmp, 'rules.json'), JSON.stringify(demoConfig()));
+    const run = (workers: string) => {
+      const dir = join(tmp, `w${workers}`);
+      const r = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'import',
+          '--json',
+          '--workers',
+          workers,
+          '--data',
+          dir,
+          '--config',
+          join(tmp, 'rules.json'),
+          big,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.status).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      const report = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'report',
+          '--format',
+          'json',
+          '--data',
+          dir,
+          '--config',
+          join(tmp, 'rules.json'),
+          '--account',
+          'default',
+          '--from',
+          '2026-10-01',
+          '--to',
+          '2026-10-10',
+          '--granularity',
+          'day',
+          '--group-by',
+          'resource,rendition',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(report.status).toBe(0);
+      const rejects = readFileSync(summary.rejects_file, 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split('\t').slice(1, 3).join(' '));
+      return { summary: { ...summary, seconds: 0, rejects_file: null }, report: report.stdout, rejects };
+    };
+    const threaded = run('2');
+    const single = run('0');
+    expect(threaded.summary.rejected).toBe(Math.ceil((lines.length - 1000) / 50_000));
+    // The text ends with a newline, so split() leaves one empty element that is not a line.
+    const lineCount = lines.length - 1;
+    expect(threaded.summary.records + threaded.summary.rejected + threaded.summary.skipped_lines).toBe(
+      lineCount,
+    );
+    expect(threaded).toEqual(single);
   });
 
   describe('with a running server', () => {

@@ -13,6 +13,7 @@ import { readEnvironment } from '../config/environment.js';
 import { demoConfig, generateDays } from '../demo/generate-logs.js';
 import { importFiles } from '../ingest/import.js';
 import { type CommonOptions, openContext } from './context.js';
+import { defaultWorkers } from './import-command.js';
 import { createProgressBar } from './progress.js';
 import { parsePort } from './serve-command.js';
 import { startServer } from './server.js';
@@ -66,6 +67,7 @@ export function registerDemoCommand(program: Command): void {
         format: 'combined',
         secret: installSecret(dir),
         rejectsDir: dir.rejectsDir,
+        workers: defaultWorkers(),
         onProgress: bar?.update,
       });
       bar?.stop();

@@ -1,9 +1,12 @@
 /** `tally import`: import log files into the store (DESIGN section 6). */
+
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { installSecret } from '../config/data-dir.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, badParameter } from '../domain/errors.js';
 import { checkFormat } from '../ingest/formats/index.js';
 import { type FileOutcome, importFiles } from '../ingest/import.js';
+import { workersAvailable } from '../ingest/pipeline.js';
 import { type CommonOptions, withContext } from './context.js';
 import { createProgressBar } from './progress.js';
 
@@ -12,6 +15,20 @@ interface ImportFlags extends CommonOptions {
   account?: string;
   follow?: boolean;
   json?: boolean;
+  workers?: string;
+}
+
+/** Worker threads for large files: one per core (at most 4), when the compiled worker is present. */
+export function defaultWorkers(): number {
+  return workersAvailable() ? Math.min(availableParallelism(), 4) : 0;
+}
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return defaultWorkers();
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw badParameter('--workers', `'${text}' is not a number of threads from 0 to 64`);
+  return n;
 }
 
 function describe(outcome: FileOutcome): string {
@@ -38,8 +55,10 @@ export function registerImportCommand(program: Command): void {
     .option('--account <id>', 'put every record in this account')
     .option('--follow', 'keep reading files as they grow')
     .option('--json', 'print one JSON summary')
+    .option('--workers <n>', 'threads that parse large files (default: one per core, at most 4; 0 = none)')
     .action(async (files: string[], flags: ImportFlags) => {
       const format = checkFormat(flags.format);
+      const workers = parseWorkers(flags.workers);
       if (flags.follow) {
         throw new AppError(
           'unsupported-format',
@@ -59,6 +78,7 @@ export function registerImportCommand(program: Command): void {
             account: flags.account,
             secret: installSecret(dir),
             rejectsDir: dir.rejectsDir,
+            workers,
             onProgress: bar?.update,
             onFile: flags.json
               ? undefined

@@ -3,21 +3,19 @@
  * streamed from the source's checkpoint, whole lines only; every commit writes the usage rows and
  * the new checkpoint in one transaction, so an interrupted import resumes without double counting.
  */
-import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState, UsageStore } from '../store/store.js';
-import { Aggregator } from './aggregate.js';
+import type { ChunkResult } from './chunk-processor.js';
 import { fileHead, findKnownSource, HEAD_BYTES } from './fingerprint.js';
 import { detectFormat, type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
-import { isRejection } from './formats/raw-delivery.js';
-import { createNormalizer } from './normalize.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
+import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline.js';
+import type { ProcessorSettings } from './processor-settings.js';
 import { RejectsFile } from './rejects-file.js';
-import { createViewerHasher } from './viewer-hash.js';
 
 /** The `tally import --json` summary, exactly as DESIGN section 6. */
 export interface ImportSummary {
@@ -63,8 +61,10 @@ export interface ImportOptions {
   rejectsDir: string;
   onProgress?: ((progress: ImportProgress) => void) | undefined;
   onFile?: ((outcome: FileOutcome) => void) | undefined;
-  /** Commit when this many cells plus viewer entries are held in memory (bounds memory). */
+  /** Commit when this many rows plus viewer entries are held in memory (bounds memory). */
   flushWeight?: number | undefined;
+  /** Worker threads for large files; 0 (the default) processes everything on this thread. */
+  workers?: number | undefined;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -89,11 +89,9 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
     if (!info?.isFile())
       throw new AppError('bad-parameter', `FILE: ${path} is not a readable file`, { param: 'FILE' });
   }
-
-  const rules = compilePathRules(options.config.pathRules ?? BUILT_IN_PATH_RULES);
-  const accounts = await store.listAccounts();
-  const hashViewer = createViewerHasher(options.secret);
-  const normalizers = new Map<string, ReturnType<typeof createNormalizer>>();
+  // Rules are compiled here once so a bad rule fails before anything is read.
+  compilePathRules(options.config.pathRules ?? BUILT_IN_PATH_RULES);
+  const accounts = (await store.listAccounts()).map((a) => ({ id: a.id, match: a.match }));
   const rejects = new RejectsFile(options.rejectsDir, new Date(started));
   const summary: ImportSummary = {
     files: 0,
@@ -106,27 +104,32 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
     rejects_file: null,
   };
 
+  // One pipeline per format for the whole run, so caches (and workers) stay warm across files.
+  const pipelines = new Map<string, ChunkPipeline>();
+  const pipelineFor = (format: FormatSpec, parallel: boolean): ChunkPipeline => {
+    const key = `${format.name}:${parallel}`;
+    let pipeline = pipelines.get(key);
+    if (pipeline === undefined) {
+      const settings: ProcessorSettings = {
+        format: format.name,
+        pathRules: options.config.pathRules,
+        zones: options.config.zones ?? {},
+        accounts,
+        forcedAccount: options.account,
+        secret: new Uint8Array(options.secret),
+      };
+      pipeline = parallel ? new WorkerPipeline(settings, options.workers ?? 0) : new InlinePipeline(settings);
+      pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  };
+
   try {
     for (const path of paths) {
-      const spec = options.format === 'auto' ? undefined : formatSpec(options.format);
-      const outcome = await importFile(resolve(path), spec, {
+      const requested = options.format === 'auto' ? undefined : formatSpec(options.format);
+      const outcome = await importFile(resolve(path), requested, {
         ...options,
-        normalizerFor: (format) => {
-          // One normaliser per format for the whole run, so its caches stay warm across files.
-          let normalize = normalizers.get(format.name);
-          if (normalize === undefined) {
-            normalize = createNormalizer({
-              accounts,
-              pathRules: rules,
-              zones: options.config.zones ?? {},
-              forcedAccount: options.account,
-              defaultProtocol: format.defaultProtocol,
-            });
-            normalizers.set(format.name, normalize);
-          }
-          return normalize;
-        },
-        aggregator: new Aggregator(hashViewer),
+        pipelineFor,
         rejects,
         summary,
       });
@@ -135,24 +138,29 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
     }
   } finally {
     summary.rejects_file = rejects.close();
+    await Promise.all([...pipelines.values()].map((p) => p.close()));
   }
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }
 
 interface FileContext extends ImportOptions {
-  normalizerFor: (format: FormatSpec) => ReturnType<typeof createNormalizer>;
-  aggregator: Aggregator;
+  pipelineFor: (format: FormatSpec, parallel: boolean) => ChunkPipeline;
   rejects: RejectsFile;
   summary: ImportSummary;
 }
+
+/** Below this much new data a file is processed inline: starting workers would cost more than it saves. */
+const PARALLEL_MIN_BYTES = 32 << 20;
+/** How much of a large file is processed inline to see whether workers would pay off. */
+const PROBE_BYTES = 8 << 20;
 
 async function importFile(
   path: string,
   requested: FormatSpec | undefined,
   ctx: FileContext,
 ): Promise<FileOutcome> {
-  const { store, aggregator, rejects, summary } = ctx;
+  const { store, rejects, summary } = ctx;
   const size = (await stat(path)).size;
   const outcome: FileOutcome = {
     path,
@@ -196,24 +204,61 @@ async function importFile(
     return outcome;
   }
 
+  // Large files start inline; once PROBE_BYTES are in, a commit shows how well lines fold into
+  // rows, and only if they fold well (many lines per row) does the rest go to worker threads.
+  let probing = (ctx.workers ?? 0) > 0 && size - source.offset >= PARALLEL_MIN_BYTES;
+  const probeEnd = source.offset + PROBE_BYTES;
+  let flushWeight = ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT;
   let format = requested;
-  let normalize = format ? ctx.normalizerFor(format) : undefined;
+  let pipeline: ChunkPipeline | undefined;
   let offset = source.offset;
   let lineNumber = source.lines;
   let carry: Buffer | undefined;
   let skippingLongLine = false;
   const name = basename(path);
 
-  // A commit runs while the next chunk is parsed; the next commit (or the end) waits for it
+  const onResult = (result: ChunkResult): void => {
+    for (const r of result.rejects) rejects.add(name, r.line, r.reason, r.text);
+    source.lines += result.lines;
+    source.records += result.records;
+    source.rejected += result.rejected;
+    source.bytesOut += result.bytesOut;
+    outcome.lines += result.lines;
+    outcome.records += result.records;
+    outcome.rejected += result.rejected;
+    summary.lines += result.lines;
+    summary.records += result.records;
+    summary.rejected += result.rejected;
+    summary.skipped_lines += result.skipped;
+    summary.bytes_out += result.bytesOut;
+  };
+
+  // A commit runs while the next chunks are parsed; the next commit (or the end) waits for it
   // first, so commits stay in order and a failed one stops the import before anything later lands.
-  let pending: Promise<void> = Promise.resolve();
-  const commit = async (): Promise<void> => {
-    await pending;
+  let committing: Promise<void> = Promise.resolve();
+  let linesAtLastCommit = lineNumber;
+  const commit = async (active: ChunkPipeline): Promise<void> => {
+    const rows = await active.drain();
+    if (probing && format !== undefined) {
+      probing = false;
+      // Workers pay off when many lines fold into few rows. When nearly every line is its own
+      // row (per-segment resources without path rules), shipping rows back costs more than
+      // parsing in parallel saves. Safe to switch here: drain has handed over every chunk's rows.
+      if (rows.length * 4 < lineNumber - linesAtLastCommit) {
+        pipeline = ctx.pipelineFor(format, true);
+        pipeline.onResult = onResult;
+        // Each worker holds rows of its own and ships them as copies: commit at a lower weight
+        // to keep the same bound on memory.
+        flushWeight /= 4;
+      }
+    }
+    linesAtLastCommit = lineNumber;
+    await committing;
     source.offset = offset;
     source.lastImported = Date.now();
-    pending = store.commitImport({ source: { ...source }, rollups: aggregator.drain() });
+    committing = store.commitImport({ source: { ...source }, rollups: rows });
     // Keep an unobserved rejection from being reported before it is awaited.
-    pending.catch(() => undefined);
+    committing.catch(() => undefined);
   };
 
   const stream = createReadStream(path, { start: source.offset, highWaterMark: CHUNK_BYTES });
@@ -223,10 +268,10 @@ async function importFile(
     if (lastNewline < 0) {
       carry = buffer;
       if (carry.length > MAX_LINE_BYTES) {
-        // Keep only the line's start for the rejects file; count it once, when its newline arrives.
+        // Keep only the line's start for the rejects file; it is counted when its newline arrives.
         if (!skippingLongLine)
           rejects.add(
-            path,
+            name,
             lineNumber + 1,
             `line longer than ${MAX_LINE_BYTES} bytes`,
             carry.subarray(0, 1024).toString('utf8'),
@@ -237,12 +282,14 @@ async function importFile(
       }
       continue;
     }
-    // Access logs are mostly ASCII, and decoding ASCII as latin1 gives the same string faster.
-    const text = isAscii(buffer.subarray(0, lastNewline)) ? buffer.toString('latin1', 0, lastNewline) : buffer.toString('utf8', 0, lastNewline);
     carry = lastNewline + 1 < buffer.length ? Buffer.from(buffer.subarray(lastNewline + 1)) : undefined;
-    const lines = text.split('\n');
-    if (format === undefined) {
-      format = detectFormat(lines.slice(0, 20));
+    if (pipeline === undefined) {
+      format ??= detectFormat(
+        buffer
+          .toString('utf8', 0, Math.min(lastNewline, 64 * 1024))
+          .split('\n')
+          .slice(0, 20),
+      );
       if (format === undefined) {
         throw new AppError(
           'unsupported-format',
@@ -250,60 +297,30 @@ async function importFile(
           { param: 'format' },
         );
       }
-      normalize = ctx.normalizerFor(format);
       outcome.format = format.name;
+      pipeline = ctx.pipelineFor(format, false);
+      pipeline.onResult = onResult;
     }
-    const parse = format.parse;
-    // Counted in locals and added once per chunk: this loop runs once per log line.
-    let records = 0;
-    let rejected = 0;
-    let skipped = 0;
-    let bytesOut = 0;
-    for (let i = 0; i < lines.length; i++) {
-      let line = lines[i] as string;
-      lineNumber += 1;
-      if (skippingLongLine && i === 0) {
-        skippingLongLine = false;
-        rejected += 1;
-        continue;
-      }
-      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      if (line === '' || line.charCodeAt(0) === 35 /* # */) {
-        skipped += 1;
-        continue;
-      }
-      const parsed = parse(line);
-      if (isRejection(parsed)) {
-        rejects.add(name, lineNumber, parsed.reason, line);
-        rejected += 1;
-        continue;
-      }
-      const { cell, segmentSeconds } = (normalize as NonNullable<typeof normalize>)(parsed);
-      const status = parsed.status;
-      const seconds = status >= 200 && status <= 299 ? segmentSeconds : 0;
-      aggregator.addToCell(cell, parsed.time, status, parsed.bytesOut, parsed.bytesIn, parsed.client, seconds, 0, 0);
-      records += 1;
-      bytesOut += parsed.bytesOut;
-    }
-    source.lines += lines.length;
-    source.records += records;
-    source.rejected += rejected;
-    source.bytesOut += bytesOut;
-    outcome.lines += lines.length;
-    outcome.records += records;
-    outcome.rejected += rejected;
-    summary.lines += lines.length;
-    summary.records += records;
-    summary.rejected += rejected;
-    summary.skipped_lines += skipped;
-    summary.bytes_out += bytesOut;
+    // The chunk's bytes are copied into a buffer of their own, which can be handed to a worker.
+    const bytes = new Uint8Array(lastNewline);
+    bytes.set(buffer.subarray(0, lastNewline));
+    const linesInChunk = countNewlines(bytes) + 1;
+    await pipeline.submit({ bytes, firstLine: lineNumber + 1, skipFirst: skippingLongLine });
+    skippingLongLine = false;
+    lineNumber += linesInChunk;
     offset += lastNewline + 1;
-    ctx.onProgress?.({ file: path, position: offset, size, lines: outcome.lines });
-    if (aggregator.weight >= (ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT)) await commit();
+    ctx.onProgress?.({ file: path, position: offset, size, lines: lineNumber - (known?.lines ?? 0) });
+    if (pipeline.weight >= flushWeight || (probing && offset >= probeEnd)) await commit(pipeline);
   }
   outcome.incompleteTail = carry !== undefined && carry.length > 0;
-  if (offset > source.offset || aggregator.weight > 0) await commit();
-  await pending;
+  if (pipeline !== undefined && offset > source.offset) await commit(pipeline);
+  await committing;
   if (outcome.format === '') outcome.format = format?.name ?? 'unknown';
   return outcome;
+}
+
+function countNewlines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count += 1;
+  return count;
 }

@@ -1,0 +1,103 @@
+/**
+ * The per-line work of an import, one chunk of whole lines at a time: decode, parse, normalise,
+ * aggregate. The same class runs inline (small files) and inside import workers, so both paths
+ * count exactly alike. Rejected lines come back with their line numbers for the rejects file.
+ */
+import { isAscii } from 'node:buffer';
+import type { RollupRow } from '../store/store.js';
+import { Aggregator } from './aggregate.js';
+import { isRejection, type LineParser } from './formats/raw-delivery.js';
+import type { createNormalizer } from './normalize.js';
+
+export interface ChunkRejection {
+  line: number;
+  reason: string;
+  text: string;
+}
+
+export interface ChunkResult {
+  lines: number;
+  records: number;
+  rejected: number;
+  skipped: number;
+  bytesOut: number;
+  rejects: ChunkRejection[];
+  /** The aggregator's weight after this chunk (rows plus viewer entries held). */
+  weight: number;
+}
+
+export interface ChunkInput {
+  /** Whole lines, the last one without its newline. */
+  bytes: Uint8Array;
+  /** Line number of the chunk's first line, 1-based. */
+  firstLine: number;
+  /** The first line is the tail of a line too long to keep: count it as rejected (it already is in the rejects file). */
+  skipFirst: boolean;
+}
+
+export function decodeChunk(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Access logs are mostly ASCII, and decoding ASCII as latin1 gives the same string faster.
+  return isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
+}
+
+export class ChunkProcessor {
+  private readonly aggregator: Aggregator;
+
+  constructor(
+    private readonly parse: LineParser,
+    private readonly normalize: ReturnType<typeof createNormalizer>,
+    hashViewer: (viewer: string) => bigint,
+  ) {
+    this.aggregator = new Aggregator(hashViewer);
+  }
+
+  process(input: ChunkInput): ChunkResult {
+    const lines = decodeChunk(input.bytes).split('\n');
+    const { parse, normalize, aggregator } = this;
+    const rejects: ChunkRejection[] = [];
+    let records = 0;
+    let rejected = 0;
+    let skipped = 0;
+    let bytesOut = 0;
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i] as string;
+      if (i === 0 && input.skipFirst) {
+        rejected += 1;
+        continue;
+      }
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      if (line === '' || line.charCodeAt(0) === 35 /* # */) {
+        skipped += 1;
+        continue;
+      }
+      const parsed = parse(line);
+      if (isRejection(parsed)) {
+        rejects.push({ line: input.firstLine + i, reason: parsed.reason, text: line });
+        rejected += 1;
+        continue;
+      }
+      const { cell, segmentSeconds } = normalize(parsed);
+      const status = parsed.status;
+      const seconds = status >= 200 && status <= 299 ? segmentSeconds : 0;
+      aggregator.addToCell(
+        cell,
+        parsed.time,
+        status,
+        parsed.bytesOut,
+        parsed.bytesIn,
+        parsed.client,
+        seconds,
+        0,
+        0,
+      );
+      records += 1;
+      bytesOut += parsed.bytesOut;
+    }
+    return { lines: lines.length, records, rejected, skipped, bytesOut, rejects, weight: aggregator.weight };
+  }
+
+  drain(): RollupRow[] {
+    return this.aggregator.drain();
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Where chunks of lines get processed: inline on the importing thread, or spread over worker
+ * threads (one per core) for large files. Either way results are delivered in chunk order and
+ * `drain` hands over the rows of every chunk submitted so far, which is what lets the importer
+ * commit rows and checkpoint together.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RollupRow } from '../store/store.js';
+import type { ChunkInput, ChunkProcessor, ChunkResult } from './chunk-processor.js';
+import { type PackedRows, unpackRows } from './packed-rows.js';
+import { createProcessor, type ProcessorSettings } from './processor-settings.js';
+
+export interface ChunkPipeline {
+  /** Called with each chunk's result, in submission order. */
+  onResult: (result: ChunkResult) => void;
+  /** Queues a chunk; resolves when there is room for another (backpressure). */
+  submit(input: ChunkInput): Promise<void>;
+  /** The rows of every chunk submitted so far, after all their results were delivered. */
+  drain(): Promise<RollupRow[]>;
+  /** Rows plus viewer entries held, as of the latest results. */
+  readonly weight: number;
+  close(): Promise<void>;
+}
+
+export class InlinePipeline implements ChunkPipeline {
+  onResult: (result: ChunkResult) => void = () => undefined;
+  weight = 0;
+  private readonly processor: ChunkProcessor;
+
+  constructor(settings: ProcessorSettings) {
+    this.processor = createProcessor(settings);
+  }
+
+  async submit(input: ChunkInput): Promise<void> {
+    const result = this.processor.process(input);
+    this.weight = result.weight;
+    this.onResult(result);
+  }
+
+  async drain(): Promise<RollupRow[]> {
+    this.weight = 0;
+    return this.processor.drain();
+  }
+
+  async close(): Promise<void> {}
+}
+
+type WorkerMessage =
+  | { type: 'chunk'; result: ChunkResult }
+  | { type: 'drained'; packed: PackedRows }
+  | { type: 'error'; message: string };
+
+const WORKER_SCRIPT = fileURLToPath(new URL('./import-worker.js', import.meta.url));
+/** Chunks queued per worker before `submit` waits: enough to keep workers busy, little memory. */
+const IN_FLIGHT_PER_WORKER = 3;
+
+/** True where the compiled worker script exists (not when running from TypeScript sources). */
+export function workersAvailable(): boolean {
+  return existsSync(WORKER_SCRIPT);
+}
+
+export class WorkerPipeline implements ChunkPipeline {
+  onResult: (result: ChunkResult) => void = () => undefined;
+  private readonly workers: Worker[];
+  private readonly weights: number[];
+  private submitted = 0;
+  private delivered = 0;
+  private readonly results = new Map<number, ChunkResult>();
+  /** Per worker, the sequence numbers of its chunks in flight, oldest first. */
+  private readonly queues: number[][];
+  private slotWaiter: (() => void) | undefined;
+  private drainWaiters: ((rows: RollupRow[]) => void)[] = [];
+  private failure: Error | undefined;
+  private failWaiters: ((error: Error) => void)[] = [];
+
+  constructor(settings: ProcessorSettings, count: number) {
+    this.workers = Array.from({ length: count }, (_, index) => {
+      const worker = new Worker(WORKER_SCRIPT, { workerData: settings });
+      worker.on('message', (message: WorkerMessage) => this.receive(index, message));
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`import worker exited with code ${code}`));
+      });
+      return worker;
+    });
+    this.weights = this.workers.map(() => 0);
+    this.queues = this.workers.map(() => []);
+  }
+
+  get weight(): number {
+    return this.weights.reduce((a, b) => a + b, 0);
+  }
+
+  private inFlight(): number {
+    return this.submitted - this.delivered - this.results.size;
+  }
+
+  async submit(input: ChunkInput): Promise<void> {
+    if (this.failure) throw this.failure;
+    const seq = this.submitted++;
+    const index = seq % this.workers.length;
+    this.queues[index]?.push(seq);
+    const bytes = input.bytes;
+    this.workers[index]?.postMessage({ type: 'chunk', input }, [bytes.buffer as ArrayBuffer]);
+    if (this.inFlight() >= IN_FLIGHT_PER_WORKER * this.workers.length) {
+      await this.until((resume) => {
+        this.slotWaiter = resume;
+      });
+    }
+  }
+
+  async drain(): Promise<RollupRow[]> {
+    if (this.failure) throw this.failure;
+    const parts = await this.until<RollupRow[][]>((resume) => {
+      const collected: RollupRow[][] = [];
+      this.drainWaiters = this.workers.map(() => (rows: RollupRow[]) => {
+        collected.push(rows);
+        if (collected.length === this.workers.length) resume(collected);
+      });
+      for (const worker of this.workers) worker.postMessage({ type: 'drain' });
+    });
+    return parts.flat();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Waits for `arm` to call back, or for a worker failure, whichever comes first. */
+  private until<T = void>(arm: (resume: (value: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.failWaiters.push(reject);
+      arm((value) => {
+        this.failWaiters = this.failWaiters.filter((r) => r !== reject);
+        resolve(value);
+      });
+    });
+  }
+
+  private receive(index: number, message: WorkerMessage): void {
+    switch (message.type) {
+      case 'chunk': {
+        const seq = this.queues[index]?.shift() as number;
+        this.weights[index] = message.result.weight;
+        this.results.set(seq, message.result);
+        // Deliver in submission order: a later chunk from a faster worker waits for earlier ones.
+        for (
+          let next = this.results.get(this.delivered);
+          next !== undefined;
+          next = this.results.get(this.delivered)
+        ) {
+          this.results.delete(this.delivered);
+          this.delivered += 1;
+          this.onResult(next);
+        }
+        const waiter = this.slotWaiter;
+        if (waiter && this.inFlight() < IN_FLIGHT_PER_WORKER * this.workers.length) {
+          this.slotWaiter = undefined;
+          waiter();
+        }
+        return;
+      }
+      case 'drained':
+        this.weights[index] = 0;
+        this.drainWaiters[index]?.(unpackRows(message.packed));
+        return;
+      case 'error':
+        this.fail(new Error(`import worker: ${message.message}`));
+        return;
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const reject of this.failWaiters) reject(error);
+    this.failWaiters = [];
+  }
+}
