@@ -16,7 +16,6 @@ import { type CommonOptions, openContext } from './context.js';
 import { defaultWorkers } from './import-command.js';
 import { createProgressBar } from './progress.js';
 import { parsePort } from './serve-command.js';
-import { startServer } from './server.js';
 
 interface DemoFlags extends CommonOptions {
   port: string;
@@ -81,6 +80,7 @@ export function registerDemoCommand(program: Command): void {
       await ctx.store.putKey(admin.stored);
       const acme = issueKey('native', 'acme');
       await ctx.store.putKey(acme.stored);
+      const { startServer } = await import('./server.js');
       const server = await startServer(ctx, { host: flags.host, port, logger: false });
 
       const from = month.toISODate();

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { badParameter } from '../domain/errors.js';
 import { type CommonOptions, openContext } from './context.js';
-import { ensureAdminKey, startServer } from './server.js';
 
 interface ServeFlags extends CommonOptions {
   host: string;
@@ -32,6 +31,8 @@ export function registerServeCommand(program: Command): void {
       const port = parsePort(flags.port);
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
         throw badParameter('--tls-cert', 'give both --tls-cert and --tls-key');
+      // The HTTP stack loads only for the commands that serve, keeping every other command quick to start.
+      const { ensureAdminKey, startServer } = await import('./server.js');
       const ctx = await openContext(flags);
       const adminSecret = await ensureAdminKey(ctx);
       const server = await startServer(ctx, {

@@ -8,8 +8,6 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 
-const PATH_RULE_GROUPS = ['app', 'resource', 'kind', 'target', 'rendition', 'protocol'] as const;
-
 const accountSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
   name: z.string().optional(),
@@ -49,7 +47,6 @@ export const configSchema = z.object({
 export type TallyConfig = z.infer<typeof configSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type PathRuleConfig = z.infer<typeof pathRuleSchema>;
-export { PATH_RULE_GROUPS };
 
 /** Validates a parsed configuration object, naming the first offending field. */
 export function validateConfig(value: unknown, origin: string): TallyConfig {

@@ -22,3 +22,6 @@ export function isDimension(name: string): name is Dimension {
 
 /** Record kinds: `live`, `vod`, or `''` when the path rule does not say. */
 export type Kind = 'live' | 'vod' | '';
+
+/** The named groups a path rule may capture (DESIGN section 5). */
+export const PATH_RULE_GROUPS = ['app', 'resource', 'kind', 'target', 'rendition', 'protocol'] as const;

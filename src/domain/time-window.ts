@@ -4,9 +4,10 @@
  * Luxon so DST days and 30/45-minute offsets (Asia/Kolkata, Asia/Kathmandu) stay exact.
  */
 import { DateTime, IANAZone } from 'luxon';
+import { BUCKET_MS, bucketStart } from './bucket.js';
 import { badParameter } from './errors.js';
 
-export const BUCKET_MS = 15 * 60 * 1000;
+export { BUCKET_MS, bucketStart };
 
 export const GRANULARITIES = [
   '15m',
@@ -33,11 +34,6 @@ export const MAX_WINDOWS = 100_000;
 
 export function isGranularity(name: string): name is Granularity {
   return (GRANULARITIES as readonly string[]).includes(name);
-}
-
-/** The start of the 15-minute UTC bucket holding `ms`. */
-export function bucketStart(ms: number): number {
-  return Math.floor(ms / BUCKET_MS) * BUCKET_MS;
 }
 
 export function isValidTimeZone(zone: string): boolean {

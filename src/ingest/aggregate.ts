@@ -8,9 +8,10 @@
  * copying its strings, viewers are interned to integer ids (hashed once each, at drain), and a
  * row keeps its first viewer inline, allocating a Set only when a second one arrives.
  */
+
+import { BUCKET_MS } from '../domain/bucket.js';
 import { isAuthFailure, isClientError, isOk, isServerError } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
-import { BUCKET_MS } from '../domain/time-window.js';
 import type { RollupRow } from '../store/store.js';
 import { type Cell, makeCell } from './cell.js';
 import { ownString } from './own-string.js';

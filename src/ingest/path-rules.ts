@@ -4,8 +4,8 @@
  * back to the defaults (app = first segment, resource = the rest, protocol from the extension).
  */
 
-import { PATH_RULE_GROUPS, type PathRuleConfig } from '../config/config.js';
-import type { Kind } from '../domain/dimensions.js';
+import type { PathRuleConfig } from '../config/config.js';
+import { type Kind, PATH_RULE_GROUPS } from '../domain/dimensions.js';
 import { AppError } from '../domain/errors.js';
 
 export interface PathFacts {
