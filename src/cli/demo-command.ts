@@ -59,7 +59,7 @@ export function registerDemoCommand(program: Command): void {
       }
 
       const ctx = await openContext({ data: dir.root, config: configFile });
-      const bar = process.stderr.isTTY ? createProgressBar() : undefined;
+      const bar = process.stderr.isTTY ? createProgressBar(files) : undefined;
       const summary = await importFiles(files, {
         store: ctx.store,
         config: ctx.config,

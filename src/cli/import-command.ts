@@ -69,7 +69,8 @@ export function registerImportCommand(program: Command): void {
         );
       }
       await withContext(flags, async ({ dir, config, store }) => {
-        const bar = !flags.json && process.stderr.isTTY ? createProgressBar() : undefined;
+        const outcomes: FileOutcome[] = [];
+        const bar = !flags.json && process.stderr.isTTY ? createProgressBar(files) : undefined;
         try {
           const summary = await importFiles(files, {
             store,
@@ -80,14 +81,10 @@ export function registerImportCommand(program: Command): void {
             rejectsDir: dir.rejectsDir,
             workers,
             onProgress: bar?.update,
-            onFile: flags.json
-              ? undefined
-              : (outcome) => {
-                  bar?.stop();
-                  process.stderr.write(`${describe(outcome)}\n`);
-                },
+            onFile: flags.json ? undefined : (outcome) => outcomes.push(outcome),
           });
           bar?.stop();
+          for (const outcome of outcomes) process.stderr.write(`${describe(outcome)}\n`);
           if (flags.json) {
             process.stdout.write(`${JSON.stringify(summary)}\n`);
           } else {
