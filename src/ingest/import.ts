@@ -155,6 +155,45 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 /** How much of a large file is processed inline to see whether workers would pay off. */
 const PROBE_BYTES = 8 << 20;
 
+/**
+ * The source a file continues (same content head, DESIGN section 4), or a new one. A source seen
+ * while shorter than 64 KiB gets its fuller fingerprint from now on.
+ */
+async function identifySource(
+  path: string,
+  store: UsageStore,
+): Promise<{ source: SourceState; known: SourceState | undefined }> {
+  const head = await fileHead(path);
+  const known = await findKnownSource(path, head, await store.listSources());
+  const now = Date.now();
+  if (known) {
+    const grownHead = known.headLength < HEAD_BYTES && head.length > known.headLength;
+    return {
+      known,
+      source: {
+        ...known,
+        path,
+        lastImported: now,
+        ...(grownHead ? { headLength: head.length, headHash: head.hash } : {}),
+      },
+    };
+  }
+  const source: SourceState = {
+    id: `src_${head.hash.slice(0, 16)}`,
+    path,
+    headLength: head.length,
+    headHash: head.hash,
+    offset: 0,
+    lines: 0,
+    records: 0,
+    rejected: 0,
+    bytesOut: 0,
+    firstImported: now,
+    lastImported: now,
+  };
+  return { source, known: undefined };
+}
+
 async function importFile(
   path: string,
   requested: FormatSpec | undefined,
@@ -174,29 +213,7 @@ async function importFile(
   };
   if (size === 0) return outcome;
 
-  const head = await fileHead(path);
-  const known = await findKnownSource(path, head, await store.listSources());
-  const now = Date.now();
-  const source: SourceState = known
-    ? { ...known, path, lastImported: now }
-    : {
-        id: `src_${head.hash.slice(0, 16)}`,
-        path,
-        headLength: head.length,
-        headHash: head.hash,
-        offset: 0,
-        lines: 0,
-        records: 0,
-        rejected: 0,
-        bytesOut: 0,
-        firstImported: now,
-        lastImported: now,
-      };
-  // A source seen while shorter than 64 KiB gets its fuller fingerprint from now on.
-  if (known && known.headLength < HEAD_BYTES && head.length > known.headLength) {
-    source.headLength = head.length;
-    source.headHash = head.hash;
-  }
+  const { source, known } = await identifySource(path, store);
   outcome.source = source.id;
   outcome.state = known ? (size > known.offset ? 'resumed' : 'unchanged') : 'new';
   if (size <= source.offset) {

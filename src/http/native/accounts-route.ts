@@ -36,15 +36,10 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
       schema: {
         summary: 'Create or update an account (admin key)',
         security: [{ bearer: [] }],
+        // The account's own fields; only `id` is required (name defaults to it, timezone to UTC).
         body: {
           type: 'object',
-          properties: {
-            id: { type: 'string' },
-            name: { type: 'string' },
-            timezone: { type: 'string' },
-            parent: { type: ['string', 'null'] },
-            match: accountSchema.properties.match,
-          },
+          properties: accountSchema.properties,
           required: ['id'],
           additionalProperties: false,
         },
