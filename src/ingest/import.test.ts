@@ -126,6 +126,19 @@ describe('importFiles', () => {
     ]);
   });
 
+  test('a line longer than the limit is rejected with its line number, and the next line still counts', async () => {
+    const path = file('long.log', `${line(1)}${'x'.repeat(9 * 1024 * 1024)}\n${line(2)}`);
+    const summary = await importFiles([path], options());
+    expect(summary).toMatchObject({ lines: 3, records: 2, rejected: 1 });
+    const rejects =
+      readFileSync(summary.rejects_file ?? '', 'utf8')
+        .split('\n')[1]
+        ?.split('\t') ?? [];
+    expect(rejects.slice(1, 3)).toEqual(['2', `line longer than ${8 * 1024 * 1024} bytes`]);
+    expect(rejects[3]).toHaveLength(1024); // the line's start, not all of it
+    expect(await totals()).toMatchObject({ requests: 2, bytes_out: 200 });
+  });
+
   test('commits in several batches give the same totals as one', async () => {
     let content = '';
     let bytes = 0;

@@ -71,6 +71,9 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
     let cell = cells.get(key);
     if (cell === undefined) {
       cell = makeCell(account, dims, zone, country);
+      // After an eviction a cell seen before gets a new object, so one batch may hold two rows for
+      // the same (cell, bucket). That stays exact: stored rows are summed and viewers counted
+      // distinct at query time.
       if (cells.size >= CACHE_LIMIT) cells.clear();
       cells.set(cell.key, cell);
     }
