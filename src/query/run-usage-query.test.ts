@@ -29,6 +29,42 @@ const LINE =
   /^(\S+) (\S+) - - \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d) \+0000\] "GET (\S+) HTTP\/1\.1" (\d+) (\d+)/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+interface LogLine {
+  host: string;
+  ip: string;
+  time: number;
+  path: string;
+  status: string;
+  bytes: number;
+}
+
+/** The generated log's lines, read with a plain regex (no Tally code). */
+function logLines(): LogLine[] {
+  const out: LogLine[] = [];
+  for (const text of logText.split('\n')) {
+    const m = LINE.exec(text);
+    if (!m) continue;
+    const [, host, ip, dd, mon, yyyy, hh, mi, ss, url, status, bytes] = m as unknown as string[];
+    const time = Date.UTC(
+      Number(yyyy),
+      MONTHS.indexOf(mon as string),
+      Number(dd),
+      Number(hh),
+      Number(mi),
+      Number(ss),
+    );
+    out.push({
+      host: host as string,
+      ip: ip as string,
+      time,
+      path: (url as string).split('?')[0] as string,
+      status: status as string,
+      bytes: Number(bytes),
+    });
+  }
+  return out;
+}
+
 /** Expected usage per (local day, kind) for one account, computed without any Tally code. */
 function reference(accountHost: string, timeZone: string): Map<string, Expected> {
   const day = new Intl.DateTimeFormat('en-CA', {
@@ -38,26 +74,15 @@ function reference(accountHost: string, timeZone: string): Map<string, Expected>
     day: '2-digit',
   });
   const out = new Map<string, Expected>();
-  for (const text of logText.split('\n')) {
-    const m = LINE.exec(text);
-    if (!m || m[1] !== accountHost) continue;
-    const [, , ip, dd, mon, yyyy, hh, mi, ss, url, status, bytes] = m as unknown as string[];
-    const time = Date.UTC(
-      Number(yyyy),
-      MONTHS.indexOf(mon as string),
-      Number(dd),
-      Number(hh),
-      Number(mi),
-      Number(ss),
-    );
-    const path = (url as string).split('?')[0] as string;
+  for (const { host, ip, time, path, status, bytes } of logLines()) {
+    if (host !== accountHost) continue;
     const kind = path.startsWith('/live/') ? 'live' : 'vod';
     const key = `${day.format(time)} ${kind}`;
     const e = out.get(key) ?? { requests: 0, bytes_out: 0, view_seconds: 0, viewers: new Set<string>() };
     e.requests += 1;
-    e.bytes_out += Number(bytes);
+    e.bytes_out += bytes;
     if (status === '200' && path.endsWith('.ts')) e.view_seconds += 6;
-    e.viewers.add(ip as string);
+    e.viewers.add(ip);
     out.set(key, e);
   }
   return out;
@@ -141,21 +166,12 @@ describe.each(DEMO_ACCOUNTS.map((a) => [a.id, a.host, a.timezone] as const))(
       const viewers = new Set<string>();
       let sumOfDaily = 0;
       const daily = new Map<string, Set<string>>();
-      for (const text of logText.split('\n')) {
-        const m = LINE.exec(text);
-        if (!m || m[1] !== host) continue;
-        const time = Date.UTC(
-          Number(m[5]),
-          MONTHS.indexOf(m[4] as string),
-          Number(m[3]),
-          Number(m[6]),
-          Number(m[7]),
-          Number(m[8]),
-        );
-        const d = day.format(time);
+      for (const line of logLines()) {
+        if (line.host !== host) continue;
+        const d = day.format(line.time);
         if (d < '2024-10-27' || d >= '2024-11-04') continue;
-        viewers.add(m[2] as string);
-        daily.set(d, (daily.get(d) ?? new Set()).add(m[2] as string));
+        viewers.add(line.ip);
+        daily.set(d, (daily.get(d) ?? new Set()).add(line.ip));
       }
       for (const s of daily.values()) sumOfDaily += s.size;
       expect(body.rows[0]?.unique_viewers).toBe(viewers.size);
