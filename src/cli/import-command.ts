@@ -6,7 +6,7 @@ import { installSecret } from '../config/data-dir.js';
 import { AppError, badParameter } from '../domain/errors.js';
 import { checkFormat } from '../ingest/formats/index.js';
 import { type FileOutcome, importFiles } from '../ingest/import.js';
-import { workersAvailable } from '../ingest/pipeline.js';
+import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
 import { type CommonOptions, withContext } from './context.js';
 import { createProgressBar } from './progress.js';
 

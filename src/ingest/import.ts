@@ -9,12 +9,12 @@ import { basename, resolve } from 'node:path';
 import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState, UsageStore } from '../store/store.js';
-import type { ChunkResult } from './chunk-processor.js';
 import { fileHead, findKnownSource, HEAD_BYTES } from './fingerprint.js';
 import { detectFormat, type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
-import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline.js';
-import type { ProcessorSettings } from './processor-settings.js';
+import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline/chunk-pipeline.js';
+import type { ChunkResult } from './pipeline/chunk-processor.js';
+import type { ProcessorSettings } from './pipeline/processor-settings.js';
 import { RejectsFile } from './rejects-file.js';
 
 /** The `tally import --json` summary, exactly as DESIGN section 6. */

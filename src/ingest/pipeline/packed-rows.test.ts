@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { rollupRow } from '../test-support/rollup-row.js';
+import { rollupRow } from '../../test-support/rollup-row.js';
 import { packRows, transferables, unpackRows } from './packed-rows.js';
 
 describe('packed rows', () => {

@@ -2,7 +2,7 @@
  * RollupRows packed into typed arrays (and one JSON string for cell texts) so an import worker can
  * hand a batch to the main thread by transfer instead of cloning one object per row.
  */
-import type { CellInfo, RollupRow } from '../store/store.js';
+import type { CellInfo, RollupRow } from '../../store/store.js';
 
 const NUMERIC = [
   'bucket',

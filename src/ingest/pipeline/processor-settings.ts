@@ -1,11 +1,11 @@
 /** Everything needed to build a ChunkProcessor, in a form that can be sent to a worker thread. */
-import type { TallyConfig } from '../config/config.js';
-import type { AccountMatch } from './account-rules.js';
+import type { TallyConfig } from '../../config/config.js';
+import type { AccountMatch } from '../account-rules.js';
+import { type FormatSpec, formatSpec } from '../formats/index.js';
+import { createNormalizer } from '../normalize.js';
+import { BUILT_IN_PATH_RULES, compilePathRules } from '../path-rules.js';
+import { createViewerHasher } from '../viewer-hash.js';
 import { ChunkProcessor } from './chunk-processor.js';
-import { type FormatSpec, formatSpec } from './formats/index.js';
-import { createNormalizer } from './normalize.js';
-import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
-import { createViewerHasher } from './viewer-hash.js';
 
 export interface ProcessorSettings {
   format: FormatSpec['name'];

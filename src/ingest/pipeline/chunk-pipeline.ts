@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RollupRow } from '../store/store.js';
+import type { RollupRow } from '../../store/store.js';
 import type { ChunkInput, ChunkProcessor, ChunkResult } from './chunk-processor.js';
 import { type PackedRows, unpackRows } from './packed-rows.js';
 import { createProcessor, type ProcessorSettings } from './processor-settings.js';

@@ -4,10 +4,10 @@
  * count exactly alike. Rejected lines come back with their line numbers for the rejects file.
  */
 import { isAscii } from 'node:buffer';
-import type { RollupRow } from '../store/store.js';
-import { Aggregator } from './aggregate.js';
-import { isRejection, type LineParser } from './formats/raw-delivery.js';
-import type { createNormalizer } from './normalize.js';
+import type { RollupRow } from '../../store/store.js';
+import { Aggregator } from '../aggregate.js';
+import { isRejection, type LineParser } from '../formats/raw-delivery.js';
+import type { createNormalizer } from '../normalize.js';
 
 export interface ChunkRejection {
   line: number;
