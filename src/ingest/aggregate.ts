@@ -12,6 +12,7 @@
 import { BUCKET_MS } from '../domain/bucket.js';
 import { isAuthFailure, isClientError, isOk, isServerError } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
+import { cellKey } from '../store/cell-id.js';
 import type { RollupRow } from '../store/store.js';
 import { type Cell, makeCell } from './cell.js';
 import { ownString } from './own-string.js';
@@ -72,11 +73,12 @@ export class Aggregator {
 
   /** Adds one normalised record. */
   add(record: DeliveryRecord): void {
-    const fresh = makeCell(record.account, record, record.zone, record.country);
-    let cell = this.interned.get(fresh.key);
+    // Look the cell up by key first: only a new cell pays for its object and SHA-256 id.
+    const key = cellKey(record.account, record);
+    let cell = this.interned.get(key);
     if (cell === undefined) {
-      cell = fresh;
-      this.interned.set(fresh.key, fresh);
+      cell = makeCell(record.account, record, key);
+      this.interned.set(key, cell);
     }
     this.addToCell(
       cell,

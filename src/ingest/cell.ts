@@ -3,7 +3,7 @@
  * its key and id computed once. Normalisation returns shared Cells so the import hot path
  * allocates nothing per line for them.
  */
-import { cellIdOf, cellKey } from '../store/cell-id.js';
+import { cellIdOf } from '../store/cell-id.js';
 import type { CellInfo, RowDimensions } from '../store/store.js';
 
 export interface Cell extends CellInfo {
@@ -15,36 +15,24 @@ export interface Cell extends CellInfo {
 
 let nextSerial = 0;
 
-/** `zone` and `country` are passed apart from the path facts because they come from the client address. */
-export function makeCell(
-  account: string,
-  d: Omit<RowDimensions, 'zone' | 'country'>,
-  zone: string,
-  country: string,
-): Cell {
-  // Built field by field: object spread is several times slower here, and this runs once per new path.
-  const dims: RowDimensions = {
+/**
+ * A new Cell for `account` and `d`. `key` is `cellKey(account, d)`, passed in because callers
+ * compute it first to look up a cell they already have, and pay for a new one (and its SHA-256
+ * id) only when there is none.
+ */
+export function makeCell(account: string, d: RowDimensions, key: string): Cell {
+  nextSerial = (nextSerial + 1) % 0x3fffffff; // stays a small integer (V8 Smi)
+  // Built field by field: object spread is several times slower here, and this runs once per new cell.
+  return {
+    account,
     app: d.app,
     resource: d.resource,
     kind: d.kind,
     target: d.target,
     rendition: d.rendition,
     protocol: d.protocol,
-    zone,
-    country,
-  };
-  const key = cellKey(account, dims);
-  nextSerial = (nextSerial + 1) % 0x3fffffff; // stays a small integer (V8 Smi)
-  return {
-    account,
-    app: dims.app,
-    resource: dims.resource,
-    kind: dims.kind,
-    target: dims.target,
-    rendition: dims.rendition,
-    protocol: dims.protocol,
-    zone,
-    country,
+    zone: d.zone,
+    country: d.country,
     key,
     id: cellIdOf(key),
     serial: nextSerial,

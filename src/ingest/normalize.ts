@@ -4,6 +4,7 @@
  * (host, path without query), since a month of logs holds millions of requests for far fewer
  * distinct paths, and query strings (tokens, sessions) would otherwise defeat the cache.
  */
+import { isOk } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
 import { cellKey } from '../store/cell-id.js';
 import { type AccountMatch, createAccountResolver } from './account-rules.js';
@@ -70,7 +71,7 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
     const key = cellKey(account, dims);
     let cell = cells.get(key);
     if (cell === undefined) {
-      cell = makeCell(account, dims, zone, country);
+      cell = makeCell(account, dims, key);
       // After an eviction a cell seen before gets a new object, so one batch may hold two rows for
       // the same (cell, bucket). That stays exact: stored rows are summed and viewers counted
       // distinct at query time.
@@ -123,7 +124,6 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
 /** The full DeliveryRecord of a parsed line (for tests and tools; the importer uses the Cell directly). */
 export function toRecord(raw: RawDelivery, normalized: Normalized): DeliveryRecord {
   const { cell } = normalized;
-  const ok = raw.status >= 200 && raw.status <= 299;
   return {
     time: raw.time,
     account: cell.account,
@@ -139,7 +139,7 @@ export function toRecord(raw: RawDelivery, normalized: Normalized): DeliveryReco
     bytesOut: raw.bytesOut,
     bytesIn: raw.bytesIn,
     viewer: raw.client,
-    seconds: ok ? normalized.segmentSeconds : 0,
+    seconds: isOk(raw.status) ? normalized.segmentSeconds : 0,
     commands: 0,
     starts: 0,
   };

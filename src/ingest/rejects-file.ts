@@ -9,14 +9,13 @@ import { join } from 'node:path';
 export class RejectsFile {
   private fd: number | undefined;
   readonly path: string;
-  count = 0;
 
-  constructor(dir: string, startedAt: Date) {
+  constructor(
+    private readonly dir: string,
+    startedAt: Date,
+  ) {
     this.path = join(dir, `import-${startedAt.toISOString().replace(/[:.]/g, '-')}-${process.pid}.tsv`);
-    this.dir = dir;
   }
-
-  private readonly dir: string;
 
   add(file: string, lineNumber: number, reason: string, line: string): void {
     if (this.fd === undefined) {
@@ -26,7 +25,6 @@ export class RejectsFile {
     }
     // Tabs and newlines inside the reason would break the columns; the line itself has no newline.
     writeSync(this.fd, `${file}\t${lineNumber}\t${reason.replace(/[\t\n]/g, ' ')}\t${line}\n`);
-    this.count += 1;
   }
 
   /** The file's path when anything was written, else null (as `rejects_file` in the summary). */

@@ -10,10 +10,8 @@ import type { RawDelivery } from './raw-delivery.js';
 
 const HOST_LIKE = /^[A-Za-z0-9_.-]*[A-Za-z_][A-Za-z0-9_.-]*(?::\d+)?$/;
 
-// Logs are chronological, so consecutive lines usually share their timestamp text.
-let lastTimeText = '';
-let lastTime = Number.NaN;
-// ...and their vhost.
+// Logs are chronological, so consecutive lines usually share their vhost (timestamps are cached
+// by parseClfTime).
 let lastPrefix = '';
 let lastHost = '';
 
@@ -74,11 +72,7 @@ export function parseCombinedLine(line: string): RawDelivery | Rejection {
   if (close < 0) return reject('timestamp field is not closed');
 
   const timeText = line.slice(open + 2, close);
-  if (timeText !== lastTimeText) {
-    lastTime = parseClfTime(timeText);
-    lastTimeText = timeText;
-  }
-  const time = lastTime;
+  const time = parseClfTime(timeText);
   if (Number.isNaN(time)) return reject(`bad timestamp '${timeText.slice(0, 40)}'`);
 
   // Before the timestamp: [vhost | X-Forwarded-For list] client ident user. Scanned backwards

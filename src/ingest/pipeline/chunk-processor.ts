@@ -4,6 +4,7 @@
  * count exactly alike. Rejected lines come back with their line numbers for the rejects file.
  */
 import { isAscii } from 'node:buffer';
+import { isOk } from '../../domain/metrics.js';
 import type { RollupRow } from '../../store/store.js';
 import { Aggregator } from '../aggregate.js';
 import { isRejection, type LineParser } from '../formats/raw-delivery.js';
@@ -79,7 +80,7 @@ export class ChunkProcessor {
       }
       const { cell, segmentSeconds } = normalize(parsed);
       const status = parsed.status;
-      const seconds = status >= 200 && status <= 299 ? segmentSeconds : 0;
+      const seconds = isOk(status) ? segmentSeconds : 0;
       aggregator.addToCell(
         cell,
         parsed.time,
