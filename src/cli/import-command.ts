@@ -41,7 +41,8 @@ function describe(outcome: FileOutcome): string {
   const tail = outcome.incompleteTail
     ? ' (last line has no newline yet: it will be imported once complete)'
     : '';
-  return `${outcome.path} [${outcome.format}, ${outcome.source || 'no source'}]: ${what}${tail}`;
+  const threads = outcome.workers > 0 ? ` (parsed with ${outcome.workers} worker threads)` : '';
+  return `${outcome.path} [${outcome.format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}`;
 }
 
 export function registerImportCommand(program: Command): void {

@@ -40,6 +40,8 @@ export interface FileOutcome {
   rejected: number;
   /** True when the file ends in a line without its newline: left for the next import. */
   incompleteTail: boolean;
+  /** Worker threads that parsed part of this file; 0 when it was all parsed on the importing thread. */
+  workers: number;
 }
 
 export interface ImportProgress {
@@ -210,6 +212,7 @@ async function importFile(
     records: 0,
     rejected: 0,
     incompleteTail: false,
+    workers: 0,
   };
   if (size === 0) return outcome;
 
@@ -264,6 +267,7 @@ async function importFile(
       if (rows.length * 4 < lineNumber - linesAtLastCommit) {
         pipeline = ctx.pipelineFor(format, true);
         pipeline.onResult = onResult;
+        outcome.workers = ctx.workers ?? 0;
         // Each worker holds rows of its own and ships them as copies: commit at a lower weight
         // to keep the same bound on memory.
         flushWeight /= 4;
