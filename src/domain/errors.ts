@@ -12,6 +12,7 @@ export const ERROR_CATALOGUE = {
   'not-found': { status: 404, exit: 2 },
   conflict: { status: 409, exit: 1 },
   'body-too-large': { status: 413, exit: 2 },
+  'unsupported-media-type': { status: 415, exit: 2 },
   'data-dir-locked': { status: 503, exit: 1 },
   'store-unavailable': { status: 503, exit: 1 },
   'unsupported-format': { status: 400, exit: 2 },

@@ -247,5 +247,13 @@ describe('native API', () => {
     });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe('body-too-large');
+    const xml = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/xml' },
+      payload: '<account id="x"/>',
+    });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json().error.code).toBe('unsupported-media-type');
   });
 });

@@ -18,6 +18,9 @@ export function toAppError(error: unknown): AppError {
   }
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return new AppError('body-too-large', 'request body is too large');
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new AppError('unsupported-media-type', 'request body must be application/json');
+  }
   if (
     typeof fastifyError.statusCode === 'number' &&
     fastifyError.statusCode >= 400 &&
