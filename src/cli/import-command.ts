@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { installSecret } from '../config/data-dir.js';
 import { AppError, badParameter } from '../domain/errors.js';
-import { checkFormat } from '../ingest/formats/index.js';
+import { isValidTimeZone } from '../domain/time-window.js';
+import { checkFormat, IMPORT_FORMATS } from '../ingest/formats/index.js';
 import { type FileOutcome, importFiles } from '../ingest/import.js';
 import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
 import { type CommonOptions, withContext } from './context.js';
@@ -13,6 +14,7 @@ import { createProgressBar } from './progress.js';
 interface ImportFlags extends CommonOptions {
   format: string;
   account?: string;
+  logTimezone?: string;
   follow?: boolean;
   json?: boolean;
   workers?: string;
@@ -42,7 +44,8 @@ function describe(outcome: FileOutcome): string {
     ? ' (last line has no newline yet: it will be imported once complete)'
     : '';
   const threads = outcome.workers > 0 ? ` (parsed with ${outcome.workers} worker threads)` : '';
-  return `${outcome.path} [${outcome.format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}`;
+  const format = `${outcome.format}${outcome.detected ? ' (detected)' : ''}${outcome.compression !== 'none' ? `, ${outcome.compression}` : ''}`;
+  return `${outcome.path} [${format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}`;
 }
 
 export function registerImportCommand(program: Command): void {
@@ -52,14 +55,21 @@ export function registerImportCommand(program: Command): void {
       'import log files (idempotent: a file already imported adds nothing, a grown file adds its new lines)',
     )
     .argument('<FILE...>', 'log files')
-    .option('--format <format>', 'auto | combined | common', 'auto')
+    .option('--format <format>', IMPORT_FORMATS.join(' | '), 'auto')
     .option('--account <id>', 'put every record in this account')
+    .option('--log-timezone <zone>', 'IANA time zone of wall-clock log times (Wowza tz column)')
     .option('--follow', 'keep reading files as they grow')
     .option('--json', 'print one JSON summary')
     .option('--workers <n>', 'threads that parse large files (default: one per core, at most 4; 0 = none)')
     .action(async (files: string[], flags: ImportFlags) => {
       const format = checkFormat(flags.format);
       const workers = parseWorkers(flags.workers);
+      if (flags.logTimezone !== undefined && !isValidTimeZone(flags.logTimezone)) {
+        throw badParameter(
+          '--log-timezone',
+          `'${flags.logTimezone}' is not an IANA time zone (e.g. America/Chicago)`,
+        );
+      }
       if (flags.follow) {
         throw new AppError(
           'unsupported-format',
@@ -78,14 +88,20 @@ export function registerImportCommand(program: Command): void {
             config,
             format,
             account: flags.account,
+            logTimezone: flags.logTimezone,
             secret: installSecret(dir),
             rejectsDir: dir.rejectsDir,
             workers,
             onProgress: bar?.update,
-            onFile: flags.json ? undefined : (outcome) => outcomes.push(outcome),
+            onFile: (outcome) => outcomes.push(outcome),
           });
           bar?.stop();
-          for (const outcome of outcomes) process.stderr.write(`${describe(outcome)}\n`);
+          for (const outcome of outcomes) {
+            // --json keeps stdout to the summary; which format auto chose still goes to stderr.
+            if (!flags.json) process.stderr.write(`${describe(outcome)}\n`);
+            else if (outcome.detected)
+              process.stderr.write(`${outcome.path}: detected format ${outcome.format}\n`);
+          }
           if (flags.json) {
             process.stdout.write(`${JSON.stringify(summary)}\n`);
           } else {

@@ -40,6 +40,10 @@ export const configSchema = z.object({
   accounts: z.array(accountSchema).optional(),
   pathRules: z.array(pathRuleSchema).optional(),
   zones: z.record(z.string(), z.string()).optional(),
+  /** CloudFront edge location code (`SEA` of `SEA19-C1`) -> billing zone; wins over the country's zone. */
+  edgeZones: z
+    .record(z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter edge location code'), z.string())
+    .optional(),
   geo: z.object({ mmdb: z.string().optional() }).optional(),
   retentionDays: z.number().int().positive().optional(),
 });

@@ -107,6 +107,8 @@ export class Aggregator {
     seconds: number,
     commands: number,
     starts: number,
+    /** Refused for its credentials whatever the status says (S3's access-denied error codes). */
+    authFailure = false,
   ): void {
     const bucketIndex = Math.floor(time / BUCKET_MS);
     let rows = this.lastRows;
@@ -129,7 +131,7 @@ export class Aggregator {
     if (isOk(status)) row.okRequests += 1;
     else if (isClientError(status)) {
       row.clientErrors += 1;
-      if (isAuthFailure(status)) row.authFailures += 1;
+      if (authFailure || isAuthFailure(status)) row.authFailures += 1;
     } else if (isServerError(status)) row.serverErrors += 1;
     row.bytesOut += bytesOut;
     row.bytesIn += bytesIn;

@@ -1,11 +1,11 @@
 /**
- * Source identity (DESIGN section 4): a SHA-256 of the file's first 64 KiB, so a renamed or
- * rotated file is recognised. A file shorter than that is identified by its whole content and
+ * Source identity (DESIGN section 4): a SHA-256 of the first 64 KiB of the file's content
+ * (decompressed, for `.gz`/`.zst`), so a renamed, rotated or compressed file is recognised. A file shorter than that is identified by its whole content and
  * recognised again after it grows, by hashing the same prefix length.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import type { SourceState } from '../store/store.js';
+import { readContentPrefix } from './source-file.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -14,28 +14,12 @@ export interface FileHead {
   hash: string;
 }
 
-async function readPrefix(path: string, length: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
-  }
-}
-
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 export async function fileHead(path: string): Promise<FileHead> {
-  const head = await readPrefix(path, HEAD_BYTES);
+  const head = await readContentPrefix(path, HEAD_BYTES);
   return { length: head.length, hash: sha256(head) };
 }
 
@@ -56,7 +40,7 @@ export async function findKnownSource(
       continue;
     let hash = prefixHashes.get(source.headLength);
     if (hash === undefined) {
-      hash = sha256(await readPrefix(path, source.headLength));
+      hash = sha256(await readContentPrefix(path, source.headLength));
       prefixHashes.set(source.headLength, hash);
     }
     if (hash === source.headHash) return source;

@@ -3,7 +3,6 @@
  * streamed from the source's checkpoint, whole lines only; every commit writes the usage rows and
  * the new checkpoint in one transaction, so an interrupted import resumes without double counting.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { TallyConfig } from '../config/config.js';
@@ -11,11 +10,13 @@ import { AppError } from '../domain/errors.js';
 import type { SourceState, UsageStore } from '../store/store.js';
 import { fileHead, findKnownSource, HEAD_BYTES } from './fingerprint.js';
 import { detectFormat, type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
+import { parseFieldsHeader } from './formats/w3c.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
 import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline/chunk-pipeline.js';
 import type { ChunkResult } from './pipeline/chunk-processor.js';
 import type { ProcessorSettings } from './pipeline/processor-settings.js';
 import { RejectsFile } from './rejects-file.js';
+import { type Compression, compressionOf, openContent, readContentPrefix } from './source-file.js';
 
 /** The `tally import --json` summary, exactly as DESIGN section 6. */
 export interface ImportSummary {
@@ -40,6 +41,9 @@ export interface FileOutcome {
   rejected: number;
   /** True when the file ends in a line without its newline: left for the next import. */
   incompleteTail: boolean;
+  /** True when the format was detected (`--format auto`) rather than given. */
+  detected: boolean;
+  compression: Compression;
   /** Worker threads that parsed part of this file; 0 when it was all parsed on the importing thread. */
   workers: number;
 }
@@ -58,6 +62,8 @@ export interface ImportOptions {
   format: ImportFormat;
   /** `--account`: must name an existing account. */
   account?: string | undefined;
+  /** `--log-timezone`: IANA zone of wall-clock log times (Wowza). */
+  logTimezone?: string | undefined;
   /** Keys viewer hashes. */
   secret: Buffer;
   rejectsDir: string;
@@ -114,8 +120,10 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
     if (pipeline === undefined) {
       const settings: ProcessorSettings = {
         format: format.name,
+        parser: { logTimezone: options.logTimezone },
         pathRules: options.config.pathRules,
         zones: options.config.zones ?? {},
+        edgeZones: options.config.edgeZones,
         accounts,
         forcedAccount: options.account,
         secret: new Uint8Array(options.secret),
@@ -203,6 +211,7 @@ async function importFile(
 ): Promise<FileOutcome> {
   const { store, rejects, summary } = ctx;
   const size = (await stat(path)).size;
+  const compression = size === 0 ? 'none' : await compressionOf(path);
   const outcome: FileOutcome = {
     path,
     source: '',
@@ -212,25 +221,34 @@ async function importFile(
     records: 0,
     rejected: 0,
     incompleteTail: false,
+    detected: false,
+    compression,
     workers: 0,
   };
   if (size === 0) return outcome;
 
   const { source, known } = await identifySource(path, store);
   outcome.source = source.id;
-  outcome.state = known ? (size > known.offset ? 'resumed' : 'unchanged') : 'new';
-  if (size <= source.offset) {
+  outcome.state = known ? (compression !== 'none' || size > known.offset ? 'resumed' : 'unchanged') : 'new';
+  // A plain file no longer than its checkpoint has nothing new; compressed content has to be read to tell.
+  if (compression === 'none' && size <= source.offset) {
     outcome.format = requested?.name ?? 'unknown';
     return outcome;
   }
 
+  const format = requested ?? (await detectFileFormat(path));
+  outcome.format = format.name;
+  outcome.detected = requested === undefined;
+  // Column names come from the last `#Fields:` line above the data: above the checkpoint when resuming.
+  let header = format.needsHeader ? await headerAt(path, format, source.offset) : undefined;
+
   // Large files start inline; once PROBE_BYTES are in, a commit shows how well lines fold into
   // rows, and only if they fold well (many lines per row) does the rest go to worker threads.
-  let probing = (ctx.workers ?? 0) > 0 && size - source.offset >= PARALLEL_MIN_BYTES;
+  let probing =
+    (ctx.workers ?? 0) > 0 && compression === 'none' && size - source.offset >= PARALLEL_MIN_BYTES;
   const probeEnd = source.offset + PROBE_BYTES;
   let flushWeight = ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT;
-  let format = requested;
-  let pipeline: ChunkPipeline | undefined;
+  let pipeline = ctx.pipelineFor(format, false);
   let offset = source.offset;
   let lineNumber = source.lines;
   let carry: Buffer | undefined;
@@ -252,6 +270,7 @@ async function importFile(
     summary.skipped_lines += result.skipped;
     summary.bytes_out += result.bytesOut;
   };
+  pipeline.onResult = onResult;
 
   // A commit runs while the next chunks are parsed; the next commit (or the end) waits for it
   // first, so commits stay in order and a failed one stops the import before anything later lands.
@@ -259,7 +278,7 @@ async function importFile(
   let linesAtLastCommit = lineNumber;
   const commit = async (active: ChunkPipeline): Promise<void> => {
     const rows = await active.drain();
-    if (probing && format !== undefined) {
+    if (probing) {
       probing = false;
       // Workers pay off when many lines fold into few rows. When nearly every line is its own
       // row (per-segment resources without path rules), shipping rows back costs more than
@@ -282,8 +301,23 @@ async function importFile(
     committing.catch(() => undefined);
   };
 
-  const stream = createReadStream(path, { start: source.offset, highWaterMark: CHUNK_BYTES });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  /** Hands whole lines (without the last newline) to the pipeline. */
+  const submit = async (bytes: Uint8Array): Promise<void> => {
+    const linesInChunk = countNewlines(bytes) + 1;
+    const chunkHeader = header;
+    if (format.needsHeader) header = lastFieldsLine(bytes) ?? header;
+    await pipeline.submit({
+      bytes,
+      firstLine: lineNumber + 1,
+      skipFirst: skippingLongLine,
+      header: chunkHeader,
+    });
+    skippingLongLine = false;
+    lineNumber += linesInChunk;
+  };
+
+  const content = openContent(path, compression, source.offset, CHUNK_BYTES);
+  for await (const chunk of content.chunks) {
     const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
     const lastNewline = buffer.lastIndexOf(10);
     if (lastNewline < 0) {
@@ -304,40 +338,104 @@ async function importFile(
       continue;
     }
     carry = lastNewline + 1 < buffer.length ? Buffer.from(buffer.subarray(lastNewline + 1)) : undefined;
-    if (pipeline === undefined) {
-      format ??= detectFormat(
-        buffer
-          .toString('utf8', 0, Math.min(lastNewline, 64 * 1024))
-          .split('\n')
-          .slice(0, 20),
-      );
-      if (format === undefined) {
-        throw new AppError(
-          'unsupported-format',
-          `${path}: cannot detect the log format from its first lines (use --format)`,
-          { param: 'format' },
-        );
-      }
-      outcome.format = format.name;
-      pipeline = ctx.pipelineFor(format, false);
-      pipeline.onResult = onResult;
-    }
     // The chunk's bytes are copied into a buffer of their own, which can be handed to a worker.
     const bytes = new Uint8Array(lastNewline);
     bytes.set(buffer.subarray(0, lastNewline));
-    const linesInChunk = countNewlines(bytes) + 1;
-    await pipeline.submit({ bytes, firstLine: lineNumber + 1, skipFirst: skippingLongLine });
-    skippingLongLine = false;
-    lineNumber += linesInChunk;
+    await submit(bytes);
     offset += lastNewline + 1;
-    ctx.onProgress?.({ file: path, position: offset, size, lines: lineNumber - (known?.lines ?? 0) });
+    ctx.onProgress?.({
+      file: path,
+      position: content.fileBytesRead(),
+      size,
+      lines: lineNumber - (known?.lines ?? 0),
+    });
     if (pipeline.weight >= flushWeight || (probing && offset >= probeEnd)) await commit(pipeline);
   }
-  outcome.incompleteTail = carry !== undefined && carry.length > 0;
-  if (pipeline !== undefined && offset > source.offset) await commit(pipeline);
+  if (carry !== undefined && carry.length > 0) {
+    if (compression === 'none') {
+      // A plain file may still be being written: its last line waits for its newline.
+      outcome.incompleteTail = true;
+    } else {
+      // A compressed file is complete once its stream ends: its last line is whole without a newline.
+      await submit(new Uint8Array(carry));
+      offset += carry.length;
+    }
+  }
+  if (offset > source.offset) await commit(pipeline);
+  else if (known) outcome.state = 'unchanged';
   await committing;
-  if (outcome.format === '') outcome.format = format?.name ?? 'unknown';
   return outcome;
+}
+
+/** The format `--format auto` picks for a file, from its first lines. */
+async function detectFileFormat(path: string): Promise<FormatSpec> {
+  const head = (await readContentPrefix(path, 64 * 1024)).toString('utf8');
+  const lines = head.split('\n').slice(0, 20);
+  const format = detectFormat(lines.length > 1 ? lines.slice(0, -1) : lines);
+  if (format === undefined) {
+    throw new AppError(
+      'unsupported-format',
+      `${path}: cannot detect the log format from its first lines (use --format)`,
+      {
+        param: 'format',
+      },
+    );
+  }
+  return format;
+}
+
+/**
+ * The `#Fields:` line in force at content offset `offset`. At the start of a file the first line
+ * must be a directive: W3C data without its header cannot be split into named columns, and a file
+ * whose tabs were expanded to spaces (a copy pasted through an editor) looks exactly like that.
+ */
+async function headerAt(path: string, format: FormatSpec, offset: number): Promise<string | undefined> {
+  if (offset === 0) {
+    const first = (await readContentPrefix(path, 4096)).toString('utf8');
+    if (!first.startsWith('#')) {
+      throw new AppError(
+        'unsupported-format',
+        `${path}: ${format.name} logs start with #Version/#Fields header lines, and this file does not (was it cut, or were its tabs expanded to spaces?); nothing was imported`,
+        { param: 'format' },
+      );
+    }
+    return undefined;
+  }
+  let found: string | undefined;
+  let carry = Buffer.alloc(0);
+  const { chunks } = openContent(path, await compressionOf(path), 0, CHUNK_BYTES);
+  let read = 0;
+  for await (const chunk of chunks) {
+    const part = chunk.subarray(0, Math.max(0, Math.min(chunk.length, offset - read)));
+    read += chunk.length;
+    const buffer = Buffer.concat([carry, part]);
+    const lastNewline = buffer.lastIndexOf(10);
+    if (lastNewline >= 0) {
+      found = lastFieldsLine(buffer.subarray(0, lastNewline)) ?? found;
+      carry = Buffer.from(buffer.subarray(lastNewline + 1));
+    } else carry = buffer;
+    if (read >= offset) break;
+  }
+  return found;
+}
+
+const FIELDS = Buffer.from('#Fields:');
+
+/** The last `#Fields:` line among whole lines, as text. */
+function lastFieldsLine(bytes: Uint8Array): string | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (
+    let at = buffer.lastIndexOf(FIELDS);
+    at >= 0;
+    at = at === 0 ? -1 : buffer.lastIndexOf(FIELDS, at - 1)
+  ) {
+    if (at === 0 || buffer[at - 1] === 10) {
+      const end = buffer.indexOf(10, at);
+      const line = buffer.toString('utf8', at, end < 0 ? buffer.length : end).replace(/\r$/, '');
+      return parseFieldsHeader(line) ? line : undefined;
+    }
+  }
+  return undefined;
 }
 
 function countNewlines(bytes: Uint8Array): number {

@@ -7,11 +7,12 @@
 import { isOk } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
 import { cellKey } from '../store/cell-id.js';
-import { type AccountMatch, createAccountResolver } from './account-rules.js';
+import type { RowDimensions } from '../store/store.js';
+import { type AccountMatch, createAccountResolver, DEFAULT_ACCOUNT } from './account-rules.js';
 import { type Cell, makeCell } from './cell.js';
-import type { RawDelivery } from './formats/raw-delivery.js';
+import type { RawDelivery, RawExtra } from './formats/raw-delivery.js';
 import { ownString } from './own-string.js';
-import { type CompiledPathRules, resolvePath } from './path-rules.js';
+import { type CompiledPathRules, type PathDefaults, resolvePath } from './path-rules.js';
 import { cleanPath } from './url-path.js';
 
 export interface NormalizeOptions {
@@ -22,6 +23,10 @@ export interface NormalizeOptions {
   forcedAccount?: string | undefined;
   /** Protocol when neither a rule nor the extension says (`http`, or `s3` for S3 logs). */
   defaultProtocol: string;
+  /** False where the extension says nothing about the protocol (S3: every request is `s3`). */
+  extensionProtocol?: boolean | undefined;
+  /** CloudFront edge location code -> billing zone (config `edgeZones`). */
+  edgeZones?: Readonly<Record<string, string>> | undefined;
 }
 
 /** What normalisation decides for one (host, path): shared, never mutated. */
@@ -53,19 +58,8 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
   const country = '';
   const zone = zoneOf(country, options.zones);
 
-  const resolve = (host: string, target: string): Normalized => {
-    const facts = resolvePath(cleanPath(target), options.pathRules, options.defaultProtocol);
-    const account = accountOf({ host, bucket: '', app: facts.app });
-    const dims = {
-      app: facts.app,
-      resource: facts.resource,
-      kind: facts.kind,
-      target: facts.target,
-      rendition: facts.rendition,
-      protocol: facts.protocol,
-      zone,
-      country,
-    };
+  /** The one Cell object for (account, dims), so the aggregator can key rows by identity. */
+  const cellFor = (account: string, dims: RowDimensions): Cell => {
     // Most new paths lead to a cell already seen (another segment of the same stream): look it up
     // by key before paying for a new cell and its hash.
     const key = cellKey(account, dims);
@@ -78,7 +72,49 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
       if (cells.size >= CACHE_LIMIT) cells.clear();
       cells.set(cell.key, cell);
     }
-    return { cell, segmentSeconds: facts.segmentSeconds };
+    return cell;
+  };
+
+  const zoneFor = (extra: RawExtra | undefined): string => {
+    const edge = extra?.edge;
+    if (edge !== undefined && edge !== '' && options.edgeZones !== undefined) {
+      const mapped = options.edgeZones[edge.slice(0, 3).toUpperCase()];
+      if (mapped !== undefined) return mapped;
+    }
+    return zone;
+  };
+
+  const resolve = (raw: RawDelivery, target: string): Normalized => {
+    const extra = raw.extra;
+    const defaults: PathDefaults = {
+      protocol:
+        extra?.protocol ?? (options.extensionProtocol === false ? options.defaultProtocol : undefined),
+      app: extra?.app,
+      resource: extra?.resource,
+    };
+    const facts = resolvePath(cleanPath(target), options.pathRules, options.defaultProtocol, defaults);
+    let account = accountOf({ host: raw.host, bucket: extra?.bucket ?? '', app: facts.app });
+    if (account === DEFAULT_ACCOUNT && extra?.altHost !== undefined) {
+      account = accountOf({ host: extra.altHost, bucket: extra.bucket ?? '', app: facts.app });
+    }
+    const dims = {
+      app: facts.app,
+      resource: facts.resource,
+      kind: facts.kind,
+      target: facts.target,
+      rendition: facts.rendition,
+      protocol: facts.protocol,
+      zone: zoneFor(extra),
+      country,
+    };
+    return { cell: cellFor(account, dims), segmentSeconds: facts.segmentSeconds };
+  };
+
+  /** Already-normalised records (JSON lines) keep their dimensions: only account and zone are filled in. */
+  const adopt = (dims: RowDimensions, named: string | undefined): Normalized => {
+    const account = options.forcedAccount ?? named ?? accountOf({ host: '', bucket: '', app: dims.app });
+    const filled = dims.zone === '' ? { ...dims, zone: zoneOf(dims.country, options.zones) } : dims;
+    return { cell: cellFor(account, filled), segmentSeconds: 0 };
   };
 
   // When most paths are new (tokenised or per-segment URLs without rules), caching them only costs
@@ -89,12 +125,17 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
   let misses = 0;
 
   return (raw) => {
+    const extra = raw.extra;
+    if (extra?.dims !== undefined) return adopt(extra.dims, extra.account);
     const q = raw.target.indexOf('?');
     const target = q < 0 ? raw.target : raw.target.slice(0, q);
-    let paths = byHost.get(raw.host);
+    // Facts other than the host that decide the cell join the first-level key.
+    const origin =
+      extra === undefined ? raw.host : originKey(raw.host, extra, options.edgeZones !== undefined);
+    let paths = byHost.get(origin);
     if (paths === undefined) {
       paths = new Map();
-      byHost.set(ownString(raw.host), paths);
+      byHost.set(ownString(origin), paths);
     }
     if (++lookups === HIT_RATE_WINDOW) {
       insertEvery = hits < HIT_RATE_WINDOW * LOW_HIT_RATE ? SPARSE : 1;
@@ -106,19 +147,33 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
       hits += 1;
       return found;
     }
-    const resolved = resolve(raw.host, target);
+    const resolved = resolve(raw, target);
     if (++misses % insertEvery === 0) {
       if (cached >= CACHE_LIMIT) {
         byHost.clear();
         cached = 0;
         paths = new Map();
-        byHost.set(ownString(raw.host), paths);
+        byHost.set(ownString(origin), paths);
       }
       paths.set(ownString(target), resolved);
       cached += 1;
     }
     return resolved;
   };
+}
+
+/**
+ * Everything besides the path that decides a line's cell. The resource is not in it: stream logs
+ * build their target from app and resource (`streamTarget`), so given the app the target names it.
+ */
+function originKey(host: string, extra: RawExtra, edgeZones: boolean): string {
+  const edge = edgeZones ? (extra.edge ?? '') : '';
+  return `${host}\u0001${extra.altHost ?? ''}\u0001${extra.bucket ?? ''}\u0001${extra.protocol ?? ''}\u0001${edge}\u0001${extra.app ?? ''}`;
+}
+
+/** Viewing seconds a line stands for: what the log says, else the rule's segmentSeconds for a success. */
+export function lineSeconds(raw: RawDelivery, normalized: Normalized): number {
+  return raw.extra?.seconds ?? (isOk(raw.status) ? normalized.segmentSeconds : 0);
 }
 
 /** The full DeliveryRecord of a parsed line (for tests and tools; the importer uses the Cell directly). */
@@ -138,9 +193,9 @@ export function toRecord(raw: RawDelivery, normalized: Normalized): DeliveryReco
     status: raw.status,
     bytesOut: raw.bytesOut,
     bytesIn: raw.bytesIn,
-    viewer: raw.client,
-    seconds: isOk(raw.status) ? normalized.segmentSeconds : 0,
-    commands: 0,
-    starts: 0,
+    viewer: raw.extra?.session ?? raw.client,
+    seconds: lineSeconds(raw, normalized),
+    commands: raw.extra?.commands ?? 0,
+    starts: raw.extra?.starts ?? 0,
   };
 }

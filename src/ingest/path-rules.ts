@@ -113,28 +113,40 @@ function asKind(value: string | undefined): Kind | undefined {
   return value === 'live' || value === 'vod' || value === '' ? value : undefined;
 }
 
+/** What applies when a rule leaves a group unset, beyond the path itself. */
+export interface PathDefaults {
+  /** Protocol when no rule sets one; undefined: from the extension, else `fallbackProtocol`. */
+  protocol?: string | undefined;
+  /** App and resource named by the log itself (stream logs), instead of the path's segments. */
+  app?: string | undefined;
+  resource?: string | undefined;
+}
+
 /** Applies the first matching rule, then the defaults, to a cleaned path. */
 export function resolvePath(
   path: string,
   rules: readonly CompiledRule[],
-  defaultProtocol: string,
+  fallbackProtocol: string,
+  defaults: PathDefaults = {},
 ): PathFacts {
   const slash = path.indexOf('/', 1);
-  const defaultApp = path.startsWith('/') ? (slash < 0 ? path.slice(1) : path.slice(1, slash)) : '';
-  const defaultResource = path.startsWith('/') ? (slash < 0 ? '' : path.slice(slash + 1)) : path;
+  const defaultApp =
+    defaults.app ?? (path.startsWith('/') ? (slash < 0 ? path.slice(1) : path.slice(1, slash)) : '');
+  const defaultResource =
+    defaults.resource ?? (path.startsWith('/') ? (slash < 0 ? '' : path.slice(slash + 1)) : path);
+  const defaultProtocol = (): string => defaults.protocol ?? protocolFromExtension(path, fallbackProtocol);
 
   for (const { regex, fixed } of rules) {
     const match = regex.exec(path);
     if (!match) continue;
     const g = match.groups ?? {};
-    const protocol = g.protocol ?? fixed.protocol ?? protocolFromExtension(path, defaultProtocol);
     return {
       app: g.app ?? defaultApp,
       resource: g.resource ?? defaultResource,
       kind: asKind(g.kind) ?? fixed.kind ?? '',
       target: g.target ?? fixed.target ?? '',
       rendition: g.rendition ?? '',
-      protocol,
+      protocol: g.protocol ?? fixed.protocol ?? defaultProtocol(),
       segmentSeconds: fixed.segmentSeconds !== undefined && !MANIFEST.test(path) ? fixed.segmentSeconds : 0,
     };
   }
@@ -144,7 +156,7 @@ export function resolvePath(
     kind: '',
     target: '',
     rendition: '',
-    protocol: protocolFromExtension(path, defaultProtocol),
+    protocol: defaultProtocol(),
     segmentSeconds: 0,
   };
 }

@@ -7,8 +7,9 @@ import { isAscii } from 'node:buffer';
 import { isOk } from '../../domain/metrics.js';
 import type { RollupRow } from '../../store/store.js';
 import { Aggregator } from '../aggregate.js';
-import { isRejection, type LineParser } from '../formats/raw-delivery.js';
-import type { createNormalizer } from '../normalize.js';
+import { type FieldIndex, isRejection, isSkip, type LineParser } from '../formats/raw-delivery.js';
+import { parseFieldsHeader } from '../formats/w3c.js';
+import { type createNormalizer, lineSeconds } from '../normalize.js';
 
 export interface ChunkRejection {
   line: number;
@@ -34,6 +35,8 @@ export interface ChunkInput {
   firstLine: number;
   /** The first line is the tail of a line too long to keep: count it as rejected (it already is in the rejects file). */
   skipFirst: boolean;
+  /** The last `#Fields:` line above the chunk, for formats whose columns it names. */
+  header?: string | undefined;
 }
 
 export function decodeChunk(bytes: Uint8Array): string {
@@ -44,6 +47,7 @@ export function decodeChunk(bytes: Uint8Array): string {
 
 export class ChunkProcessor {
   private readonly aggregator: Aggregator;
+  private readonly headers = new Map<string, FieldIndex>();
 
   constructor(
     private readonly parse: LineParser,
@@ -56,6 +60,7 @@ export class ChunkProcessor {
   process(input: ChunkInput): ChunkResult {
     const lines = decodeChunk(input.bytes).split('\n');
     const { parse, normalize, aggregator } = this;
+    const context = { fields: this.fieldsOf(input.header) };
     const rejects: ChunkRejection[] = [];
     let records = 0;
     let rejected = 0;
@@ -69,33 +74,67 @@ export class ChunkProcessor {
       }
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       if (line === '' || line.charCodeAt(0) === 35 /* # */) {
+        // Directives (`#Version`, `#Fields`, comments) are skipped; `#Fields` names the columns below it.
+        if (line.startsWith('#Fields:')) context.fields = this.fieldsOf(line);
         skipped += 1;
         continue;
       }
-      const parsed = parse(line);
+      const parsed = parse(line, context);
       if (isRejection(parsed)) {
         rejects.push({ line: input.firstLine + i, reason: parsed.reason, text: line });
         rejected += 1;
         continue;
       }
-      const { cell, segmentSeconds } = normalize(parsed);
-      const status = parsed.status;
-      const seconds = isOk(status) ? segmentSeconds : 0;
-      aggregator.addToCell(
-        cell,
-        parsed.time,
-        status,
-        parsed.bytesOut,
-        parsed.bytesIn,
-        parsed.client,
-        seconds,
-        0,
-        0,
-      );
+      if (isSkip(parsed)) {
+        skipped += 1;
+        continue;
+      }
+      const normalized = normalize(parsed);
+      const extra = parsed.extra;
+      if (extra === undefined) {
+        const status = parsed.status;
+        aggregator.addToCell(
+          normalized.cell,
+          parsed.time,
+          status,
+          parsed.bytesOut,
+          parsed.bytesIn,
+          parsed.client,
+          isOk(status) ? normalized.segmentSeconds : 0,
+          0,
+          0,
+        );
+      } else {
+        aggregator.addToCell(
+          normalized.cell,
+          parsed.time,
+          parsed.status,
+          parsed.bytesOut,
+          parsed.bytesIn,
+          extra.session ?? parsed.client,
+          lineSeconds(parsed, normalized),
+          extra.commands ?? 0,
+          extra.starts ?? 0,
+          extra.authFailure ?? false,
+        );
+      }
       records += 1;
       bytesOut += parsed.bytesOut;
     }
     return { lines: lines.length, records, rejected, skipped, bytesOut, rejects, weight: aggregator.weight };
+  }
+
+  /** Parsed `#Fields:` headers by their text: a file repeats the same header many times. */
+  private fieldsOf(header: string | undefined): FieldIndex | undefined {
+    if (header === undefined) return undefined;
+    let fields = this.headers.get(header);
+    if (fields === undefined) {
+      fields = parseFieldsHeader(header);
+      if (fields === undefined) return undefined;
+      if (this.headers.size > 100) this.headers.clear();
+      this.headers.set(header, fields);
+    }
+    return fields;
   }
 
   drain(): RollupRow[] {

@@ -1,16 +1,18 @@
 /** Everything needed to build a ChunkProcessor, in a form that can be sent to a worker thread. */
 import type { TallyConfig } from '../../config/config.js';
 import type { AccountMatch } from '../account-rules.js';
-import { type FormatSpec, formatSpec } from '../formats/index.js';
+import { type FormatName, formatSpec, type ParserOptions } from '../formats/index.js';
 import { createNormalizer } from '../normalize.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from '../path-rules.js';
 import { createViewerHasher } from '../viewer-hash.js';
 import { ChunkProcessor } from './chunk-processor.js';
 
 export interface ProcessorSettings {
-  format: FormatSpec['name'];
+  format: FormatName;
+  parser: ParserOptions;
   pathRules: NonNullable<TallyConfig['pathRules']> | undefined;
   zones: Record<string, string>;
+  edgeZones: Record<string, string> | undefined;
   accounts: AccountMatch[];
   forcedAccount: string | undefined;
   /** The install secret keying viewer hashes. */
@@ -23,8 +25,14 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
     accounts: settings.accounts,
     pathRules: compilePathRules(settings.pathRules ?? BUILT_IN_PATH_RULES),
     zones: settings.zones,
+    edgeZones: settings.edgeZones,
     forcedAccount: settings.forcedAccount,
     defaultProtocol: format.defaultProtocol,
+    extensionProtocol: format.extensionProtocol,
   });
-  return new ChunkProcessor(format.parse, normalize, createViewerHasher(Buffer.from(settings.secret)));
+  return new ChunkProcessor(
+    format.createParser(settings.parser),
+    normalize,
+    createViewerHasher(Buffer.from(settings.secret)),
+  );
 }

@@ -1,0 +1,151 @@
+/**
+ * Amazon S3 server access logs. AWS appends fields over the years (18 to 26 and more), so fields
+ * are read by position from the left and anything after the object size is ignored. Quoted
+ * fields are not escaped (a request URI can hold `"`), so the request's closing quote is the one
+ * followed by the status code.
+ */
+import type { Rejection } from '../../domain/record.js';
+import { parseClfTime } from './clf-time.js';
+import type { RawDelivery } from './raw-delivery.js';
+
+/** Operations whose Object Size is data the client uploaded. */
+const UPLOADS = new Set(['REST.PUT.OBJECT', 'REST.PUT.PART', 'REST.POST.OBJECT']);
+
+/** S3 error codes that mean the request was refused for its credentials or permissions. */
+export const S3_AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'AccessDenied',
+  'AccountProblem',
+  'AllAccessDisabled',
+  'AuthorizationHeaderMalformed',
+  'AuthorizationQueryParametersError',
+  'CredentialsNotSupported',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'InvalidPayer',
+  'InvalidSecurity',
+  'InvalidToken',
+  'MissingSecurityHeader',
+  'NotSignedUp',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+]);
+
+function reject(reason: string): Rejection {
+  return { reason };
+}
+
+/** Start of the next token at or after `pos` (runs of spaces are one separator), or -1 at the end. */
+function skipSpaces(line: string, pos: number): number {
+  let i = pos;
+  while (i < line.length && line.charCodeAt(i) === 32) i++;
+  return i < line.length ? i : -1;
+}
+
+function tokenEnd(line: string, start: number): number {
+  const end = line.indexOf(' ', start);
+  return end < 0 ? line.length : end;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The quote closing a request URI opened at `open`: the first `"` followed by ` NNN` and a space or the end. */
+function requestClose(line: string, open: number): number {
+  for (let j = line.indexOf('"', open + 1); j >= 0; j = line.indexOf('"', j + 1)) {
+    if (
+      line.charCodeAt(j + 1) === 32 &&
+      isDigit(line.charCodeAt(j + 2)) &&
+      isDigit(line.charCodeAt(j + 3)) &&
+      isDigit(line.charCodeAt(j + 4)) &&
+      (j + 5 === line.length || line.charCodeAt(j + 5) === 32)
+    ) {
+      return j;
+    }
+  }
+  return -1;
+}
+
+/** A byte count field: `-` is 0; NaN when it is not all digits. */
+function byteCount(text: string): number {
+  if (text === '-') return 0;
+  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+}
+
+export function parseS3Line(line: string): RawDelivery | Rejection {
+  const fields: string[] = [];
+  let pos = 0;
+  // owner, bucket
+  for (let f = 0; f < 2; f++) {
+    const start = skipSpaces(line, pos);
+    if (start < 0) return reject('missing bucket owner or bucket');
+    pos = tokenEnd(line, start);
+    fields.push(line.slice(start, pos));
+  }
+  const timeStart = skipSpaces(line, pos);
+  if (timeStart < 0 || line.charCodeAt(timeStart) !== 91 /* [ */) return reject('no [timestamp] field');
+  const timeEnd = line.indexOf(']', timeStart);
+  if (timeEnd < 0) return reject('timestamp field is not closed');
+  const timeText = line.slice(timeStart + 1, timeEnd);
+  const time = parseClfTime(timeText);
+  if (Number.isNaN(time)) return reject(`bad timestamp '${timeText.slice(0, 40)}'`);
+  pos = timeEnd + 1;
+  // remote IP, requester, request ID, operation, key
+  for (let f = 0; f < 5; f++) {
+    const start = skipSpaces(line, pos);
+    if (start < 0) return reject('missing fields after the timestamp');
+    pos = tokenEnd(line, start);
+    fields.push(line.slice(start, pos));
+  }
+  const requestStart = skipSpaces(line, pos);
+  if (requestStart < 0) return reject('missing request URI');
+  if (line.charCodeAt(requestStart) === 34 /* " */) {
+    const close = requestClose(line, requestStart);
+    if (close < 0) return reject('request URI is not closed before a status code');
+    pos = close + 1;
+  } else {
+    pos = tokenEnd(line, requestStart);
+  }
+  // status, error code, bytes sent, object size
+  for (let f = 0; f < 4; f++) {
+    const start = skipSpaces(line, pos);
+    if (start < 0) return reject('missing status, error code, bytes sent or object size');
+    pos = tokenEnd(line, start);
+    fields.push(line.slice(start, pos));
+  }
+  const [, bucket, client, , , operation, key, statusText, errorCode, sentText, sizeText] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const status = /^\d{3}$/.test(statusText) ? Number(statusText) : Number.NaN;
+  if (!(status >= 100)) return reject(`bad status '${statusText.slice(0, 20)}'`);
+  const bytesOut = byteCount(sentText);
+  if (Number.isNaN(bytesOut)) return reject('bad bytes sent');
+  const objectSize = byteCount(sizeText);
+  if (Number.isNaN(objectSize)) return reject('bad object size');
+  return {
+    time,
+    client,
+    host: '',
+    // The key is logged URL-encoded; the path rules see `/{bucket}/{key}`, decoded once like any URL,
+    // so by default app = bucket and resource = key.
+    target: key === '-' ? `/${bucket}` : `/${bucket}/${key}`,
+    status,
+    bytesOut,
+    bytesIn: UPLOADS.has(operation) ? objectSize : 0,
+    extra: {
+      bucket,
+      ...(S3_AUTH_FAILURE_CODES.has(errorCode) ? { authFailure: true } : {}),
+    },
+  };
+}
