@@ -59,4 +59,64 @@ describe('normalisation', () => {
     expect(zoneOf('', { US: 'na', '*': 'rest' })).toBe('rest');
     expect(zoneOf('', {})).toBe('global');
   });
+
+  describe('facts beyond the URL', () => {
+    const withBuckets = createNormalizer({
+      accounts: [...accounts, { id: 'media', match: { buckets: ['media-bucket'] } }],
+      pathRules: compilePathRules([]),
+      zones: { '*': 'rest' },
+      edgeZones: { SEA: 'north_america' },
+      defaultProtocol: 's3',
+      extensionProtocol: false,
+    });
+
+    test('S3: the bucket picks the account; every request is protocol s3, whatever the extension', () => {
+      const n = withBuckets({ ...raw('', '/media-bucket/v/seg.ts'), extra: { bucket: 'media-bucket' } });
+      expect(n.cell).toMatchObject({
+        account: 'media',
+        app: 'media-bucket',
+        resource: 'v/seg.ts',
+        protocol: 's3',
+      });
+    });
+
+    test('CloudFront: the distribution host matches when the CNAME does not; edge locations map to zones', () => {
+      const n = withBuckets({
+        ...raw('www.example.com', '/x.mp4'),
+        extra: { altHost: 'cdn.acme.tv', edge: 'SEA19-C1' },
+      });
+      expect(n.cell).toMatchObject({ account: 'acme', zone: 'north_america' });
+      const elsewhere = withBuckets({ ...raw('www.example.com', '/x.mp4'), extra: { edge: 'FRA2' } });
+      expect(elsewhere.cell).toMatchObject({ account: 'default', zone: 'rest' });
+    });
+
+    test('stream logs: app, resource and protocol from the log unless a rule says otherwise', () => {
+      const n = withBuckets({
+        ...raw('', '/live/a%3Fb'),
+        extra: { app: 'live', resource: 'a?b', protocol: 'rtmp' },
+      });
+      expect(n.cell).toMatchObject({ app: 'live', resource: 'a?b', protocol: 'rtmp' });
+    });
+
+    test('JSON lines keep their dimensions; a missing zone comes from the country', () => {
+      const dims = {
+        app: 'a',
+        resource: 'r',
+        kind: 'vod',
+        target: '',
+        rendition: '',
+        protocol: 'hls',
+        zone: '',
+        country: 'DE',
+      };
+      const n = withBuckets({ ...raw('', ''), extra: { dims, account: 'globex' } });
+      expect(n.cell).toMatchObject({
+        account: 'globex',
+        app: 'a',
+        resource: 'r',
+        zone: 'rest',
+        country: 'DE',
+      });
+    });
+  });
 });
