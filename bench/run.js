@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoConfig, generateDays } from '../dist/demo/generate-logs.js';
+import { convertCombined, writeWowza } from './format-logs.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const out = join(root, 'bench/out');
@@ -133,7 +134,79 @@ if (goaccessVersion) {
 }
 console.log(results.import);
 
-// 2. A month's report grouped by resource over 5M imported lines.
+// 2. The other formats: S3 and CloudFront carry the same requests as the combined log (GoAccess
+// reads both, so it is the peer again); Wowza has no such peer, so awk summing the same column is.
+async function importFormat(name, file, format, lines, bytes) {
+  const dir = join(out, `data-${name}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'tally.json'), JSON.stringify(demoConfig()));
+  const run = await measure(process.execPath, [
+    bin,
+    'import',
+    '--json',
+    '--format',
+    format,
+    '--data',
+    dir,
+    file,
+  ]);
+  const summary = JSON.parse(run.stdout);
+  if (summary.records === 0 || summary.rejected !== 0) throw new Error(`${name}: ${run.stdout}`);
+  if (bytes !== undefined && summary.bytes_out !== bytes)
+    throw new Error(`${name}: ${summary.bytes_out} bytes, want ${bytes}`);
+  return {
+    lines,
+    wall_seconds: run.seconds,
+    lines_per_second: Math.round(lines / run.seconds),
+    peak_rss_mib: run.peakMiB,
+  };
+}
+async function peer(name, command, args, lines, tallyResult) {
+  const r = await measure(command, args);
+  return {
+    peer: name,
+    peer_wall_seconds: r.seconds,
+    peer_lines_per_second: Math.round(lines / r.seconds),
+    ratio: Number((r.seconds / tallyResult.wall_seconds).toFixed(2)),
+  };
+}
+results.formats = {};
+for (const [format, goaccessFormat] of [
+  ['s3', 'AWSS3'],
+  ['cloudfront', 'CLOUDFRONT'],
+]) {
+  const file = join(out, `${format}-1m.log`);
+  console.log(`generating the 1M-line ${format} log ...`);
+  await convertCombined(combined, file, format, MILLION);
+  const lines = format === 'cloudfront' ? MILLION + 2 : MILLION;
+  const tallyRun = await importFormat(format, file, format, lines, results.import.with_path_rules.bytes_out);
+  const peerRun = goaccessVersion
+    ? await peer(
+        goaccessVersion,
+        'goaccess',
+        [file, `--log-format=${goaccessFormat}`, '-o', join(out, `report-${format}.json`)],
+        lines,
+        tallyRun,
+      )
+    : { peer: 'goaccess not installed' };
+  results.formats[format] = { ...tallyRun, ...peerRun };
+  console.log(format, results.formats[format]);
+}
+{
+  const file = join(out, 'wowza-1m.log');
+  console.log('generating the 1M-line Wowza log ...');
+  const wowza = await writeWowza(file, MILLION);
+  const tallyRun = await importFormat('wowza', file, 'wowza', wowza.lines, wowza.bytes);
+  const awk = ['-F', '\t', '$4 == "destroy" { s += $27 } END { printf "%d\\n", s }', file];
+  results.formats.wowza = {
+    ...tallyRun,
+    ...(await peer('awk (sum of destroy sc-stream-bytes)', 'awk', awk, wowza.lines, tallyRun)),
+  };
+  console.log('wowza', results.formats.wowza);
+}
+
+// 3. A month's report grouped by resource over 5M imported lines.
 const FIVE_MILLION = 5_000_000;
 const month = join(out, 'month-5m.log');
 console.log('generating the 5M-line month ...');

@@ -117,6 +117,16 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
     return { cell: cellFor(account, filled), segmentSeconds: 0 };
   };
 
+  // Consecutive lines mostly come from the same origin: reusing the last key string (its hash is
+  // cached) saves building and hashing a new one per line.
+  const withEdge = options.edgeZones !== undefined;
+  let last: { host: string; extra: RawExtra; key: string } | undefined;
+  const originOf = (host: string, extra: RawExtra): string => {
+    if (last !== undefined && host === last.host && sameOrigin(extra, last.extra, withEdge)) return last.key;
+    last = { host, extra, key: originKey(host, extra, withEdge) };
+    return last.key;
+  };
+
   // When most paths are new (tokenised or per-segment URLs without rules), caching them only costs
   // copies and evictions: then only every SPARSE-th miss is cached, which still catches hot paths.
   let lookups = 0;
@@ -130,8 +140,7 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
     const q = raw.target.indexOf('?');
     const target = q < 0 ? raw.target : raw.target.slice(0, q);
     // Facts other than the host that decide the cell join the first-level key.
-    const origin =
-      extra === undefined ? raw.host : originKey(raw.host, extra, options.edgeZones !== undefined);
+    const origin = extra === undefined ? raw.host : originOf(raw.host, extra);
     let paths = byHost.get(origin);
     if (paths === undefined) {
       paths = new Map();
@@ -169,6 +178,16 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
 function originKey(host: string, extra: RawExtra, edgeZones: boolean): string {
   const edge = edgeZones ? (extra.edge ?? '') : '';
   return `${host}\u0001${extra.altHost ?? ''}\u0001${extra.bucket ?? ''}\u0001${extra.protocol ?? ''}\u0001${edge}\u0001${extra.app ?? ''}`;
+}
+
+function sameOrigin(a: RawExtra, b: RawExtra, withEdge: boolean): boolean {
+  return (
+    a.altHost === b.altHost &&
+    a.bucket === b.bucket &&
+    a.protocol === b.protocol &&
+    a.app === b.app &&
+    (!withEdge || a.edge === b.edge)
+  );
 }
 
 /** Viewing seconds a line stands for: what the log says, else the rule's segmentSeconds for a success. */

@@ -11,35 +11,48 @@ import {
   type Skip,
   streamTarget,
 } from './raw-delivery.js';
-import { countField, fieldValue, wallClockMs } from './w3c.js';
+import { columnResolver, count, TabColumns, wallClockMs, withoutZeroWidth } from './w3c.js';
 
 function reject(reason: string): Rejection {
   return { reason };
 }
 
-function lineTime(values: readonly string[], fields: FieldIndex): number {
-  return wallClockMs(fieldValue(values, fields, 'date'), fieldValue(values, fields, 'time'));
-}
+const tabs = new TabColumns();
 
-function parseWebLine(values: readonly string[], fields: FieldIndex): RawDelivery | Rejection {
-  const time = lineTime(values, fields);
+const webColumns = columnResolver([
+  'date',
+  'time',
+  'x-edge-location',
+  'sc-bytes',
+  'c-ip',
+  'cs(Host)',
+  'cs-uri-stem',
+  'sc-status',
+  'x-host-header',
+  'cs-bytes',
+]);
+
+function parseWebLine(line: string, fields: FieldIndex): RawDelivery | Rejection {
+  const c = webColumns(fields);
+  tabs.read(line, c.limit);
+  const time = wallClockMs(tabs.text(c.date), tabs.text(c.time));
   if (Number.isNaN(time)) return reject('bad date or time');
-  const statusText = fieldValue(values, fields, 'sc-status');
+  const statusText = tabs.text(c['sc-status']);
   // 000: the viewer closed the connection before CloudFront answered. Still a request.
-  const status = /^\d{3}$/.test(statusText) ? Number(statusText) : Number.NaN;
+  const status = statusText.length === 3 ? count(statusText) : Number.NaN;
   if (Number.isNaN(status)) return reject(`bad sc-status '${statusText.slice(0, 20)}'`);
-  const bytesOut = countField(values, fields, 'sc-bytes');
-  const bytesIn = countField(values, fields, 'cs-bytes');
+  const bytesOut = tabs.count(c['sc-bytes']);
+  const bytesIn = tabs.count(c['cs-bytes']);
   if (Number.isNaN(bytesOut) || Number.isNaN(bytesIn)) return reject('bad sc-bytes or cs-bytes');
-  const stem = fieldValue(values, fields, 'cs-uri-stem');
+  const stem = tabs.text(c['cs-uri-stem']);
   if (stem === '') return reject('no cs-uri-stem');
-  const distribution = fieldValue(values, fields, 'cs(Host)').toLowerCase();
-  const cname = fieldValue(values, fields, 'x-host-header').toLowerCase();
-  const extra: RawExtra = { edge: fieldValue(values, fields, 'x-edge-location') };
+  const distribution = tabs.text(c['cs(Host)']).toLowerCase();
+  const cname = tabs.text(c['x-host-header']).toLowerCase();
+  const extra: RawExtra = { edge: tabs.text(c['x-edge-location']) };
   if (cname !== '' && distribution !== '') extra.altHost = distribution;
   return {
     time,
-    client: fieldValue(values, fields, 'c-ip'),
+    client: tabs.text(c['c-ip']),
     host: cname || distribution,
     target: stem,
     status,
@@ -56,14 +69,29 @@ function rtmpApp(stem: string): string {
   return slash < 0 ? '' : stem.slice(slash + 1);
 }
 
+const rtmpColumns = columnResolver([
+  'date',
+  'time',
+  'x-edge-location',
+  'c-ip',
+  'x-event',
+  'sc-bytes',
+  'x-cf-status',
+  'x-cf-client-id',
+  'cs-uri-stem',
+  'x-sname',
+]);
+
 /**
  * RTMP events. `sc-bytes` counts up over the whole connection, so only `disconnect` carries bytes
  * (the connection's total, on no stream): adding play/stop counters would count bytes twice.
  */
-function parseRtmpLine(values: readonly string[], fields: FieldIndex): RawDelivery | Rejection | Skip {
-  const time = lineTime(values, fields);
+function parseRtmpLine(line: string, fields: FieldIndex): RawDelivery | Rejection | Skip {
+  const c = rtmpColumns(fields);
+  tabs.read(line, c.limit);
+  const time = wallClockMs(tabs.text(c.date), tabs.text(c.time));
   if (Number.isNaN(time)) return reject('bad date or time');
-  const event = fieldValue(values, fields, 'x-event');
+  const event = tabs.text(c['x-event']);
   let bytesOut = 0;
   let commands = 0;
   let starts = 0;
@@ -71,7 +99,7 @@ function parseRtmpLine(values: readonly string[], fields: FieldIndex): RawDelive
     case 'connect':
       return { skip: 'connect event' };
     case 'disconnect':
-      bytesOut = countField(values, fields, 'sc-bytes');
+      bytesOut = tabs.count(c['sc-bytes']);
       if (Number.isNaN(bytesOut)) return reject('bad sc-bytes');
       break;
     case 'play':
@@ -87,26 +115,25 @@ function parseRtmpLine(values: readonly string[], fields: FieldIndex): RawDelive
     default:
       return reject(`unknown x-event '${event.slice(0, 20)}'`);
   }
-  const stem = fieldValue(values, fields, 'cs-uri-stem');
-  const app = rtmpApp(stem);
-  const name = event === 'disconnect' ? '' : fieldValue(values, fields, 'x-sname');
+  const app = rtmpApp(withoutZeroWidth(tabs.text(c['cs-uri-stem'])));
+  const name = event === 'disconnect' ? '' : withoutZeroWidth(tabs.text(c['x-sname']));
   const extra: RawExtra = {
     protocol: 'rtmp',
     app,
     resource: name,
-    edge: fieldValue(values, fields, 'x-edge-location'),
+    edge: tabs.text(c['x-edge-location']),
     commands,
     starts,
   };
-  const session = fieldValue(values, fields, 'x-cf-client-id');
+  const session = tabs.text(c['x-cf-client-id']);
   if (session !== '') extra.session = session;
   return {
     time,
-    client: fieldValue(values, fields, 'c-ip'),
+    client: tabs.text(c['c-ip']),
     host: '',
     target: streamTarget(app, name),
     // RTMP has no HTTP status: OK is counted as a success, anything else as neither success nor error.
-    status: fieldValue(values, fields, 'x-cf-status') === 'OK' ? 200 : 0,
+    status: tabs.is(c['x-cf-status'], 'OK') ? 200 : 0,
     bytesOut,
     bytesIn: 0,
     extra,
@@ -117,6 +144,5 @@ export function parseCloudFrontLine(line: string, context: ParseContext): RawDel
   const { fields } = context;
   if (fields === undefined) return reject('no #Fields header above this line');
   if (!line.includes('\t')) return reject('not tab-separated');
-  const values = line.split('\t');
-  return fields.has('x-event') ? parseRtmpLine(values, fields) : parseWebLine(values, fields);
+  return fields.has('x-event') ? parseRtmpLine(line, fields) : parseWebLine(line, fields);
 }
