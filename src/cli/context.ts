@@ -44,7 +44,7 @@ export async function openContext(options: CommonOptions): Promise<CliContext> {
     if (isAppError(error) && error.code === 'data-dir-locked') {
       throw new AppError(
         'data-dir-locked',
-        `the data dir ${dir.root} is held by ${holderOf(dir)}. Stop it first, or read usage through its HTTP API.`,
+        `the data dir ${dir.root} is held by ${holderOf(dir)}. Stop it first, or read usage through its HTTP API (a server can also follow log files: tally serve --follow FILE...).`,
       );
     }
     throw error;

@@ -3,9 +3,10 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { installSecret } from '../config/data-dir.js';
-import { AppError, badParameter } from '../domain/errors.js';
+import { badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
-import { checkFormat, IMPORT_FORMATS } from '../ingest/formats/index.js';
+import { followFiles } from '../ingest/follow.js';
+import { checkFormat, IMPORT_FORMATS, type ImportFormat } from '../ingest/formats/index.js';
 import { type FileOutcome, importFiles } from '../ingest/import.js';
 import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
 import { type CommonOptions, withContext } from './context.js';
@@ -48,6 +49,39 @@ function describe(outcome: FileOutcome): string {
   return `${outcome.path} [${format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}`;
 }
 
+/** `--follow`: tails the files until SIGINT or SIGTERM, then commits what it has and exits 0. */
+async function follow(files: string[], format: ImportFormat, flags: ImportFlags): Promise<void> {
+  await withContext(flags, async ({ dir, config, store }) => {
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    if (!flags.json)
+      process.stderr.write(`following ${files.length} file(s); Ctrl-C stops after committing\n`);
+    try {
+      const summary = await followFiles(files, {
+        store,
+        config,
+        format,
+        account: flags.account,
+        logTimezone: flags.logTimezone,
+        secret: installSecret(dir),
+        rejectsDir: dir.rejectsDir,
+        signal: stop.signal,
+        onPass: flags.json ? undefined : (outcome) => process.stderr.write(`${describe(outcome)}\n`),
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else
+        process.stdout.write(
+          `followed ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected\n`,
+        );
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+}
+
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
@@ -58,7 +92,7 @@ export function registerImportCommand(program: Command): void {
     .option('--format <format>', IMPORT_FORMATS.join(' | '), 'auto')
     .option('--account <id>', 'put every record in this account')
     .option('--log-timezone <zone>', 'IANA time zone of wall-clock log times (Wowza tz column)')
-    .option('--follow', 'keep reading files as they grow')
+    .option('--follow', 'keep importing files as they grow (and are rotated) until stopped')
     .option('--json', 'print one JSON summary')
     .option('--workers <n>', 'threads that parse large files (default: one per core, at most 4; 0 = none)')
     .action(async (files: string[], flags: ImportFlags) => {
@@ -71,13 +105,8 @@ export function registerImportCommand(program: Command): void {
         );
       }
       if (flags.follow) {
-        throw new AppError(
-          'unsupported-format',
-          '--follow: following growing files is not supported yet; re-run import to add new lines',
-          {
-            param: 'follow',
-          },
-        );
+        await follow(files, format, flags);
+        return;
       }
       await withContext(flags, async ({ dir, config, store }) => {
         const outcomes: FileOutcome[] = [];

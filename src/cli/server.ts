@@ -13,6 +13,8 @@ export interface ServeOptions {
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
   logger?: boolean;
+  /** Work that runs beside the server until it stops (following log files); awaited before the store closes. */
+  tasks?: ((signal: AbortSignal) => Promise<void>)[];
 }
 
 export interface RunningServer {
@@ -43,9 +45,18 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
   const url = address.replace('[::1]', 'localhost');
   writeFileSync(ctx.dir.serverFile, `${JSON.stringify({ pid: process.pid, url })}\n`, { mode: 0o600 });
 
+  const stop = new AbortController();
+  const tasks = (options.tasks ?? []).map((task) =>
+    task(stop.signal).catch((error: Error) => {
+      process.stderr.write(`tally: background task stopped: ${error.message}\n`);
+    }),
+  );
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      stop.abort();
+      await Promise.all(tasks);
       await app.close();
       rmSync(ctx.dir.serverFile, { force: true });
       await ctx.store.close();

@@ -71,6 +71,8 @@ export interface ImportOptions {
   onFile?: ((outcome: FileOutcome) => void) | undefined;
   /** Commit when this many rows plus viewer entries are held in memory (bounds memory). */
   flushWeight?: number | undefined;
+  /** Commit at least this often while reading (follow mode: new lines become queryable quickly). */
+  commitEveryMs?: number | undefined;
   /** Worker threads for large files; 0 (the default) processes everything on this thread. */
   workers?: number | undefined;
 }
@@ -81,6 +83,35 @@ export const MAX_LINE_BYTES = 8 << 20;
 const DEFAULT_FLUSH_WEIGHT = 400_000;
 
 export async function importFiles(paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile())
+      throw new AppError('bad-parameter', `FILE: ${path} is not a readable file`, { param: 'FILE' });
+  }
+  const importer = await openImporter(options);
+  try {
+    for (const path of paths) {
+      options.onFile?.(await importer.importFile(path));
+    }
+  } finally {
+    await importer.close();
+  }
+  return importer.summary;
+}
+
+/** An import run over any number of files (or passes over growing files): one summary, one rejects file, warm caches. */
+export interface Importer {
+  /**
+   * Imports what is new in `path`. `readFrom` reads the content from another path naming the same
+   * file (a still-open descriptor of a file rotated away), while sources keep `path`.
+   */
+  importFile(path: string, readFrom?: string): Promise<FileOutcome>;
+  readonly summary: ImportSummary;
+  /** Ends the run: closes the rejects file and workers, and sets the summary's seconds. */
+  close(): Promise<ImportSummary>;
+}
+
+export async function openImporter(options: ImportOptions): Promise<Importer> {
   const started = Date.now();
   const { store } = options;
   if (options.account !== undefined && !(await store.getAccount(options.account))) {
@@ -91,11 +122,6 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
         param: 'account',
       },
     );
-  }
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile())
-      throw new AppError('bad-parameter', `FILE: ${path} is not a readable file`, { param: 'FILE' });
   }
   // Rules are compiled here once so a bad rule fails before anything is read.
   compilePathRules(options.config.pathRules ?? BUILT_IN_PATH_RULES);
@@ -133,25 +159,32 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
     }
     return pipeline;
   };
+  const requested = options.format === 'auto' ? undefined : formatSpec(options.format);
+  const seen = new Set<string>();
 
-  try {
-    for (const path of paths) {
-      const requested = options.format === 'auto' ? undefined : formatSpec(options.format);
-      const outcome = await importFile(resolve(path), requested, {
+  return {
+    summary,
+    async importFile(path, readFrom) {
+      const outcome = await importFile(resolve(path), readFrom, requested, {
         ...options,
         pipelineFor,
         rejects,
         summary,
       });
-      summary.files += 1;
-      options.onFile?.(outcome);
-    }
-  } finally {
-    summary.rejects_file = rejects.close();
-    await Promise.all([...pipelines.values()].map((p) => p.close()));
-  }
-  summary.seconds = (Date.now() - started) / 1000;
-  return summary;
+      if (!seen.has(outcome.path)) {
+        seen.add(outcome.path);
+        summary.files += 1;
+      }
+      return outcome;
+    },
+    async close() {
+      summary.rejects_file = rejects.close();
+      await Promise.all([...pipelines.values()].map((p) => p.close()));
+      pipelines.clear();
+      summary.seconds = (Date.now() - started) / 1000;
+      return summary;
+    },
+  };
 }
 
 interface FileContext extends ImportOptions {
@@ -171,10 +204,11 @@ const PROBE_BYTES = 8 << 20;
  */
 async function identifySource(
   path: string,
+  file: string,
   store: UsageStore,
 ): Promise<{ source: SourceState; known: SourceState | undefined }> {
-  const head = await fileHead(path);
-  const known = await findKnownSource(path, head, await store.listSources());
+  const head = await fileHead(file);
+  const known = await findKnownSource(file, head, await store.listSources());
   const now = Date.now();
   if (known) {
     const grownHead = known.headLength < HEAD_BYTES && head.length > known.headLength;
@@ -206,12 +240,15 @@ async function identifySource(
 
 async function importFile(
   path: string,
+  readFrom: string | undefined,
   requested: FormatSpec | undefined,
   ctx: FileContext,
 ): Promise<FileOutcome> {
   const { store, rejects, summary } = ctx;
-  const size = (await stat(path)).size;
-  const compression = size === 0 ? 'none' : await compressionOf(path);
+  // `file` is what is read; `path` is what the source is known by.
+  const file = readFrom ?? path;
+  const size = (await stat(file)).size;
+  const compression = size === 0 ? 'none' : await compressionOf(file);
   const outcome: FileOutcome = {
     path,
     source: '',
@@ -227,7 +264,7 @@ async function importFile(
   };
   if (size === 0) return outcome;
 
-  const { source, known } = await identifySource(path, store);
+  const { source, known } = await identifySource(path, file, store);
   outcome.source = source.id;
   outcome.state = known ? (compression !== 'none' || size > known.offset ? 'resumed' : 'unchanged') : 'new';
   // A plain file no longer than its checkpoint has nothing new; compressed content has to be read to tell.
@@ -236,11 +273,11 @@ async function importFile(
     return outcome;
   }
 
-  const format = requested ?? (await detectFileFormat(path));
+  const format = requested ?? (await detectFileFormat(file));
   outcome.format = format.name;
   outcome.detected = requested === undefined;
   // Column names come from the last `#Fields:` line above the data: above the checkpoint when resuming.
-  let header = format.needsHeader ? await headerAt(path, format, source.offset) : undefined;
+  let header = format.needsHeader ? await headerAt(file, format, source.offset) : undefined;
 
   // Large files start inline; once PROBE_BYTES are in, a commit shows how well lines fold into
   // rows, and only if they fold well (many lines per row) does the rest go to worker threads.
@@ -276,7 +313,9 @@ async function importFile(
   // first, so commits stay in order and a failed one stops the import before anything later lands.
   let committing: Promise<void> = Promise.resolve();
   let linesAtLastCommit = lineNumber;
+  let lastCommitAt = Date.now();
   const commit = async (active: ChunkPipeline): Promise<void> => {
+    lastCommitAt = Date.now();
     const rows = await active.drain();
     if (probing) {
       probing = false;
@@ -316,7 +355,7 @@ async function importFile(
     lineNumber += linesInChunk;
   };
 
-  const content = openContent(path, compression, source.offset, CHUNK_BYTES);
+  const content = openContent(file, compression, source.offset, CHUNK_BYTES);
   for await (const chunk of content.chunks) {
     const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
     const lastNewline = buffer.lastIndexOf(10);
@@ -349,7 +388,8 @@ async function importFile(
       size,
       lines: lineNumber - (known?.lines ?? 0),
     });
-    if (pipeline.weight >= flushWeight || (probing && offset >= probeEnd)) await commit(pipeline);
+    const due = ctx.commitEveryMs !== undefined && Date.now() - lastCommitAt >= ctx.commitEveryMs;
+    if (pipeline.weight >= flushWeight || (probing && offset >= probeEnd) || due) await commit(pipeline);
   }
   if (carry !== undefined && carry.length > 0) {
     if (compression === 'none') {
