@@ -91,7 +91,8 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
   const importer = await openImporter(options);
   try {
     for (const path of paths) {
-      options.onFile?.(await importer.importFile(path));
+      const outcome = await importer.importFile(path);
+      options.onFile?.(outcome);
     }
   } finally {
     await importer.close();
