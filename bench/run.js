@@ -2,7 +2,15 @@
 // the same run, and the latency of a month's report over 5M imported lines. Figures go to
 // bench/out/results.json and, by hand, to docs/PERFORMANCE.md.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoConfig, generateDays } from '../dist/demo/generate-logs.js';
@@ -206,7 +214,56 @@ for (const [format, goaccessFormat] of [
   console.log('wowza', results.formats.wowza);
 }
 
-// 3. A month's report grouped by resource over 5M imported lines.
+// 3. Follow mode: how long until a line appended to a followed file is answered by the API.
+{
+  const dir = join(out, 'data-follow');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const log = join(dir, 'followed.log');
+  const line = (bytes) =>
+    `192.0.2.9 - - [01/Oct/2026:10:00:00 +0000] "GET /vod/film/seg${bytes}.ts HTTP/1.1" 200 ${bytes} "-" "UA"\n`;
+  writeFileSync(log, line(1));
+  const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dir, '--follow', log], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let said = '';
+  server.stdout.on('data', (d) => {
+    said += d;
+  });
+  const started = Date.now();
+  while (!/admin key .*: (\S+)/.test(said) && Date.now() - started < 30_000)
+    await new Promise((r) => setTimeout(r, 20));
+  const url = /tally serving (\S+)/.exec(said)[1];
+  const key = /admin key .*: (\S+)/.exec(said)[1];
+  const bytesOut = async () => {
+    const r = await fetch(`${url}/v1/usage?account=default&from=2026-10-01&to=2026-10-02&metrics=bytes_out`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    return (await r.json()).rows[0]?.bytes_out ?? 0;
+  };
+  const delays = [];
+  let total = 1;
+  while ((await bytesOut()) !== total) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 10; i++) {
+    const bytes = 1000 + i;
+    total += bytes;
+    const appended = process.hrtime.bigint();
+    appendFileSync(log, line(bytes));
+    while ((await bytesOut()) !== total) await new Promise((r) => setTimeout(r, 10));
+    delays.push(Number(process.hrtime.bigint() - appended) / 1e9);
+  }
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  delays.sort((a, b) => a - b);
+  results.follow = {
+    appends: delays.length,
+    seconds_to_queryable_median: Number(delays[Math.floor(delays.length / 2)].toFixed(3)),
+    seconds_to_queryable_max: Number(delays[delays.length - 1].toFixed(3)),
+  };
+  console.log('follow', results.follow);
+}
+
+// 4. A month's report grouped by resource over 5M imported lines.
 const FIVE_MILLION = 5_000_000;
 const month = join(out, 'month-5m.log');
 console.log('generating the 5M-line month ...');
