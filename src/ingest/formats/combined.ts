@@ -9,6 +9,10 @@ import { parseClfTime } from './clf-time.js';
 import type { RawDelivery } from './raw-delivery.js';
 
 const HOST_LIKE = /^[A-Za-z0-9_.-]*[A-Za-z_][A-Za-z0-9_.-]*(?::\d+)?$/;
+/** A DNS name is at most 253 characters; a longer prefix is not a vhost (and HOST_LIKE is quadratic on long runs). */
+const MAX_HOST = 260;
+/** What may precede the timestamp (vhost, X-Forwarded-For list, client, ident, user) in any real log. */
+const MAX_BEFORE_TIMESTAMP = 64 * 1024;
 
 // Logs are chronological, so consecutive lines usually share their vhost (timestamps are cached
 // by parseClfTime).
@@ -68,6 +72,7 @@ function requestTarget(request: string): string {
 export function parseCombinedLine(line: string): RawDelivery | Rejection {
   const open = line.indexOf(' [');
   if (open < 0) return reject('no [timestamp] field');
+  if (open > MAX_BEFORE_TIMESTAMP) return reject('more than 64 KiB before the [timestamp]');
   const close = line.indexOf(']', open + 2);
   if (close < 0) return reject('timestamp field is not closed');
 
@@ -89,7 +94,8 @@ export function parseCombinedLine(line: string): RawDelivery | Rejection {
     const prefix = line.slice(0, clientStart - 1);
     if (prefix === lastPrefix) host = lastHost;
     else {
-      host = HOST_LIKE.test(prefix) ? prefix.replace(/:\d+$/, '').toLowerCase() : '';
+      host =
+        prefix.length <= MAX_HOST && HOST_LIKE.test(prefix) ? prefix.replace(/:\d+$/, '').toLowerCase() : '';
       lastPrefix = prefix;
       lastHost = host;
     }

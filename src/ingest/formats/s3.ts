@@ -35,11 +35,15 @@ function reject(reason: string): Rejection {
   return { reason };
 }
 
+const NOT_SPACE = /[^ ]/g;
+
 /** Start of the next token at or after `pos` (runs of spaces are one separator), or -1 at the end. */
 function skipSpaces(line: string, pos: number): number {
-  let i = pos;
-  while (i < line.length && line.charCodeAt(i) === 32) i++;
-  return i < line.length ? i : -1;
+  if (line.charCodeAt(pos) !== 32) return pos < line.length ? pos : -1;
+  // A long run is scanned by the regex engine, not a character loop: a megabyte of spaces stays cheap.
+  NOT_SPACE.lastIndex = pos;
+  const m = NOT_SPACE.exec(line);
+  return m ? m.index : -1;
 }
 
 function tokenEnd(line: string, start: number): number {
