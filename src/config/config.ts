@@ -44,7 +44,8 @@ export const configSchema = z.object({
   edgeZones: z
     .record(z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter edge location code'), z.string())
     .optional(),
-  geo: z.object({ mmdb: z.string().optional() }).optional(),
+  /** Country lookup: `mmdb` a MaxMind-format file (else the bundled DB-IP Lite); `enabled: false` switches it off. */
+  geo: z.object({ mmdb: z.string().optional(), enabled: z.boolean().optional() }).optional(),
   retentionDays: z.number().int().positive().optional(),
 });
 

@@ -15,11 +15,14 @@ import type { DeliveryRecord } from '../domain/record.js';
 import { cellKey } from '../store/cell-id.js';
 import type { RollupRow } from '../store/store.js';
 import { type Cell, makeCell } from './cell.js';
+import type { Client } from './clients.js';
 import { ownString } from './own-string.js';
 
 const NO_VIEWER = -1;
+/** Batch numbers are unique across aggregators, so a Client's id is never taken for another aggregator's. */
+let nextBatch = 0;
 
-class PendingRow implements RollupRow {
+export class PendingRow implements RollupRow {
   requests = 0;
   okRequests = 0;
   clientErrors = 0;
@@ -58,6 +61,8 @@ export class Aggregator {
   private lastBucket = Number.NaN;
   private lastRows: Map<number, PendingRow> | undefined;
   private viewerIds = new Map<string, number>();
+  /** Identifies this aggregator's current batch to the Clients that carry viewer ids for it. */
+  private batch = nextBatch++;
   private viewerNames: string[] = [];
   private rowCount = 0;
   private viewerEntries = 0;
@@ -110,6 +115,22 @@ export class Aggregator {
     /** Refused for its credentials whatever the status says (S3's access-denied error codes). */
     authFailure = false,
   ): void {
+    const row = this.countLine(cell, time, status, bytesOut, bytesIn, seconds, commands, starts, authFailure);
+    if (viewer !== '') this.viewerByName(row, viewer);
+  }
+
+  /** Counts one line into its (bucket, cell) row; the caller then adds the line's viewer to the row. */
+  countLine(
+    cell: Cell,
+    time: number,
+    status: number,
+    bytesOut: number,
+    bytesIn: number,
+    seconds: number,
+    commands: number,
+    starts: number,
+    authFailure: boolean,
+  ): PendingRow {
     const bucketIndex = Math.floor(time / BUCKET_MS);
     let rows = this.lastRows;
     if (bucketIndex !== this.lastBucket || rows === undefined) {
@@ -138,16 +159,29 @@ export class Aggregator {
     row.viewSeconds += seconds;
     row.commands += commands;
     row.starts += starts;
-    if (viewer !== '') {
-      let id = this.viewerIds.get(viewer);
-      if (id === undefined) {
-        id = this.viewerNames.length;
-        const owned = ownString(viewer);
-        this.viewerIds.set(owned, id);
-        this.viewerNames.push(owned);
-      }
-      this.viewerEntries += row.addViewer(id);
+    return row;
+  }
+
+  /** Adds a viewer named by a string (a session id) to `row`. */
+  viewerByName(row: PendingRow, viewer: string): void {
+    let id = this.viewerIds.get(viewer);
+    if (id === undefined) {
+      id = this.viewerNames.length;
+      const owned = ownString(viewer);
+      this.viewerIds.set(owned, id);
+      this.viewerNames.push(owned);
     }
+    this.viewerEntries += row.addViewer(id);
+  }
+
+  /** Adds a client address as the viewer of `row`, using the id the Client carries for this batch. */
+  viewerByClient(row: PendingRow, client: Client): void {
+    if (client.batch !== this.batch) {
+      client.viewerId = this.viewerNames.length;
+      client.batch = this.batch;
+      this.viewerNames.push(client.address);
+    }
+    this.viewerEntries += row.addViewer(client.viewerId);
   }
 
   /** Hands over every row, viewers hashed, and starts empty. */
@@ -177,6 +211,7 @@ export class Aggregator {
     this.lastBucket = Number.NaN;
     this.viewerIds = new Map();
     this.viewerNames = [];
+    this.batch = nextBatch++;
     this.rowCount = 0;
     this.viewerEntries = 0;
     return out;

@@ -3,6 +3,7 @@
  * streamed from the source's checkpoint, whole lines only; every commit writes the usage rows and
  * the new checkpoint in one transaction, so an interrupted import resumes without double counting.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { TallyConfig } from '../config/config.js';
@@ -11,6 +12,7 @@ import type { SourceState, UsageStore } from '../store/store.js';
 import { fileHead, findKnownSource, HEAD_BYTES } from './fingerprint.js';
 import { detectFormat, type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { parseFieldsHeader } from './formats/w3c.js';
+import { countryDatabaseOf } from './geo.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
 import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline/chunk-pipeline.js';
 import type { ChunkResult } from './pipeline/chunk-processor.js';
@@ -124,8 +126,12 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
       },
     );
   }
-  // Rules are compiled here once so a bad rule fails before anything is read.
+  // Rules are compiled here once so a bad rule fails before anything is read; likewise the geo file.
   compilePathRules(options.config.pathRules ?? BUILT_IN_PATH_RULES);
+  const geoDatabase = countryDatabaseOf(options.config);
+  if (geoDatabase !== null && !existsSync(geoDatabase)) {
+    throw new AppError('bad-config', `geo.mmdb: ${geoDatabase} does not exist`, { param: 'config' });
+  }
   const accounts = (await store.listAccounts()).map((a) => ({ id: a.id, match: a.match }));
   const rejects = new RejectsFile(options.rejectsDir, new Date(started));
   const summary: ImportSummary = {
@@ -154,6 +160,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
         accounts,
         forcedAccount: options.account,
         secret: new Uint8Array(options.secret),
+        geoDatabase,
       };
       pipeline = parallel ? new WorkerPipeline(settings, options.workers ?? 0) : new InlinePipeline(settings);
       pipelines.set(key, pipeline);

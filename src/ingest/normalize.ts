@@ -1,8 +1,9 @@
 /**
- * Normalisation: path rules, account rules and the country -> zone map turn a parsed line into a
- * Cell (account + dimensions) and the viewing seconds it stands for. Results are memoised per
- * (host, path without query), since a month of logs holds millions of requests for far fewer
- * distinct paths, and query strings (tokens, sessions) would otherwise defeat the cache.
+ * Normalisation: path rules, account rules, the client's country and the country -> zone map turn
+ * a parsed line into a Cell (account + dimensions) and the viewing seconds it stands for. Path
+ * results are memoised per (origin, path without query), since a month of logs holds millions of
+ * requests for far fewer distinct paths, and query strings (tokens, sessions) would otherwise
+ * defeat the cache; each path result then keeps one Cell per country its clients came from.
  */
 import { isOk } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
@@ -43,20 +44,33 @@ const SPARSE = 16;
 
 /** Billing zone of a country: the config's entry for it, else its `*` entry, else `global`. */
 export function zoneOf(country: string, zones: Readonly<Record<string, string>>): string {
-  return zones[country] ?? zones['*'] ?? 'global';
+  if (Object.hasOwn(zones, country)) return zones[country] as string;
+  return Object.hasOwn(zones, '*') ? (zones['*'] as string) : 'global';
 }
 
-export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) => Normalized {
+/** What a (origin, path) resolves to before the client's country is known: shared, never mutated but for `byCountry`. */
+interface PathEntry {
+  account: string;
+  dims: Omit<RowDimensions, 'zone' | 'country'>;
+  /** The zone the log itself implies (CloudFront edge location), which wins over the country's. */
+  edgeZone: string | undefined;
+  segmentSeconds: number;
+  /** Unknown country, the common case when geo finds nothing. */
+  unknown: Normalized | undefined;
+  byCountry: Map<string, Normalized> | undefined;
+}
+
+/** Normalises a parsed line whose client is in `country` ('' when unknown). */
+export type Normalizer = (raw: RawDelivery, country?: string) => Normalized;
+
+export function createNormalizer(options: NormalizeOptions): Normalizer {
   const accountOf = createAccountResolver(options.accounts, options.forcedAccount);
-  // host -> path -> result. Two levels, because the parser hands back the same host string object
+  // origin -> path -> entry. Two levels, because the parser hands back the same host string object
   // line after line (its hash is cached), while the path is a fresh string either way.
-  const byHost = new Map<string, Map<string, Normalized>>();
+  const byHost = new Map<string, Map<string, PathEntry>>();
   // One Cell object per distinct cell, however many paths lead to it: the aggregator keys by identity.
   const cells = new Map<string, Cell>();
   let cached = 0;
-  // Geo lookup arrives with the ingest-breadth work; until then every country is unknown ('').
-  const country = '';
-  const zone = zoneOf(country, options.zones);
 
   /** The one Cell object for (account, dims), so the aggregator can key rows by identity. */
   const cellFor = (account: string, dims: RowDimensions): Cell => {
@@ -75,16 +89,14 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
     return cell;
   };
 
-  const zoneFor = (extra: RawExtra | undefined): string => {
+  const edgeZoneOf = (extra: RawExtra | undefined): string | undefined => {
     const edge = extra?.edge;
-    if (edge !== undefined && edge !== '' && options.edgeZones !== undefined) {
-      const mapped = options.edgeZones[edge.slice(0, 3).toUpperCase()];
-      if (mapped !== undefined) return mapped;
-    }
-    return zone;
+    if (edge === undefined || edge === '' || options.edgeZones === undefined) return undefined;
+    const code = edge.slice(0, 3).toUpperCase();
+    return Object.hasOwn(options.edgeZones, code) ? options.edgeZones[code] : undefined;
   };
 
-  const resolve = (raw: RawDelivery, target: string): Normalized => {
+  const resolve = (raw: RawDelivery, target: string): PathEntry => {
     const extra = raw.extra;
     const defaults: PathDefaults = {
       protocol:
@@ -97,17 +109,49 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
     if (account === DEFAULT_ACCOUNT && extra?.altHost !== undefined) {
       account = accountOf({ host: extra.altHost, bucket: extra.bucket ?? '', app: facts.app });
     }
-    const dims = {
-      app: facts.app,
-      resource: facts.resource,
-      kind: facts.kind,
-      target: facts.target,
-      rendition: facts.rendition,
-      protocol: facts.protocol,
-      zone: zoneFor(extra),
-      country,
+    return {
+      account,
+      dims: {
+        app: facts.app,
+        resource: facts.resource,
+        kind: facts.kind,
+        target: facts.target,
+        rendition: facts.rendition,
+        protocol: facts.protocol,
+      },
+      edgeZone: edgeZoneOf(extra),
+      segmentSeconds: facts.segmentSeconds,
+      unknown: undefined,
+      byCountry: undefined,
     };
-    return { cell: cellFor(account, dims), segmentSeconds: facts.segmentSeconds };
+  };
+
+  /** The entry's Normalized for a client from `country`, built once per (entry, country). */
+  const forCountry = (entry: PathEntry, country: string): Normalized => {
+    if (country === '' && entry.unknown !== undefined) return entry.unknown;
+    let found = entry.byCountry?.get(country);
+    if (found === undefined) {
+      const zone = entry.edgeZone ?? zoneOf(country, options.zones);
+      const d = entry.dims;
+      // Built field by field: an object spread costs microseconds here, once per new path.
+      const dims: RowDimensions = {
+        app: d.app,
+        resource: d.resource,
+        kind: d.kind,
+        target: d.target,
+        rendition: d.rendition,
+        protocol: d.protocol,
+        zone,
+        country,
+      };
+      found = { cell: cellFor(entry.account, dims), segmentSeconds: entry.segmentSeconds };
+      if (country === '') entry.unknown = found;
+      else {
+        entry.byCountry ??= new Map();
+        entry.byCountry.set(country, found);
+      }
+    }
+    return found;
   };
 
   /** Already-normalised records (JSON lines) keep their dimensions: only account and zone are filled in. */
@@ -134,9 +178,8 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
   let insertEvery = 1;
   let misses = 0;
 
-  return (raw) => {
+  const entryOf = (raw: RawDelivery): PathEntry => {
     const extra = raw.extra;
-    if (extra?.dims !== undefined) return adopt(extra.dims, extra.account);
     const q = raw.target.indexOf('?');
     const target = q < 0 ? raw.target : raw.target.slice(0, q);
     // Facts other than the host that decide the cell join the first-level key.
@@ -168,6 +211,12 @@ export function createNormalizer(options: NormalizeOptions): (raw: RawDelivery) 
       cached += 1;
     }
     return resolved;
+  };
+
+  return (raw, country = '') => {
+    const extra = raw.extra;
+    if (extra?.dims !== undefined) return adopt(extra.dims, extra.account);
+    return forCountry(entryOf(raw), country);
   };
 }
 

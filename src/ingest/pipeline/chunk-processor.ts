@@ -7,9 +7,10 @@ import { isAscii } from 'node:buffer';
 import { isOk } from '../../domain/metrics.js';
 import type { RollupRow } from '../../store/store.js';
 import { Aggregator } from '../aggregate.js';
+import type { ClientTable } from '../clients.js';
 import { type FieldIndex, isRejection, isSkip, type LineParser } from '../formats/raw-delivery.js';
 import { parseFieldsHeader } from '../formats/w3c.js';
-import { type createNormalizer, lineSeconds } from '../normalize.js';
+import { lineSeconds, type Normalizer } from '../normalize.js';
 
 export interface ChunkRejection {
   line: number;
@@ -51,15 +52,16 @@ export class ChunkProcessor {
 
   constructor(
     private readonly parse: LineParser,
-    private readonly normalize: ReturnType<typeof createNormalizer>,
+    private readonly normalize: Normalizer,
     hashViewer: (viewer: string) => bigint,
+    private readonly clients: ClientTable,
   ) {
     this.aggregator = new Aggregator(hashViewer);
   }
 
   process(input: ChunkInput): ChunkResult {
     const lines = decodeChunk(input.bytes).split('\n');
-    const { parse, normalize, aggregator } = this;
+    const { parse, normalize, aggregator, clients } = this;
     const context = { fields: this.fieldsOf(input.header) };
     const rejects: ChunkRejection[] = [];
     let records = 0;
@@ -89,35 +91,30 @@ export class ChunkProcessor {
         skipped += 1;
         continue;
       }
-      const normalized = normalize(parsed);
+      const client = clients.get(parsed.client);
+      const normalized = normalize(parsed, client.country);
       const extra = parsed.extra;
-      if (extra === undefined) {
-        const status = parsed.status;
-        aggregator.addToCell(
-          normalized.cell,
-          parsed.time,
-          status,
-          parsed.bytesOut,
-          parsed.bytesIn,
-          parsed.client,
-          isOk(status) ? normalized.segmentSeconds : 0,
-          0,
-          0,
-        );
-      } else {
-        aggregator.addToCell(
-          normalized.cell,
-          parsed.time,
-          parsed.status,
-          parsed.bytesOut,
-          parsed.bytesIn,
-          extra.session ?? parsed.client,
-          lineSeconds(parsed, normalized),
-          extra.commands ?? 0,
-          extra.starts ?? 0,
-          extra.authFailure ?? false,
-        );
-      }
+      const status = parsed.status;
+      const row = aggregator.countLine(
+        normalized.cell,
+        parsed.time,
+        status,
+        parsed.bytesOut,
+        parsed.bytesIn,
+        extra === undefined
+          ? isOk(status)
+            ? normalized.segmentSeconds
+            : 0
+          : lineSeconds(parsed, normalized),
+        extra?.commands ?? 0,
+        extra?.starts ?? 0,
+        extra?.authFailure ?? false,
+      );
+      // The viewer: the session when the log names one ('' = nobody), else the client address.
+      const session = extra?.session;
+      if (session === undefined) {
+        if (client.address !== '') aggregator.viewerByClient(row, client);
+      } else if (session !== '') aggregator.viewerByName(row, session);
       records += 1;
       bytesOut += parsed.bytesOut;
     }

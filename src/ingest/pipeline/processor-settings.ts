@@ -1,7 +1,9 @@
 /** Everything needed to build a ChunkProcessor, in a form that can be sent to a worker thread. */
 import type { TallyConfig } from '../../config/config.js';
 import type { AccountMatch } from '../account-rules.js';
+import { ClientTable } from '../clients.js';
 import { type FormatName, formatSpec, type ParserOptions } from '../formats/index.js';
+import { createCountryLookup } from '../geo.js';
 import { createNormalizer } from '../normalize.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from '../path-rules.js';
 import { createViewerHasher } from '../viewer-hash.js';
@@ -17,6 +19,8 @@ export interface ProcessorSettings {
   forcedAccount: string | undefined;
   /** The install secret keying viewer hashes. */
   secret: Uint8Array;
+  /** mmdb file for client countries; null: countries unknown. */
+  geoDatabase: string | null;
 }
 
 export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
@@ -34,5 +38,6 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
     format.createParser(settings.parser),
     normalize,
     createViewerHasher(Buffer.from(settings.secret)),
+    new ClientTable(settings.geoDatabase === null ? undefined : createCountryLookup(settings.geoDatabase)),
   );
 }
