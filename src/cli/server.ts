@@ -4,6 +4,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { issueKey } from '../auth/keys.js';
+import { installSecret } from '../config/data-dir.js';
 import { createApp } from '../http/app.js';
 import type { CliContext } from './context.js';
 
@@ -36,8 +37,18 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
     options.tlsCert && options.tlsKey
       ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
       : undefined;
+  const events = ctx.config.events;
   const app = await createApp({
     store: ctx.store,
+    events: {
+      secret: installSecret(ctx.dir),
+      zones: ctx.config.zones ?? {},
+      bodyLimitBytes: events?.bodyLimitBytes,
+      limits: {
+        ...(events?.dedupDays ? { dedupMs: events.dedupDays * 86_400_000 } : {}),
+        ...(events?.latenessDays ? { latenessMs: events.latenessDays * 86_400_000 } : {}),
+      },
+    },
     logger: options.logger ?? true,
     ...(https ? { https } : {}),
   });

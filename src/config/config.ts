@@ -47,6 +47,14 @@ export const configSchema = z.object({
   /** Country lookup: `mmdb` a MaxMind-format file (else the bundled DB-IP Lite); `enabled: false` switches it off. */
   geo: z.object({ mmdb: z.string().optional(), enabled: z.boolean().optional() }).optional(),
   retentionDays: z.number().int().positive().optional(),
+  /** POST /v1/events limits (DESIGN section 4): see docs/api/events.md. */
+  events: z
+    .object({
+      dedupDays: z.number().positive().optional(),
+      latenessDays: z.number().positive().optional(),
+      bodyLimitBytes: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 
 export type TallyConfig = z.infer<typeof configSchema>;

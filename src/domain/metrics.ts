@@ -1,6 +1,7 @@
 /** Delivery metrics and how each is computed from records (DESIGN section 2). */
 
-export const METRICS = [
+/** Metrics of delivery records (logs and `delivery` events). */
+export const DELIVERY_METRICS = [
   'requests',
   'ok_requests',
   'client_errors',
@@ -14,23 +15,46 @@ export const METRICS = [
   'unique_viewers',
 ] as const;
 
-export type Metric = (typeof METRICS)[number];
+/**
+ * Metrics of meters (usage events other than deliveries). Each is a sum over the window but
+ * `storage_peak_bytes`, the largest stored-bytes sample in it.
+ */
+export const METER_METRICS = [
+  'transcode_seconds',
+  'transcode_egress_bytes',
+  'storage_peak_bytes',
+  'vod_transcoding_minutes',
+  'vod_transcoded_minutes',
+  'live_transcoding_minutes',
+  'live_packaging_minutes',
+] as const;
 
-/** Metrics that are plain sums of per-bucket counters; `unique_viewers` is the one that is not. */
-export type SummedMetric = Exclude<Metric, 'unique_viewers'>;
+export const METRICS = [...DELIVERY_METRICS, ...METER_METRICS] as const;
 
-export const SUMMED_METRICS: readonly SummedMetric[] = METRICS.filter(
+export type DeliveryMetric = (typeof DELIVERY_METRICS)[number];
+export type MeterMetric = (typeof METER_METRICS)[number];
+export type Metric = DeliveryMetric | MeterMetric;
+
+/** Delivery metrics that are plain sums of per-bucket counters; `unique_viewers` is the one that is not. */
+export type SummedMetric = Exclude<DeliveryMetric, 'unique_viewers'>;
+
+export const SUMMED_METRICS: readonly SummedMetric[] = DELIVERY_METRICS.filter(
   (m): m is SummedMetric => m !== 'unique_viewers',
 );
 
 const metricSet: ReadonlySet<string> = new Set(METRICS);
+const meterSet: ReadonlySet<string> = new Set(METER_METRICS);
 
 export function isMetric(name: string): name is Metric {
   return metricSet.has(name);
 }
 
-/** What a query returns when it names no metrics: every delivery metric. */
-export const DEFAULT_METRICS: readonly Metric[] = METRICS;
+export function isMeterMetric(name: string): name is MeterMetric {
+  return meterSet.has(name);
+}
+
+/** What a query returns when it names no metrics: every delivery metric (meters are asked for by name). */
+export const DEFAULT_METRICS: readonly Metric[] = DELIVERY_METRICS;
 
 /** Status classes, shared by the aggregator and by tests that recompute totals independently. */
 export function isOk(status: number): boolean {

@@ -5,7 +5,7 @@
  */
 import { DIMENSIONS, type Dimension, isDimension } from './dimensions.js';
 import { AppError, badParameter } from './errors.js';
-import { DEFAULT_METRICS, isMetric, type Metric } from './metrics.js';
+import { DEFAULT_METRICS, isMeterMetric, isMetric, type Metric } from './metrics.js';
 import {
   BUCKET_MS,
   checkTimeZone,
@@ -118,6 +118,22 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
     if (!isDimension(name)) throw badParameter(name, `unknown parameter or dimension '${name}'`);
     // A filter value may be '' (e.g. country= for "unknown country"), so split without dropping empties.
     filters[name] = value.split(',').map((v) => v.trim());
+  }
+
+  // Meters (transcoding, storage, packaging) are per account and window: they have no delivery dimensions.
+  const meter = metrics.find(isMeterMetric);
+  if (meter !== undefined && groupBy.length > 0) {
+    throw badParameter(
+      'group_by',
+      `meter metric '${meter}' has no dimensions to group by; ask for it without group_by`,
+    );
+  }
+  const filtered = Object.keys(filters)[0];
+  if (meter !== undefined && filtered !== undefined) {
+    throw badParameter(
+      filtered,
+      `meter metric '${meter}' has no dimensions to filter by; ask for it without ${filtered}=`,
+    );
   }
 
   const orderBy: OrderTerm[] = [];

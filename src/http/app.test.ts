@@ -102,7 +102,7 @@ describe('native API', () => {
     const spec = (await get('/v1/openapi.json')).json();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/v1/usage', '/v1/accounts', '/v1/sources', '/healthz']),
+      expect.arrayContaining(['/v1/usage', '/v1/accounts', '/v1/sources', '/v1/events', '/healthz']),
     );
     expect(spec.paths['/v1/usage'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['from', 'to', 'group_by', 'resource']),

@@ -2,11 +2,14 @@
  * The HTTP server: Fastify with the native API, OpenAPI generated from the route schemas, and
  * one error handler. Compatible APIs register here too, each from its own folder.
  */
+
+import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { UsageStore } from '../store/store.js';
 import { handleError } from './errors.js';
 import { registerAccountRoutes } from './native/accounts-route.js';
+import { type EventsRouteOptions, registerEventsRoute } from './native/events-route.js';
 import { registerSourcesRoute } from './native/sources-route.js';
 import { registerUsageRoute } from './native/usage-route.js';
 
@@ -17,6 +20,8 @@ export interface AppOptions {
   /** Pino logging; off in tests. */
   logger?: boolean;
   version?: string;
+  /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
+  events?: Omit<EventsRouteOptions, 'store'>;
 }
 
 /** Defaults in one place, each with its reason. */
@@ -58,6 +63,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerUsageRoute(app, store);
   registerAccountRoutes(app, store);
   registerSourcesRoute(app, store);
+  registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
   await app.ready();
   return app;
 }

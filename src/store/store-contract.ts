@@ -248,5 +248,47 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       expect((await store.getKey('tk_2'))?.revokedAt).toBe(9);
       expect((await store.listKeys()).map((k) => k.id)).toEqual(['tk_1', 'tk_2']);
     });
+
+    test('events: ids remembered with their digest for the window, meters summed or peaked, forget removes both', async () => {
+      await store.commitEvents({
+        ids: [{ account: 'acme', id: 'e1', digest: 'd1' }],
+        rollups: [row({ account: 'acme', bucket: T0, bytesOut: 7, viewers: [1n] })],
+        meters: [
+          { account: 'acme', bucket: T0, meter: 'storage_peak_bytes', subject: '', value: 10 },
+          { account: 'acme', bucket: T0 + Q, meter: 'storage_peak_bytes', subject: '', value: 30 },
+          { account: 'acme', bucket: T0, meter: 'transcode_seconds', subject: 't', value: 450 },
+          { account: 'acme', bucket: T0 + Q, meter: 'transcode_seconds', subject: 't', value: 900 },
+          { account: 'globex', bucket: T0, meter: 'transcode_seconds', subject: 't', value: 5 },
+        ],
+        accepted: 1,
+        receivedAt: 1000,
+        forgetIdsBefore: 0,
+      });
+      const found = await store.findEventIds([
+        { account: 'acme', id: 'e1' },
+        { account: 'acme', id: 'e2' },
+        { account: 'globex', id: 'e1' },
+      ]);
+      expect([...found]).toEqual([['acme\u0001e1', 'd1']]);
+      const total = await usage(store, { metrics: 'bytes_out,storage_peak_bytes,transcode_seconds' });
+      expect(total.map((r) => r.metrics)).toEqual([
+        { bytes_out: 7, storage_peak_bytes: 30, transcode_seconds: 1350 },
+      ]);
+
+      // A later batch forgets ids received before its window start.
+      await store.commitEvents({
+        ids: [],
+        rollups: [],
+        meters: [],
+        accepted: 0,
+        receivedAt: 5000,
+        forgetIdsBefore: 2000,
+      });
+      expect((await store.findEventIds([{ account: 'acme', id: 'e1' }])).size).toBe(0);
+
+      expect(await store.forgetSource('events')).toBe(true);
+      const left = await usage(store, { metrics: 'bytes_out,transcode_seconds' });
+      expect(left).toEqual([]);
+    });
   });
 }

@@ -4,7 +4,7 @@
  */
 
 import type { Dimension } from '../domain/dimensions.js';
-import type { Metric } from '../domain/metrics.js';
+import type { MeterMetric, Metric } from '../domain/metrics.js';
 import type { TimeWindow } from '../domain/time-window.js';
 import type { UsageQuery } from '../domain/usage-query.js';
 
@@ -70,6 +70,39 @@ export interface ImportBatch {
   rollups: readonly RollupRow[];
 }
 
+/** An amount (or, for storage, a sample) of a meter in one 15-minute bucket. */
+export interface MeterRow {
+  account: string;
+  /** Bucket start, epoch milliseconds. */
+  bucket: number;
+  meter: MeterMetric;
+  /** What it measures: a transcoder id, a stream or '' (the account as a whole). */
+  subject: string;
+  value: number;
+}
+
+/** An accepted event's id and a digest of its payload, for de-duplication. */
+export interface EventId {
+  account: string;
+  id: string;
+  digest: string;
+}
+
+/** Everything one event batch writes, atomically (the 2xx is sent only after this commits). */
+export interface EventBatch {
+  ids: readonly EventId[];
+  rollups: readonly RollupRow[];
+  meters: readonly MeterRow[];
+  /** Events accepted in this batch (counted on the `events` source). */
+  accepted: number;
+  receivedAt: number;
+  /** Ids received before this instant are forgotten: the end of the de-duplication window. */
+  forgetIdsBefore: number;
+}
+
+/** The source every event's usage is stored under (`tally sources forget events` removes it). */
+export const EVENTS_SOURCE = 'events';
+
 export interface Account {
   id: string;
   name: string;
@@ -112,6 +145,10 @@ export interface UsageStore {
   listSources(): Promise<SourceState[]>;
   /** Writes the rows and the checkpoint in one transaction: both land or neither does. */
   commitImport(batch: ImportBatch): Promise<void>;
+  /** Digests of the event ids given that are still remembered, keyed `${account}\u0001${id}`. */
+  findEventIds(ids: readonly { account: string; id: string }[]): Promise<Map<string, string>>;
+  /** Writes an event batch (ids, rows, meters, the events source's counters) in one transaction. */
+  commitEvents(batch: EventBatch): Promise<void>;
   /** Removes a source and every row it contributed; false when there is no such source. */
   forgetSource(id: string): Promise<boolean>;
 

@@ -15,7 +15,8 @@ function reject(reason: string): Rejection {
   return { reason };
 }
 
-function instant(value: unknown): number {
+/** An ISO 8601 instant with a zone, or epoch milliseconds, as epoch milliseconds; NaN for anything else. */
+export function instant(value: unknown): number {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : Number.NaN;
   if (typeof value !== 'string' || !ISO_INSTANT.test(value)) return Number.NaN;
   return Date.parse(value);
@@ -28,6 +29,11 @@ export function parseJsonLine(line: string): RawDelivery | Rejection {
   } catch {
     return reject('not valid JSON');
   }
+  return deliveryFromObject(value);
+}
+
+/** A DeliveryRecord object (a JSON line, or a `delivery` event) checked field by field. */
+export function deliveryFromObject(value: unknown): RawDelivery | Rejection {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject('not a JSON object');
   const r = value as Record<string, unknown>;
   const time = instant(r.time);

@@ -13,22 +13,28 @@ import {
   type DuckDBType,
   type DuckDBValue,
   INTEGER,
+  LIST,
+  listValue,
   UBIGINT,
+  VARCHAR,
 } from '@duckdb/node-api';
 import type { Dimension } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
 import type { Metric } from '../../domain/metrics.js';
 import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
-import type {
-  Account,
-  CellInfo,
-  ImportBatch,
-  KeyScheme,
-  SourceState,
-  StoredKey,
-  UsageRow,
-  UsageStore,
+import {
+  type Account,
+  type CellInfo,
+  EVENTS_SOURCE,
+  type EventBatch,
+  type ImportBatch,
+  type KeyScheme,
+  type RollupRow,
+  type SourceState,
+  type StoredKey,
+  type UsageRow,
+  type UsageStore,
 } from '../store.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { buildUsageSql } from './usage-sql.js';
@@ -248,36 +254,7 @@ export class DuckDbStore implements UsageStore {
     await this.transaction(async () => {
       const seq = await this.sourceSeq(s.id);
       if (fresh.size > 0) await this.addCells(fresh.values());
-      if (batch.rollups.length > 0) {
-        const rollups = new ChunkWriter(await this.writer.createAppender('delivery_rollups'), ROLLUP_TYPES);
-        const viewers = new ChunkWriter(await this.writer.createAppender('viewers'), VIEWER_TYPES);
-        try {
-          for (const row of batch.rollups) {
-            const bucket = BigInt(row.bucket);
-            rollups.push([
-              seq,
-              bucket,
-              row.cell.id,
-              row.requests,
-              row.okRequests,
-              row.clientErrors,
-              row.authFailures,
-              row.serverErrors,
-              BigInt(row.bytesOut),
-              BigInt(row.bytesIn),
-              row.viewSeconds,
-              row.commands,
-              row.starts,
-            ]);
-            for (const viewer of row.viewers) viewers.push([seq, bucket, row.cell.id, viewer]);
-          }
-          rollups.close();
-          viewers.close();
-        } finally {
-          rollups.dispose();
-          viewers.dispose();
-        }
-      }
+      await this.writeRollups(seq, batch.rollups);
       await this.writer.run(
         `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET path = excluded.path, head_length = excluded.head_length,
@@ -301,6 +278,108 @@ export class DuckDbStore implements UsageStore {
       );
     });
     // Only once the transaction has committed are these cells known to exist.
+    if (this.knownCells.size > KNOWN_CELLS_LIMIT) this.knownCells.clear();
+    for (const id of fresh.keys()) this.knownCells.add(id);
+  }
+
+  private async writeRollups(seq: number, rows: readonly RollupRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const rollups = new ChunkWriter(await this.writer.createAppender('delivery_rollups'), ROLLUP_TYPES);
+    const viewers = new ChunkWriter(await this.writer.createAppender('viewers'), VIEWER_TYPES);
+    try {
+      for (const row of rows) {
+        const bucket = BigInt(row.bucket);
+        rollups.push([
+          seq,
+          bucket,
+          row.cell.id,
+          row.requests,
+          row.okRequests,
+          row.clientErrors,
+          row.authFailures,
+          row.serverErrors,
+          BigInt(row.bytesOut),
+          BigInt(row.bytesIn),
+          row.viewSeconds,
+          row.commands,
+          row.starts,
+        ]);
+        for (const viewer of row.viewers) viewers.push([seq, bucket, row.cell.id, viewer]);
+      }
+      rollups.close();
+      viewers.close();
+    } finally {
+      rollups.dispose();
+      viewers.dispose();
+    }
+  }
+
+  async findEventIds(ids: readonly { account: string; id: string }[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (ids.length === 0) return found;
+    const result = await this.reader.runAndReadAll(
+      `SELECT e.account, e.id, e.digest FROM event_ids e
+       JOIN (SELECT unnest($1) AS account, unnest($2) AS id) k ON k.account = e.account AND k.id = e.id`,
+      [listValue(ids.map((i) => i.account)), listValue(ids.map((i) => i.id))],
+      [LIST(VARCHAR), LIST(VARCHAR)],
+    );
+    for (const [account, id, digest] of result.getRowsJS()) {
+      found.set(`${account}\u0001${id}`, digest as string);
+    }
+    return found;
+  }
+
+  async commitEvents(batch: EventBatch): Promise<void> {
+    const fresh = new Map<bigint, CellInfo>();
+    for (const { cell } of batch.rollups) if (!this.knownCells.has(cell.id)) fresh.set(cell.id, cell);
+    await this.transaction(async () => {
+      const seq = await this.sourceSeq(EVENTS_SOURCE);
+      if (fresh.size > 0) await this.addCells(fresh.values());
+      await this.writeRollups(seq, batch.rollups);
+      if (batch.meters.length > 0) {
+        const meters = await this.writer.createAppender('meters');
+        try {
+          for (const m of batch.meters) {
+            meters.appendInteger(seq);
+            meters.appendVarchar(m.account);
+            meters.appendBigInt(BigInt(m.bucket));
+            meters.appendVarchar(m.meter);
+            meters.appendVarchar(m.subject);
+            meters.appendDouble(m.value);
+            meters.endRow();
+          }
+          meters.closeSync();
+        } catch (error) {
+          meters.closeSync();
+          throw error;
+        }
+      }
+      await this.writer.run('DELETE FROM event_ids WHERE received_at < $1', [BigInt(batch.forgetIdsBefore)]);
+      if (batch.ids.length > 0) {
+        const ids = await this.writer.createAppender('event_ids');
+        try {
+          for (const e of batch.ids) {
+            ids.appendVarchar(e.account);
+            ids.appendVarchar(e.id);
+            ids.appendVarchar(e.digest);
+            ids.appendBigInt(BigInt(batch.receivedAt));
+            ids.endRow();
+          }
+          ids.closeSync();
+        } catch (error) {
+          ids.closeSync();
+          throw error;
+        }
+      }
+      const bytesOut = batch.rollups.reduce((sum, r) => sum + r.bytesOut, 0);
+      await this.writer.run(
+        `INSERT INTO sources VALUES ($1, $2, 'POST /v1/events', 0, '', 0, $3, $3, 0, $4, $5, $5)
+         ON CONFLICT (id) DO UPDATE SET lines = sources.lines + excluded.lines,
+           records = sources.records + excluded.records, bytes_out = sources.bytes_out + excluded.bytes_out,
+           last_imported = excluded.last_imported`,
+        [EVENTS_SOURCE, seq, BigInt(batch.accepted), BigInt(bytesOut), BigInt(batch.receivedAt)],
+      );
+    });
     if (this.knownCells.size > KNOWN_CELLS_LIMIT) this.knownCells.clear();
     for (const id of fresh.keys()) this.knownCells.add(id);
   }
@@ -368,6 +447,8 @@ export class DuckDbStore implements UsageStore {
       for (const table of ['delivery_rollups', 'viewers', 'meters']) {
         await this.writer.run(`DELETE FROM ${table} WHERE source = $1`, [num(seq)]);
       }
+      // Forgetting events forgets their ids too, so the same events can be sent again.
+      if (id === EVENTS_SOURCE) await this.writer.run('DELETE FROM event_ids');
       await this.writer.run('DELETE FROM sources WHERE id = $1', [id]);
       return true;
     });

@@ -8,7 +8,7 @@
  */
 import { BIGINT, type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Dimension } from '../../domain/dimensions.js';
-import type { SummedMetric } from '../../domain/metrics.js';
+import { isMeterMetric, type MeterMetric, type SummedMetric } from '../../domain/metrics.js';
 import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
 
@@ -25,6 +25,13 @@ export const METRIC_SQL: Record<SummedMetric, string> = {
   commands: 'sum(d.commands)::BIGINT',
   starts: 'sum(d.starts)::BIGINT',
 };
+
+/** SQL for each meter metric over the meters table `d` (the meter's name is bound, never spliced). */
+function meterSql(metric: MeterMetric, name: string): string {
+  return metric === 'storage_peak_bytes'
+    ? `max(d.value) FILTER (WHERE d.meter = ${name})::DOUBLE`
+    : `sum(d.value) FILTER (WHERE d.meter = ${name})::DOUBLE`;
+}
 
 export interface BuiltSql {
   sql: string;
@@ -48,11 +55,11 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
 
   const starts = bind(listValue(windows.map((w) => BigInt(w.start))), LIST(BIGINT));
   const ends = bind(listValue(windows.map((w) => BigInt(w.end))), LIST(BIGINT));
-  const where = [
-    `c.account = ${bind(query.account, VARCHAR)}`,
-    `d.bucket >= ${bind(BigInt(query.from), BIGINT)}`,
-    `d.bucket < ${bind(BigInt(query.to), BIGINT)}`,
-  ];
+  // Every parameter bound must be used by the statement: these three serve deliveries and meters alike.
+  const account = bind(query.account, VARCHAR);
+  const lo = bind(BigInt(query.from), BIGINT);
+  const hi = bind(BigInt(query.to), BIGINT);
+  const where = [`c.account = ${account}`, `d.bucket >= ${lo}`, `d.bucket < ${hi}`];
   for (const [dimension, values] of Object.entries(query.filters) as [Dimension, string[]][]) {
     where.push(`${column(dimension)} IN (${values.map((v) => bind(v, VARCHAR)).join(', ')})`);
   }
@@ -66,41 +73,71 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
     `${table} d JOIN cells c ON c.cell = d.cell${needsSources ? ' JOIN sources s ON s.seq = d.source' : ''} JOIN w ON d.bucket >= w.ws AND d.bucket < w.we`;
   const whereSql = where.join(' AND ');
 
-  const summed = query.metrics.filter((m): m is SummedMetric => m !== 'unique_viewers');
-  const wantsViewers = query.metrics.includes('unique_viewers');
-  const rollupCte = `r AS (SELECT w.ws, w.we${dimSelect}${summed.map((m) => `, ${METRIC_SQL[m]} AS ${m}`).join('')}
-    FROM ${from('delivery_rollups')} WHERE ${whereSql} GROUP BY w.ws, w.we${dimGroup})`;
-  const viewerCte = `v AS (SELECT w.ws${dimSelect}, count(DISTINCT d.viewer)::BIGINT AS unique_viewers
-    FROM ${from('viewers')} WHERE ${whereSql} GROUP BY w.ws${dimGroup})`;
+  const meters = query.metrics.filter(isMeterMetric);
+  const delivery = query.metrics.filter((m) => !isMeterMetric(m));
+  const summed = delivery.filter((m): m is SummedMetric => m !== 'unique_viewers');
+  const wantsViewers = delivery.includes('unique_viewers');
+  const wantsRollups = delivery.length > 0;
+  const ctes = [windowTable];
+  if (wantsRollups) {
+    ctes.push(`r AS (SELECT w.ws, w.we${dimSelect}${summed.map((m) => `, ${METRIC_SQL[m]} AS ${m}`).join('')}
+    FROM ${from('delivery_rollups')} WHERE ${whereSql} GROUP BY w.ws, w.we${dimGroup})`);
+  }
+  if (wantsViewers) {
+    ctes.push(`v AS (SELECT w.ws${dimSelect}, count(DISTINCT d.viewer)::BIGINT AS unique_viewers
+    FROM ${from('viewers')} WHERE ${whereSql} GROUP BY w.ws${dimGroup})`);
+  }
+  if (meters.length > 0) {
+    // Meters have no dimensions (UsageQuery refuses group_by and filters with them): per account and window.
+    const columns = meters.map((m) => `, ${meterSql(m, bind(m, VARCHAR))} AS ${m}`).join('');
+    ctes.push(`m AS (SELECT w.ws, w.we${columns}
+    FROM meters d JOIN w ON d.bucket >= w.ws AND d.bucket < w.we
+    WHERE d.account = ${account} AND d.bucket >= ${lo} AND d.bucket < ${hi} GROUP BY w.ws, w.we)`);
+  }
 
-  const select = [
-    'r.ws',
-    'r.we',
-    ...dims.map((d) => `r.${d}`),
-    ...query.metrics.map((m) =>
-      m === 'unique_viewers' ? 'coalesce(v.unique_viewers, 0)::BIGINT AS unique_viewers' : `r.${m}`,
-    ),
-  ].join(', ');
+  // The rows of the result, as table t: deliveries (r, with v), meters (m), or both joined by window.
+  const metricColumn = (m: (typeof query.metrics)[number]): string => {
+    if (isMeterMetric(m)) return wantsRollups ? `coalesce(m.${m}, 0)::DOUBLE AS ${m}` : `m.${m}`;
+    if (m === 'unique_viewers') return 'coalesce(v.unique_viewers, 0)::BIGINT AS unique_viewers';
+    return meters.length > 0 ? `coalesce(r.${m}, 0) AS ${m}` : `r.${m}`;
+  };
+  let base: string;
+  let ws: string;
+  let we: string;
+  if (!wantsRollups) {
+    base = 'm';
+    ws = 'm.ws';
+    we = 'm.we';
+  } else if (meters.length === 0) {
+    base = 'r';
+    ws = 'r.ws';
+    we = 'r.we';
+  } else {
+    base = 'r FULL OUTER JOIN m ON m.ws = r.ws';
+    ws = 'coalesce(r.ws, m.ws)';
+    we = 'coalesce(r.we, m.we)';
+  }
   const join = wantsViewers
-    ? ` LEFT JOIN v ON v.ws = r.ws${dims.map((d) => ` AND v.${d} = r.${d}`).join('')}`
+    ? ` LEFT JOIN v ON v.ws = ${ws}${dims.map((d) => ` AND v.${d} = r.${d}`).join('')}`
     : '';
+  const select = [
+    `${ws} AS ws`,
+    `${we} AS we`,
+    ...dims.map((d) => `r.${d} AS ${d}`),
+    ...query.metrics.map(metricColumn),
+  ].join(', ');
 
   const order: string[] = [];
   for (const term of query.orderBy) {
-    const field =
-      term.field === 'window_start'
-        ? 'r.ws'
-        : term.field === 'unique_viewers'
-          ? 'unique_viewers'
-          : `r.${term.field}`;
-    order.push(`${field} ${term.descending ? 'DESC' : 'ASC'}`);
+    const field = term.field === 'window_start' ? 'ws' : term.field;
+    order.push(`t.${field} ${term.descending ? 'DESC' : 'ASC'}`);
   }
   // The default order is always the tie-breaker, so pages are stable.
-  order.push('r.ws ASC', ...dims.map((d) => `r.${d} ASC`));
+  order.push('t.ws ASC', ...dims.map((d) => `t.${d} ASC`));
 
   const limit = bind(BigInt(query.limit + 1), BIGINT);
   const offset = bind(BigInt(query.offset), BIGINT);
-  const sql = `WITH ${windowTable}, ${rollupCte}${wantsViewers ? `, ${viewerCte}` : ''}
-SELECT ${select} FROM r${join} ORDER BY ${order.join(', ')} LIMIT ${limit} OFFSET ${offset}`;
+  const sql = `WITH ${ctes.join(', ')}
+SELECT * FROM (SELECT ${select} FROM ${base}${join}) t ORDER BY ${order.join(', ')} LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params, types };
 }

@@ -1,9 +1,10 @@
 /** Every migration, in order. Add a file `NNNN-name.ts` exporting `version` and `sql`, then list it here. */
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-events.js';
 
 export interface Migration {
   version: number;
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002];

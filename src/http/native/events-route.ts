@@ -1,0 +1,160 @@
+/**
+ * `POST /v1/events`: usage events as a JSON array or NDJSON, optionally gzip-compressed. The body
+ * limit (10 MiB by default) applies to the decoded body. The answer comes only after the batch is
+ * committed, with accepted / duplicate / rejected counts and the index and reason of each rejection.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../domain/errors.js';
+import {
+  DEFAULT_EVENT_LIMITS,
+  type EventError,
+  EventIngester,
+  type EventLimits,
+} from '../../ingest/events.js';
+import type { UsageStore } from '../../store/store.js';
+import { bearerAuth, principalOf } from './auth-hook.js';
+import { errorSchema } from './schemas.js';
+
+export interface EventsRouteOptions {
+  store: UsageStore;
+  /** The install secret keying viewer hashes. */
+  secret: Buffer;
+  zones: Readonly<Record<string, string>>;
+  limits?: Partial<EventLimits>;
+  /** Largest decoded body accepted (413 beyond). */
+  bodyLimitBytes?: number;
+}
+
+export const DEFAULT_EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
+
+const JSON_TYPES = new Set(['application/json']);
+const NDJSON_TYPES = new Set([
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/json-lines',
+]);
+
+function decode(request: FastifyRequest, body: Buffer, limit: number): Buffer {
+  const encoding = String(request.headers['content-encoding'] ?? 'identity')
+    .toLowerCase()
+    .trim();
+  if (encoding === 'identity' || encoding === '') return body;
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+    throw new AppError('unsupported-media-type', `Content-Encoding '${encoding}' is not supported (gzip is)`);
+  }
+  try {
+    return gunzipSync(body, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new AppError('body-too-large', `the decoded body is larger than ${limit} bytes`);
+    }
+    throw new AppError('bad-parameter', 'the body is not valid gzip');
+  }
+}
+
+/** The events of a body, with the NDJSON lines that are not JSON as rejections. */
+function eventsOf(type: string, text: string): { events: unknown[]; unreadable: EventError[] } {
+  if (JSON_TYPES.has(type)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AppError(
+        'bad-parameter',
+        'the body is not valid JSON (send a JSON array, or NDJSON as application/x-ndjson)',
+      );
+    }
+    if (!Array.isArray(value)) throw new AppError('bad-parameter', 'the body must be a JSON array of events');
+    return { events: value, unreadable: [] };
+  }
+  const events: unknown[] = [];
+  const unreadable: EventError[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line));
+    } catch {
+      unreadable.push({ index: events.length, reason: 'not valid JSON' });
+      events.push(undefined);
+    }
+  }
+  return { events, unreadable };
+}
+
+export function registerEventsRoute(app: FastifyInstance, options: EventsRouteOptions): void {
+  const limit = options.bodyLimitBytes ?? DEFAULT_EVENTS_BODY_LIMIT;
+  const limits: EventLimits = { ...DEFAULT_EVENT_LIMITS, ...options.limits };
+  const ingester = new EventIngester();
+
+  // Its own scope: the body is taken raw (it may be gzip), with this route's own size limit.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_request, body, done) => {
+      done(null, body);
+    });
+    scope.post(
+      '/v1/events',
+      {
+        bodyLimit: limit,
+        preHandler: bearerAuth(options.store),
+        schema: {
+          summary: 'Send usage events (JSON array or NDJSON, optionally gzip)',
+          security: [{ bearer: [] }],
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                accepted: { type: 'integer' },
+                duplicates: { type: 'integer' },
+                rejected: { type: 'integer' },
+                errors: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { index: { type: 'integer' }, reason: { type: 'string' } },
+                  },
+                },
+              },
+            },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const type = String(request.headers['content-type'] ?? '')
+          .split(';')[0]
+          ?.trim()
+          .toLowerCase() as string;
+        if (!JSON_TYPES.has(type) && !NDJSON_TYPES.has(type)) {
+          throw new AppError(
+            'unsupported-media-type',
+            `Content-Type '${type}' is not supported: send application/json (an array) or application/x-ndjson`,
+          );
+        }
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const body = decode(request, raw, limit);
+        if (body.length > limit)
+          throw new AppError('body-too-large', `the body is larger than ${limit} bytes`);
+        const { events, unreadable } = eventsOf(type, body.toString('utf8'));
+        const result = await ingester.ingest(events, {
+          store: options.store,
+          keyAccount: principal.account,
+          zones: options.zones,
+          secret: options.secret,
+          limits,
+          now: Date.now(),
+        });
+        // Lines that were not JSON are rejected as "not a JSON object" by the ingester; say why instead.
+        const reasons = new Map(unreadable.map((u) => [u.index, u.reason]));
+        const errors = result.errors.map((e) => ({
+          index: e.index,
+          reason: reasons.get(e.index) ?? e.reason,
+        }));
+        return { ...result, errors };
+      },
+    );
+  });
+}

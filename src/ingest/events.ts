@@ -1,0 +1,338 @@
+/**
+ * Usage events (`POST /v1/events`, DESIGN section 4): deliveries and meters sent by the platform
+ * itself. A batch is checked event by event (a bad event is rejected with its index and reason,
+ * the others go on), de-duplicated by `id`, and written in one transaction; the caller answers
+ * only after that commit.
+ *
+ * Kinds and what they store:
+ * - `delivery`: a DeliveryRecord (as a JSON line), aggregated like a log line;
+ * - `transcoder`: a session [start, end) of a transcoder: `transcode_seconds` and
+ *   `transcode_egress_bytes`, split across the 15-minute buckets the session covers;
+ * - `storage`: bytes stored at an instant: `storage_peak_bytes` (the window's largest sample);
+ * - `transcoding`: VOD or live transcoding minutes and renditions;
+ * - `packaging`: live packaging minutes.
+ */
+import { createHash } from 'node:crypto';
+import { BUCKET_MS, bucketStart } from '../domain/bucket.js';
+import { AppError } from '../domain/errors.js';
+import type { MeterMetric } from '../domain/metrics.js';
+import type { DeliveryRecord, Rejection } from '../domain/record.js';
+import type { EventId, MeterRow, UsageStore } from '../store/store.js';
+import { Aggregator } from './aggregate.js';
+import { deliveryFromObject, instant } from './formats/jsonl.js';
+import { isRejection } from './formats/raw-delivery.js';
+import { zoneOf } from './normalize.js';
+import { createViewerHasher } from './viewer-hash.js';
+
+export const EVENT_KINDS = ['delivery', 'transcoder', 'storage', 'transcoding', 'packaging'] as const;
+
+const DAY_MS = 86_400_000;
+
+/** Limits, with DESIGN section 4's defaults. */
+export interface EventLimits {
+  /** Ids are remembered this long: a repeat within it is recognised. */
+  dedupMs: number;
+  /** Events older than this are refused. */
+  latenessMs: number;
+  /** Events further in the future than this are refused (clock skew allowance). */
+  futureMs: number;
+  /** Longest transcoder session one event may describe. */
+  maxSessionMs: number;
+}
+
+export const DEFAULT_EVENT_LIMITS: EventLimits = {
+  dedupMs: 35 * DAY_MS,
+  latenessMs: 35 * DAY_MS,
+  futureMs: 5 * 60_000,
+  maxSessionMs: 35 * DAY_MS,
+};
+
+export interface EventContext {
+  store: UsageStore;
+  /** The key's account; null for an admin key (each event then names its account). */
+  keyAccount: string | null;
+  zones: Readonly<Record<string, string>>;
+  secret: Buffer;
+  limits: EventLimits;
+  now: number;
+}
+
+export interface EventError {
+  index: number;
+  reason: string;
+}
+
+export interface EventResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: EventError[];
+}
+
+/** What one valid event contributes, before de-duplication. */
+interface Parsed {
+  index: number;
+  account: string;
+  id: string | undefined;
+  digest: string;
+  delivery?: DeliveryRecord;
+  meters: MeterRow[];
+}
+
+class EventRejection extends Error {}
+
+function fail(reason: string): never {
+  throw new EventRejection(reason);
+}
+
+function text(e: Record<string, unknown>, name: string, required = false): string {
+  const v = e[name];
+  if (v === undefined || v === null) return required ? fail(`${name}: required`) : '';
+  if (typeof v !== 'string' || v.length > 1024) fail(`${name}: not a string (at most 1024 characters)`);
+  return v;
+}
+
+function amount(e: Record<string, unknown>, name: string, integer: boolean, fallback?: number): number {
+  const v = e[name] ?? fallback;
+  if (v === undefined) fail(`${name}: required`);
+  const ok = typeof v === 'number' && Number.isFinite(v) && v >= 0 && (!integer || Number.isSafeInteger(v));
+  return ok ? (v as number) : fail(`${name}: not a non-negative ${integer ? 'integer' : 'number'}`);
+}
+
+function oneOf<T extends string>(e: Record<string, unknown>, name: string, values: readonly T[]): T {
+  const v = e[name];
+  return values.includes(v as T) ? (v as T) : fail(`${name}: one of ${values.join(', ')}`);
+}
+
+/** JSON with sorted keys: the same event always has the same digest, however its keys were ordered. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Splits `total` over [start, end) in proportion to each bucket's share of the interval, exactly:
+ * the parts are integers (when `total` is) that add up to `total`.
+ */
+export function splitAcrossBuckets(
+  start: number,
+  end: number,
+  total: number,
+  integer: boolean,
+): { bucket: number; value: number }[] {
+  const parts: { bucket: number; value: number }[] = [];
+  const span = BigInt(end - start);
+  let done = 0n;
+  let given = 0n;
+  for (let bucket = bucketStart(start); bucket < end; bucket += BUCKET_MS) {
+    const overlap = Math.min(end, bucket + BUCKET_MS) - Math.max(start, bucket);
+    if (integer) {
+      // Cumulative rounding: each part is floor(total x covered so far / span) minus what was given.
+      done += BigInt(overlap);
+      const upTo = (BigInt(total) * done) / span;
+      parts.push({ bucket, value: Number(upTo - given) });
+      given = upTo;
+    } else {
+      parts.push({ bucket, value: (total * overlap) / (end - start) });
+    }
+  }
+  return parts;
+}
+
+export class EventIngester {
+  /** One batch at a time: de-duplication reads, then writes, the ids. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  ingest(events: readonly unknown[], ctx: EventContext): Promise<EventResult> {
+    const run = this.queue.then(() => ingestBatch(events, ctx));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promise<EventResult> {
+  const errors: EventError[] = [];
+  const parsed: Parsed[] = [];
+  const accounts = new Map<string, boolean>();
+  for (let index = 0; index < events.length; index++) {
+    try {
+      const event = parseEvent(events[index], index, ctx);
+      let known = accounts.get(event.account);
+      if (known === undefined) {
+        known = (await ctx.store.getAccount(event.account)) !== undefined;
+        accounts.set(event.account, known);
+      }
+      if (!known) fail(`account: unknown account '${event.account}'`);
+      parsed.push(event);
+    } catch (error) {
+      if (!(error instanceof EventRejection)) throw error;
+      errors.push({ index, reason: error.message });
+    }
+  }
+
+  // De-duplication: against ids already stored, and within the batch itself.
+  const withIds = parsed.filter((p) => p.id !== undefined) as (Parsed & { id: string })[];
+  const stored = await ctx.store.findEventIds(withIds.map((p) => ({ account: p.account, id: p.id })));
+  const seen = new Map<string, string>();
+  const accepted: Parsed[] = [];
+  const ids: EventId[] = [];
+  let duplicates = 0;
+  for (const p of parsed) {
+    if (p.id === undefined) {
+      accepted.push(p);
+      continue;
+    }
+    const key = `${p.account}\u0001${p.id}`;
+    const earlier = stored.get(key) ?? seen.get(key);
+    if (earlier === undefined) {
+      seen.set(key, p.digest);
+      ids.push({ account: p.account, id: p.id, digest: p.digest });
+      accepted.push(p);
+    } else if (earlier === p.digest) {
+      duplicates += 1;
+    } else {
+      throw new AppError(
+        'conflict',
+        `event ${p.index}: id '${p.id}' was already received with a different payload; nothing in this batch was stored`,
+      );
+    }
+  }
+
+  const aggregator = new Aggregator(createViewerHasher(ctx.secret));
+  const meters: MeterRow[] = [];
+  for (const p of accepted) {
+    if (p.delivery) aggregator.add(p.delivery);
+    meters.push(...p.meters);
+  }
+  const rollups = aggregator.drain();
+  if (accepted.length > 0) {
+    await ctx.store.commitEvents({
+      ids,
+      rollups,
+      meters,
+      accepted: accepted.length,
+      receivedAt: ctx.now,
+      forgetIdsBefore: ctx.now - ctx.limits.dedupMs,
+    });
+  }
+  return { accepted: accepted.length, duplicates, rejected: errors.length, errors };
+}
+
+function parseEvent(value: unknown, index: number, ctx: EventContext): Parsed {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('not a JSON object');
+  const e = value as Record<string, unknown>;
+  const kind = oneOf(e, 'kind', EVENT_KINDS);
+  const named = text(e, 'account');
+  if (ctx.keyAccount !== null && named !== '' && named !== ctx.keyAccount) {
+    fail(`account: this key may only send events for '${ctx.keyAccount}'`);
+  }
+  const account = named || ctx.keyAccount || fail('account: required with an admin key');
+  const rawId = e.id;
+  if (rawId !== undefined && (typeof rawId !== 'string' || rawId === '' || rawId.length > 256)) {
+    fail('id: a non-empty string of at most 256 characters');
+  }
+  const id = rawId as string | undefined;
+  const digest = createHash('sha256').update(canonical(e)).digest('hex');
+
+  const checkTime = (name: string, time: number): number => {
+    if (Number.isNaN(time)) fail(`${name}: not an ISO 8601 instant with a zone, nor epoch milliseconds`);
+    if (time < ctx.now - ctx.limits.latenessMs) {
+      fail(`${name}: older than the lateness limit (${Math.round(ctx.limits.latenessMs / DAY_MS)} days)`);
+    }
+    if (time > ctx.now + ctx.limits.futureMs) fail(`${name}: more than 5 minutes in the future`);
+    return time;
+  };
+  const meter = (bucket: number, name: MeterMetric, subject: string, v: number): MeterRow => ({
+    account,
+    bucket,
+    meter: name,
+    subject,
+    value: v,
+  });
+
+  const base = { index, account, id, digest };
+  switch (kind) {
+    case 'delivery': {
+      const { kind: _kind, id: _id, account: _account, ...record } = e;
+      const raw = deliveryFromObject(record);
+      if (isRejection(raw)) fail((raw as Rejection).reason);
+      checkTime('time', raw.time);
+      const dims = raw.extra?.dims;
+      if (!dims) fail('not a delivery record');
+      const delivery: DeliveryRecord = {
+        time: raw.time,
+        account,
+        app: dims.app,
+        resource: dims.resource,
+        kind: dims.kind as DeliveryRecord['kind'],
+        target: dims.target,
+        rendition: dims.rendition,
+        protocol: dims.protocol,
+        zone: dims.zone || zoneOf(dims.country, ctx.zones),
+        country: dims.country,
+        status: raw.status,
+        bytesOut: raw.bytesOut,
+        bytesIn: raw.bytesIn,
+        viewer: raw.extra?.session ?? '',
+        seconds: raw.extra?.seconds ?? 0,
+        commands: raw.extra?.commands ?? 0,
+        starts: raw.extra?.starts ?? 0,
+      };
+      return { ...base, delivery, meters: [] };
+    }
+    case 'transcoder': {
+      const transcoder = text(e, 'transcoder_id', true);
+      text(e, 'name');
+      oneOf(e, 'transcoder_type', ['transcoded', 'passthrough'] as const);
+      oneOf(e, 'billing_mode', ['pay_as_you_go', 'twentyfour_seven'] as const);
+      const start = checkTime('start', instant(e.start));
+      const end = checkTime('end', instant(e.end));
+      if (!(end > start)) fail('end: must be after start');
+      if (end - start > ctx.limits.maxSessionMs) fail('end: a session may cover at most 35 days');
+      const egress = amount(e, 'egress_bytes', true, 0);
+      const meters = [
+        ...splitAcrossBuckets(start, end, end - start, true).map((p) =>
+          meter(p.bucket, 'transcode_seconds', transcoder, p.value / 1000),
+        ),
+        ...splitAcrossBuckets(start, end, egress, true)
+          .filter((p) => p.value > 0)
+          .map((p) => meter(p.bucket, 'transcode_egress_bytes', transcoder, p.value)),
+      ];
+      return { ...base, meters };
+    }
+    case 'storage': {
+      const time = checkTime('time', instant(e.time));
+      const bytes = amount(e, 'bytes', true);
+      return { ...base, meters: [meter(bucketStart(time), 'storage_peak_bytes', text(e, 'subject'), bytes)] };
+    }
+    case 'transcoding': {
+      const time = checkTime('time', instant(e.time));
+      const type = oneOf(e, 'type', ['vod', 'live'] as const);
+      const minutes = amount(e, 'minutes', false);
+      const renditions = amount(e, 'renditions', true, 1);
+      if (renditions < 1) fail('renditions: at least 1');
+      const bucket = bucketStart(time);
+      const subject = text(e, 'subject');
+      const meters =
+        type === 'vod'
+          ? [
+              meter(bucket, 'vod_transcoding_minutes', subject, minutes * renditions),
+              meter(bucket, 'vod_transcoded_minutes', subject, minutes),
+            ]
+          : [meter(bucket, 'live_transcoding_minutes', subject, minutes * renditions)];
+      return { ...base, meters };
+    }
+    case 'packaging': {
+      const time = checkTime('time', instant(e.time));
+      const minutes = amount(e, 'minutes', false);
+      return {
+        ...base,
+        meters: [meter(bucketStart(time), 'live_packaging_minutes', text(e, 'subject'), minutes)],
+      };
+    }
+  }
+}
