@@ -5,6 +5,7 @@
  */
 import { cellIdOf } from '../store/cell-id.js';
 import type { CellInfo, RowDimensions } from '../store/store.js';
+import { ownString } from './own-string.js';
 
 export interface Cell extends CellInfo {
   /** Account and dimensions joined: unique per distinct cell. */
@@ -22,19 +23,21 @@ let nextSerial = 0;
  */
 export function makeCell(account: string, d: RowDimensions, key: string): Cell {
   nextSerial = (nextSerial + 1) % 0x3fffffff; // stays a small integer (V8 Smi)
-  // Built field by field: object spread is several times slower here, and this runs once per new cell.
+  // Built field by field: object spread is several times slower here, and this runs once per new
+  // cell. Strings are copied: a slice of a line would keep its whole chunk of log text alive.
+  const owned = ownString(key);
   return {
     account,
-    app: d.app,
-    resource: d.resource,
-    kind: d.kind,
-    target: d.target,
-    rendition: d.rendition,
-    protocol: d.protocol,
-    zone: d.zone,
-    country: d.country,
-    key,
-    id: cellIdOf(key),
+    app: ownString(d.app),
+    resource: ownString(d.resource),
+    kind: ownString(d.kind),
+    target: ownString(d.target),
+    rendition: ownString(d.rendition),
+    protocol: ownString(d.protocol),
+    zone: ownString(d.zone),
+    country: ownString(d.country),
+    key: owned,
+    id: cellIdOf(owned),
     serial: nextSerial,
   };
 }

@@ -9,16 +9,16 @@ import { basename, resolve } from 'node:path';
 import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState, UsageStore } from '../store/store.js';
+import { detectFileFormat, headerAt, lastFieldsLine } from './file-format.js';
 import { fileHead, findKnownSource, HEAD_BYTES } from './fingerprint.js';
-import { detectFormat, type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
-import { parseFieldsHeader } from './formats/w3c.js';
+import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
 import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline/chunk-pipeline.js';
 import type { ChunkResult } from './pipeline/chunk-processor.js';
 import type { ProcessorSettings } from './pipeline/processor-settings.js';
 import { RejectsFile } from './rejects-file.js';
-import { type Compression, compressionOf, openContent, readContentPrefix } from './source-file.js';
+import { type Compression, compressionOf, openContent } from './source-file.js';
 
 /** The `tally import --json` summary, exactly as DESIGN section 6. */
 export interface ImportSummary {
@@ -413,77 +413,6 @@ async function importFile(
   else if (known) outcome.state = 'unchanged';
   await committing;
   return outcome;
-}
-
-/** The format `--format auto` picks for a file, from its first lines. */
-async function detectFileFormat(path: string): Promise<FormatSpec> {
-  const head = (await readContentPrefix(path, 64 * 1024)).toString('utf8');
-  const lines = head.split('\n').slice(0, 20);
-  const format = detectFormat(lines.length > 1 ? lines.slice(0, -1) : lines);
-  if (format === undefined) {
-    throw new AppError(
-      'unsupported-format',
-      `${path}: cannot detect the log format from its first lines (use --format)`,
-      {
-        param: 'format',
-      },
-    );
-  }
-  return format;
-}
-
-/**
- * The `#Fields:` line in force at content offset `offset`. At the start of a file the first line
- * must be a directive: W3C data without its header cannot be split into named columns, and a file
- * whose tabs were expanded to spaces (a copy pasted through an editor) looks exactly like that.
- */
-async function headerAt(path: string, format: FormatSpec, offset: number): Promise<string | undefined> {
-  if (offset === 0) {
-    const first = (await readContentPrefix(path, 4096)).toString('utf8');
-    if (!first.startsWith('#')) {
-      throw new AppError(
-        'unsupported-format',
-        `${path}: ${format.name} logs start with #Version/#Fields header lines, and this file does not (was it cut, or were its tabs expanded to spaces?); nothing was imported`,
-        { param: 'format' },
-      );
-    }
-    return undefined;
-  }
-  let found: string | undefined;
-  let carry = Buffer.alloc(0);
-  const { chunks } = openContent(path, await compressionOf(path), 0, CHUNK_BYTES);
-  let read = 0;
-  for await (const chunk of chunks) {
-    const part = chunk.subarray(0, Math.max(0, Math.min(chunk.length, offset - read)));
-    read += chunk.length;
-    const buffer = Buffer.concat([carry, part]);
-    const lastNewline = buffer.lastIndexOf(10);
-    if (lastNewline >= 0) {
-      found = lastFieldsLine(buffer.subarray(0, lastNewline)) ?? found;
-      carry = Buffer.from(buffer.subarray(lastNewline + 1));
-    } else carry = buffer;
-    if (read >= offset) break;
-  }
-  return found;
-}
-
-const FIELDS = Buffer.from('#Fields:');
-
-/** The last `#Fields:` line among whole lines, as text. */
-function lastFieldsLine(bytes: Uint8Array): string | undefined {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (
-    let at = buffer.lastIndexOf(FIELDS);
-    at >= 0;
-    at = at === 0 ? -1 : buffer.lastIndexOf(FIELDS, at - 1)
-  ) {
-    if (at === 0 || buffer[at - 1] === 10) {
-      const end = buffer.indexOf(10, at);
-      const line = buffer.toString('utf8', at, end < 0 ? buffer.length : end).replace(/\r$/, '');
-      return parseFieldsHeader(line) ? line : undefined;
-    }
-  }
-  return undefined;
 }
 
 function countNewlines(bytes: Uint8Array): number {

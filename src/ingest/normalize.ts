@@ -48,16 +48,20 @@ export function zoneOf(country: string, zones: Readonly<Record<string, string>>)
   return Object.hasOwn(zones, '*') ? (zones['*'] as string) : 'global';
 }
 
-/** What a (origin, path) resolves to before the client's country is known: shared, never mutated but for `byCountry`. */
+/**
+ * What an (origin, path) resolves to: its cell for the first client country seen, and for other
+ * countries as they come (a path is mostly fetched from a handful). Holds only Cells, whose strings
+ * are owned, so a cached path never pins the chunk of log text it was read from.
+ */
 interface PathEntry {
   account: string;
-  dims: Omit<RowDimensions, 'zone' | 'country'>;
   /** The zone the log itself implies (CloudFront edge location), which wins over the country's. */
   edgeZone: string | undefined;
-  segmentSeconds: number;
-  /** Unknown country, the common case when geo finds nothing. */
-  unknown: Normalized | undefined;
-  byCountry: Map<string, Normalized> | undefined;
+  first: Normalized;
+  firstCountry: string;
+  /** Further countries and their results, in parallel (small arrays: cheaper than a Map per path). */
+  countries: string[] | undefined;
+  results: Normalized[] | undefined;
 }
 
 /** Normalises a parsed line whose client is in `country` ('' when unknown). */
@@ -96,7 +100,7 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     return Object.hasOwn(options.edgeZones, code) ? options.edgeZones[code] : undefined;
   };
 
-  const resolve = (raw: RawDelivery, target: string): PathEntry => {
+  const resolve = (raw: RawDelivery, target: string, country: string): PathEntry => {
     const extra = raw.extra;
     const defaults: PathDefaults = {
       protocol:
@@ -109,48 +113,47 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     if (account === DEFAULT_ACCOUNT && extra?.altHost !== undefined) {
       account = accountOf({ host: extra.altHost, bucket: extra.bucket ?? '', app: facts.app });
     }
+    const edgeZone = edgeZoneOf(extra);
+    const dims: RowDimensions = {
+      app: facts.app,
+      resource: facts.resource,
+      kind: facts.kind,
+      target: facts.target,
+      rendition: facts.rendition,
+      protocol: facts.protocol,
+      zone: edgeZone ?? zoneOf(country, options.zones),
+      country,
+    };
     return {
       account,
-      dims: {
-        app: facts.app,
-        resource: facts.resource,
-        kind: facts.kind,
-        target: facts.target,
-        rendition: facts.rendition,
-        protocol: facts.protocol,
-      },
-      edgeZone: edgeZoneOf(extra),
-      segmentSeconds: facts.segmentSeconds,
-      unknown: undefined,
-      byCountry: undefined,
+      edgeZone,
+      first: { cell: cellFor(account, dims), segmentSeconds: facts.segmentSeconds },
+      firstCountry: country,
+      countries: undefined,
+      results: undefined,
     };
   };
 
   /** The entry's Normalized for a client from `country`, built once per (entry, country). */
   const forCountry = (entry: PathEntry, country: string): Normalized => {
-    if (country === '' && entry.unknown !== undefined) return entry.unknown;
-    let found = entry.byCountry?.get(country);
-    if (found === undefined) {
-      const zone = entry.edgeZone ?? zoneOf(country, options.zones);
-      const d = entry.dims;
-      // Built field by field: an object spread costs microseconds here, once per new path.
-      const dims: RowDimensions = {
-        app: d.app,
-        resource: d.resource,
-        kind: d.kind,
-        target: d.target,
-        rendition: d.rendition,
-        protocol: d.protocol,
-        zone,
-        country,
-      };
-      found = { cell: cellFor(entry.account, dims), segmentSeconds: entry.segmentSeconds };
-      if (country === '') entry.unknown = found;
-      else {
-        entry.byCountry ??= new Map();
-        entry.byCountry.set(country, found);
-      }
-    }
+    if (country === entry.firstCountry) return entry.first;
+    const at = entry.countries?.indexOf(country) ?? -1;
+    if (at >= 0) return entry.results?.[at] as Normalized;
+    const c = entry.first.cell;
+    // Built field by field from the first cell (owned strings): an object spread costs microseconds.
+    const dims: RowDimensions = {
+      app: c.app,
+      resource: c.resource,
+      kind: c.kind,
+      target: c.target,
+      rendition: c.rendition,
+      protocol: c.protocol,
+      zone: entry.edgeZone ?? zoneOf(country, options.zones),
+      country,
+    };
+    const found = { cell: cellFor(entry.account, dims), segmentSeconds: entry.first.segmentSeconds };
+    (entry.countries ??= []).push(country);
+    (entry.results ??= []).push(found);
     return found;
   };
 
@@ -178,7 +181,7 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
   let insertEvery = 1;
   let misses = 0;
 
-  const entryOf = (raw: RawDelivery): PathEntry => {
+  const entryOf = (raw: RawDelivery, country: string): PathEntry => {
     const extra = raw.extra;
     const q = raw.target.indexOf('?');
     const target = q < 0 ? raw.target : raw.target.slice(0, q);
@@ -199,7 +202,7 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
       hits += 1;
       return found;
     }
-    const resolved = resolve(raw, target);
+    const resolved = resolve(raw, target, country);
     if (++misses % insertEvery === 0) {
       if (cached >= CACHE_LIMIT) {
         byHost.clear();
@@ -216,7 +219,7 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
   return (raw, country = '') => {
     const extra = raw.extra;
     if (extra?.dims !== undefined) return adopt(extra.dims, extra.account);
-    return forCountry(entryOf(raw), country);
+    return forCountry(entryOf(raw, country), country);
   };
 }
 
