@@ -257,8 +257,10 @@ function parseEvent(value: unknown, index: number, ctx: EventContext): Parsed {
   const base = { index, account, id, digest };
   switch (kind) {
     case 'delivery': {
-      const { kind: _kind, id: _id, account: _account, ...record } = e;
-      const raw = deliveryFromObject(record);
+      // `kind` names the event kind here, so the record's own kind (live/vod) comes as `type`,
+      // as in transcoding events.
+      const { kind: _kind, id: _id, account: _account, type, ...record } = e;
+      const raw = deliveryFromObject({ ...record, kind: type ?? '' });
       if (isRejection(raw)) fail((raw as Rejection).reason);
       checkTime('time', raw.time);
       const dims = raw.extra?.dims;

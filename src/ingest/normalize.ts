@@ -108,7 +108,8 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
       app: extra?.app,
       resource: extra?.resource,
     };
-    const facts = resolvePath(cleanPath(target), options.pathRules, options.defaultProtocol, defaults);
+    const path = extra?.base === undefined ? target : `${extra.base}${target}`;
+    const facts = resolvePath(cleanPath(path), options.pathRules, options.defaultProtocol, defaults);
     let account = accountOf({ host: raw.host, bucket: extra?.bucket ?? '', app: facts.app });
     if (account === DEFAULT_ACCOUNT && extra?.altHost !== undefined) {
       account = accountOf({ host: extra.altHost, bucket: extra.bucket ?? '', app: facts.app });
@@ -229,13 +230,14 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
  */
 function originKey(host: string, extra: RawExtra, edgeZones: boolean): string {
   const edge = edgeZones ? (extra.edge ?? '') : '';
-  return `${host}\u0001${extra.altHost ?? ''}\u0001${extra.bucket ?? ''}\u0001${extra.protocol ?? ''}\u0001${edge}\u0001${extra.app ?? ''}`;
+  return `${host}\u0001${extra.altHost ?? ''}\u0001${extra.bucket ?? ''}\u0001${extra.base ?? ''}\u0001${extra.protocol ?? ''}\u0001${edge}\u0001${extra.app ?? ''}`;
 }
 
 function sameOrigin(a: RawExtra, b: RawExtra, withEdge: boolean): boolean {
   return (
     a.altHost === b.altHost &&
     a.bucket === b.bucket &&
+    a.base === b.base &&
     a.protocol === b.protocol &&
     a.app === b.app &&
     (!withEdge || a.edge === b.edge)

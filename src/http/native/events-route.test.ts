@@ -60,6 +60,7 @@ const delivery = (extra: Record<string, unknown> = {}) => ({
   app: 'vod',
   resource: 'film',
   protocol: 'hls',
+  type: 'vod',
   country: 'DE',
   bytesOut: 1000,
   viewer: 'session-1',
@@ -71,8 +72,14 @@ describe('POST /v1/events', () => {
     const r = await post(JSON.stringify([delivery(), delivery({ bytesOut: 500, viewer: 'session-2' })]));
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({ accepted: 2, duplicates: 0, rejected: 0, errors: [] });
-    const [row] = await usage('metrics=requests,bytes_out,unique_viewers&group_by=zone');
-    expect(row).toMatchObject({ zone: 'europe', requests: 2, bytes_out: 1500, unique_viewers: 2 });
+    const [row] = await usage('metrics=requests,bytes_out,unique_viewers&group_by=zone,kind');
+    expect(row).toMatchObject({
+      zone: 'europe',
+      kind: 'vod',
+      requests: 2,
+      bytes_out: 1500,
+      unique_viewers: 2,
+    });
     expect((await store.listSources()).map((s) => s.id)).toEqual(['events']);
   });
 

@@ -26,6 +26,11 @@ export interface RawExtra {
   altHost?: string;
   /** S3 bucket, for account rules that match buckets. */
   bucket?: string;
+  /**
+   * Path the target continues (S3: `/{bucket}/`): rules see base + target. Kept apart so the
+   * target alone, a slice of the line, keys the path cache without building a string per line.
+   */
+  base?: string;
   /** Protocol the log states (Wowza `c-proto`, RTMP formats); a path rule's protocol still wins. */
   protocol?: string;
   /** CloudFront edge location (`SEA19-C1`): config `edgeZones` may map it to a billing zone. */

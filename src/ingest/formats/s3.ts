@@ -40,6 +40,7 @@ const NOT_SPACE = /[^ ]/g;
 /** Start of the next token at or after `pos` (runs of spaces are one separator), or -1 at the end. */
 function skipSpaces(line: string, pos: number): number {
   if (line.charCodeAt(pos) !== 32) return pos < line.length ? pos : -1;
+  if (line.charCodeAt(pos + 1) !== 32) return pos + 1 < line.length ? pos + 1 : -1;
   // A long run is scanned by the regex engine, not a character loop: a megabyte of spaces stays cheap.
   NOT_SPACE.lastIndex = pos;
   const m = NOT_SPACE.exec(line);
@@ -53,6 +54,19 @@ function tokenEnd(line: string, start: number): number {
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
+}
+
+/** The decimal at [start, end): `-` is 0; NaN when it is not all digits (read in place, no slice). */
+function countAt(line: string, start: number, end: number): number {
+  if (end - start === 1 && line.charCodeAt(start) === 45 /* - */) return 0;
+  if (end === start || end - start > 15) return Number.NaN;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 /** The quote closing a request URI opened at `open`: the first `"` followed by ` NNN` and a space or the end. */
@@ -71,22 +85,19 @@ function requestClose(line: string, open: number): number {
   return -1;
 }
 
-/** A byte count field: `-` is 0; NaN when it is not all digits. */
-function byteCount(text: string): number {
-  if (text === '-') return 0;
-  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
-}
+// Where the five fields after the timestamp start and end; reused line after line (parsing is synchronous).
+const tokenStarts = new Int32Array(5);
+const tokenEnds = new Int32Array(5);
 
 export function parseS3Line(line: string): RawDelivery | Rejection {
-  const fields: string[] = [];
-  let pos = 0;
-  // owner, bucket
-  for (let f = 0; f < 2; f++) {
-    const start = skipSpaces(line, pos);
-    if (start < 0) return reject('missing bucket owner or bucket');
-    pos = tokenEnd(line, start);
-    fields.push(line.slice(start, pos));
-  }
+  // Fields are found left to right; only those Tally uses are sliced out of the line.
+  const ownerStart = skipSpaces(line, 0);
+  if (ownerStart < 0) return reject('missing bucket owner or bucket');
+  const bucketStart = skipSpaces(line, tokenEnd(line, ownerStart));
+  if (bucketStart < 0) return reject('missing bucket owner or bucket');
+  let pos = tokenEnd(line, bucketStart);
+  const bucket = line.slice(bucketStart, pos);
+
   const timeStart = skipSpaces(line, pos);
   if (timeStart < 0 || line.charCodeAt(timeStart) !== 91 /* [ */) return reject('no [timestamp] field');
   const timeEnd = line.indexOf(']', timeStart);
@@ -95,12 +106,16 @@ export function parseS3Line(line: string): RawDelivery | Rejection {
   const time = parseClfTime(timeText);
   if (Number.isNaN(time)) return reject(`bad timestamp '${timeText.slice(0, 40)}'`);
   pos = timeEnd + 1;
+
   // remote IP, requester, request ID, operation, key
+  const starts = tokenStarts;
+  const ends = tokenEnds;
   for (let f = 0; f < 5; f++) {
     const start = skipSpaces(line, pos);
     if (start < 0) return reject('missing fields after the timestamp');
     pos = tokenEnd(line, start);
-    fields.push(line.slice(start, pos));
+    starts[f] = start;
+    ends[f] = pos;
   }
   const requestStart = skipSpaces(line, pos);
   if (requestStart < 0) return reject('missing request URI');
@@ -111,45 +126,40 @@ export function parseS3Line(line: string): RawDelivery | Rejection {
   } else {
     pos = tokenEnd(line, requestStart);
   }
+
   // status, error code, bytes sent, object size
-  for (let f = 0; f < 4; f++) {
-    const start = skipSpaces(line, pos);
-    if (start < 0) return reject('missing status, error code, bytes sent or object size');
-    pos = tokenEnd(line, start);
-    fields.push(line.slice(start, pos));
-  }
-  const [, bucket, client, , , operation, key, statusText, errorCode, sentText, sizeText] = fields as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const status = /^\d{3}$/.test(statusText) ? Number(statusText) : Number.NaN;
-  if (!(status >= 100)) return reject(`bad status '${statusText.slice(0, 20)}'`);
-  const bytesOut = byteCount(sentText);
+  const statusStart = skipSpaces(line, pos);
+  const statusEnd = statusStart < 0 ? -1 : tokenEnd(line, statusStart);
+  const errorStart = statusEnd < 0 ? -1 : skipSpaces(line, statusEnd);
+  const errorEnd = errorStart < 0 ? -1 : tokenEnd(line, errorStart);
+  const sentStart = errorEnd < 0 ? -1 : skipSpaces(line, errorEnd);
+  const sentEnd = sentStart < 0 ? -1 : tokenEnd(line, sentStart);
+  const sizeStart = sentEnd < 0 ? -1 : skipSpaces(line, sentEnd);
+  if (sizeStart < 0) return reject('missing status, error code, bytes sent or object size');
+  const sizeEnd = tokenEnd(line, sizeStart);
+
+  const status = statusEnd - statusStart === 3 ? countAt(line, statusStart, statusEnd) : Number.NaN;
+  if (!(status >= 100)) return reject(`bad status '${line.slice(statusStart, statusEnd).slice(0, 20)}'`);
+  const bytesOut = countAt(line, sentStart, sentEnd);
   if (Number.isNaN(bytesOut)) return reject('bad bytes sent');
-  const objectSize = byteCount(sizeText);
+  const objectSize = countAt(line, sizeStart, sizeEnd);
   if (Number.isNaN(objectSize)) return reject('bad object size');
+  const operation = line.slice(starts[3], ends[3]);
+  const keyStart = starts[4] as number;
+  const keyEnd = ends[4] as number;
+  const noKey = keyEnd - keyStart === 1 && line.charCodeAt(keyStart) === 45;
+  // Error codes only matter for refusals; most lines have `-` and are not sliced for it.
+  const authFailure = status >= 400 && S3_AUTH_FAILURE_CODES.has(line.slice(errorStart, errorEnd));
   return {
     time,
-    client,
+    client: line.slice(starts[0], ends[0]),
     host: '',
     // The key is logged URL-encoded; the path rules see `/{bucket}/{key}`, decoded once like any URL,
-    // so by default app = bucket and resource = key.
-    target: key === '-' ? `/${bucket}` : `/${bucket}/${key}`,
+    // so by default app = bucket and resource = key. The key alone is the cache key (see `base`).
+    target: noKey ? '' : line.slice(keyStart, keyEnd),
     status,
     bytesOut,
     bytesIn: UPLOADS.has(operation) ? objectSize : 0,
-    extra: {
-      bucket,
-      ...(S3_AUTH_FAILURE_CODES.has(errorCode) ? { authFailure: true } : {}),
-    },
+    extra: authFailure ? { bucket, base: `/${bucket}/`, authFailure } : { bucket, base: `/${bucket}/` },
   };
 }
