@@ -7,9 +7,9 @@ import { badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 import { followFiles } from '../ingest/follow.js';
 import { checkFormat, IMPORT_FORMATS, type ImportFormat } from '../ingest/formats/index.js';
-import { type FileOutcome, importFiles } from '../ingest/import.js';
+import { type FileOutcome, type ImportOptions, importFiles } from '../ingest/import.js';
 import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
-import { type CommonOptions, withContext } from './context.js';
+import { type CliContext, type CommonOptions, withContext } from './context.js';
 import { createProgressBar } from './progress.js';
 
 interface ImportFlags extends CommonOptions {
@@ -49,6 +49,23 @@ function describe(outcome: FileOutcome): string {
   return `${outcome.path} [${format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}`;
 }
 
+/** What every import takes from the data dir and the flags, followed or not. */
+function importOptions(
+  { dir, config, store }: Pick<CliContext, 'dir' | 'config' | 'store'>,
+  format: ImportFormat,
+  flags: ImportFlags,
+): ImportOptions {
+  return {
+    store,
+    config,
+    format,
+    account: flags.account,
+    logTimezone: flags.logTimezone,
+    secret: installSecret(dir),
+    rejectsDir: dir.rejectsDir,
+  };
+}
+
 /** `--follow`: tails the files until SIGINT or SIGTERM, then commits what it has and exits 0. */
 async function follow(files: string[], format: ImportFormat, flags: ImportFlags): Promise<void> {
   await withContext(flags, async ({ dir, config, store }) => {
@@ -60,13 +77,7 @@ async function follow(files: string[], format: ImportFormat, flags: ImportFlags)
       process.stderr.write(`following ${files.length} file(s); Ctrl-C stops after committing\n`);
     try {
       const summary = await followFiles(files, {
-        store,
-        config,
-        format,
-        account: flags.account,
-        logTimezone: flags.logTimezone,
-        secret: installSecret(dir),
-        rejectsDir: dir.rejectsDir,
+        ...importOptions({ dir, config, store }, format, flags),
         signal: stop.signal,
         onPass: flags.json ? undefined : (outcome) => process.stderr.write(`${describe(outcome)}\n`),
       });
@@ -113,13 +124,7 @@ export function registerImportCommand(program: Command): void {
         const bar = !flags.json && process.stderr.isTTY ? createProgressBar(files) : undefined;
         try {
           const summary = await importFiles(files, {
-            store,
-            config,
-            format,
-            account: flags.account,
-            logTimezone: flags.logTimezone,
-            secret: installSecret(dir),
-            rejectsDir: dir.rejectsDir,
+            ...importOptions({ dir, config, store }, format, flags),
             workers,
             onProgress: bar?.update,
             onFile: (outcome) => outcomes.push(outcome),

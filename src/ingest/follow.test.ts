@@ -1,9 +1,9 @@
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../query/run-usage-query.js';
-import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../store/store.js';
+import { useMemoryStore } from '../test-support/memory-store.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { type FollowOptions, followFiles } from './follow.js';
 import type { ImportSummary } from './import.js';
@@ -12,12 +12,9 @@ const dir = useTempDir();
 let store: UsageStore;
 let n = 0;
 
-beforeEach(async () => {
-  store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
-});
-afterEach(async () => {
-  await store.close();
+const freshStore = useMemoryStore();
+beforeEach(() => {
+  store = freshStore();
 });
 
 /** A combined line whose byte count identifies it: totals show exactly which lines were counted. */

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../query/run-usage-query.js';
-import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import { useMemoryStore } from '../test-support/memory-store.js';
 import { sample } from '../test-support/samples.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { bundledCountryDatabase, countryDatabaseOf, createCountryLookup } from './geo.js';
@@ -42,25 +41,18 @@ describe('country lookup', () => {
 
 describe('countries and zones in imported usage', () => {
   const dir = useTempDir();
-  let store: UsageStore;
-  beforeEach(async () => {
-    store = await DuckDbStore.open(':memory:');
-    await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+  const store = useMemoryStore();
 
   test('every request is counted once, split by country, with zones from the config', async () => {
     await importFiles([sample('apache_combined_elastic_examples.log')], {
-      store,
+      store: store(),
       config: { zones: { US: 'north_america', CA: 'north_america', '*': 'rest' } },
       format: 'combined',
       secret: Buffer.alloc(32, 9),
       rejectsDir: join(dir, 'rejects'),
     });
     const query = (groupBy: string) =>
-      runUsageQuery(store, {
+      runUsageQuery(store(), {
         account: 'default',
         from: '2015-05-17',
         to: '2015-05-21',

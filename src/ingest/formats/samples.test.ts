@@ -5,10 +5,10 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../../query/run-usage-query.js';
-import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../store/store.js';
+import { useMemoryStore } from '../../test-support/memory-store.js';
 import { sample } from '../../test-support/samples.js';
 import { useTempDir } from '../../test-support/temp-dir.js';
 import { type ImportOptions, type ImportSummary, importFiles } from '../import.js';
@@ -17,12 +17,9 @@ import type { ImportFormat } from './index.js';
 const dir = useTempDir();
 let store: UsageStore;
 
-beforeEach(async () => {
-  store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
-});
-afterEach(async () => {
-  await store.close();
+const freshStore = useMemoryStore();
+beforeEach(() => {
+  store = freshStore();
 });
 
 const options = (format: ImportFormat, extra: Partial<ImportOptions> = {}): ImportOptions => ({
