@@ -24,16 +24,66 @@ export function secretMatches(presented: string, storedHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `length` characters drawn uniformly from `alphabet` (rejection sampling: no modulo bias). */
+function randomText(alphabet: string, length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 256 - (256 % alphabet.length)) out += alphabet[byte % alphabet.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** Schemes whose APIs recompute an HMAC with the secret: it is stored sealed as well as hashed. */
+export const SEALED_SCHEMES: ReadonlySet<KeyScheme> = new Set(['scaleengine']);
+
 /**
  * Issues a key. A native secret embeds its key id (`tally_<id>_<random>`) so a bearer token can
- * be looked up without scanning every key.
+ * be looked up without scanning every key. Compatible schemes get credentials shaped like the
+ * original service's: a ScaleEngine `api_key` (32 upper-case letters and digits) with a 64-hex
+ * secret, a ZenDRIVE access key (20 characters) with a 40-character secret key. The public part
+ * is the key id.
  */
-export function issueKey(scheme: KeyScheme, account: string | null, now = Date.now()): IssuedKey {
-  const id = `tk_${randomBytes(9).toString('base64url')}`;
-  const random = randomBytes(32).toString('base64url');
-  const secret = scheme === 'native' ? `tally_${id}_${random}` : random;
+export function issueKey(
+  scheme: KeyScheme,
+  account: string | null,
+  options: { now?: number; seal?: (secret: string) => string } = {},
+): IssuedKey {
+  let id: string;
+  let secret: string;
+  switch (scheme) {
+    case 'scaleengine':
+      id = randomText(UPPER_ALNUM, 32);
+      secret = randomBytes(32).toString('hex');
+      break;
+    case 'zendrive':
+      id = `ZD${randomText(UPPER_ALNUM, 18)}`;
+      secret = randomText(ALNUM, 40);
+      break;
+    default: {
+      id = `tk_${randomBytes(9).toString('base64url')}`;
+      const random = randomBytes(32).toString('base64url');
+      secret = scheme === 'native' ? `tally_${id}_${random}` : random;
+    }
+  }
+  if (SEALED_SCHEMES.has(scheme) && options.seal === undefined) {
+    throw new Error(`issueKey: ${scheme} secrets must be sealed`);
+  }
   return {
-    stored: { id, account, scheme, secretHash: hashSecret(secret), createdAt: now, revokedAt: null },
+    stored: {
+      id,
+      account,
+      scheme,
+      secretHash: hashSecret(secret),
+      sealedSecret: SEALED_SCHEMES.has(scheme) && options.seal ? options.seal(secret) : null,
+      createdAt: options.now ?? Date.now(),
+      revokedAt: null,
+    },
     secret,
   };
 }

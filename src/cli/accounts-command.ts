@@ -1,6 +1,7 @@
 /** `tally accounts add|list`. */
 import type { Command } from 'commander';
 import { validateConfig } from '../config/config.js';
+import { AppError } from '../domain/errors.js';
 import { type CommonOptions, withContext } from './context.js';
 import { formatTable } from './output.js';
 
@@ -45,10 +46,38 @@ export function registerAccountsCommand(program: Command): void {
         else
           process.stdout.write(
             `${formatTable(
-              ['id', 'name', 'timezone', 'parent'],
-              list.map((a) => [a.id, a.name, a.timezone, a.parent ?? '']),
+              ['id', 'number', 'name', 'timezone', 'parent', 'status'],
+              list.map((a) => [
+                a.id,
+                String(a.number ?? ''),
+                a.name,
+                a.timezone,
+                a.parent ?? '',
+                a.suspended ? 'suspended' : 'active',
+              ]),
             )}\n`,
           );
       });
     });
+  for (const [name, suspended] of [
+    ['suspend', true],
+    ['resume', false],
+  ] as const) {
+    accounts
+      .command(name)
+      .description(
+        suspended
+          ? 'suspend an account: its compatible APIs answer that the service is not active (usage is kept)'
+          : 'make a suspended account active again',
+      )
+      .argument('<ID>', 'account id')
+      .action(async (id: string, flags: CommonOptions) => {
+        await withContext(flags, async ({ store }) => {
+          const account = await store.getAccount(id);
+          if (!account) throw new AppError('not-found', `ID: unknown account '${id}'`, { param: 'ID' });
+          await store.putAccount({ ...account, suspended });
+          process.stdout.write(`account ${id} ${suspended ? 'suspended' : 'active'}\n`);
+        });
+      });
+  }
 }

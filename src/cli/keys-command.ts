@@ -1,10 +1,19 @@
-/** `tally keys create|list|revoke` (DESIGN section 6). Secrets are printed once and stored hashed. */
+/**
+ * `tally keys create|list|revoke` (DESIGN section 6). Secrets are printed once; they are stored
+ * hashed, and sealed as well for schemes that must recompute an HMAC (auth/sealed-secret.ts).
+ */
 import type { Command } from 'commander';
 import { issueKey, KEY_SCHEMES } from '../auth/keys.js';
+import { createSealer } from '../auth/sealed-secret.js';
+import { installSecret } from '../config/data-dir.js';
 import { AppError, badParameter } from '../domain/errors.js';
 import type { KeyScheme } from '../store/store.js';
 import { type CommonOptions, withContext } from './context.js';
 import { formatTable } from './output.js';
+
+/** Schemes whose APIs are served; the others arrive with their compatible API. */
+const AVAILABLE_SCHEMES: readonly KeyScheme[] = ['native', 'scaleengine', 'zendrive'];
+const MAX_ACTIVE_PER_SCHEME = 2;
 
 interface CreateFlags extends CommonOptions {
   account?: string;
@@ -24,23 +33,37 @@ export function registerKeysCommand(program: Command): void {
     .action(async (flags: CreateFlags) => {
       if (!(KEY_SCHEMES as readonly string[]).includes(flags.scheme))
         throw badParameter('--scheme', `'${flags.scheme}' is not one of ${KEY_SCHEMES.join(', ')}`);
-      if (flags.scheme !== 'native') {
+      const scheme = flags.scheme as KeyScheme;
+      if (!AVAILABLE_SCHEMES.includes(scheme)) {
         throw new AppError(
           'bad-parameter',
-          `--scheme: '${flags.scheme}' keys arrive with the ${flags.scheme} compatible API; only native keys exist yet`,
+          `--scheme: '${scheme}' keys arrive with the ${scheme} compatible API; available: ${AVAILABLE_SCHEMES.join(', ')}`,
           { param: 'scheme' },
         );
       }
       if ((flags.account === undefined) === (flags.admin !== true))
         throw badParameter('--account', 'give exactly one of --account ID or --admin');
-      await withContext(flags, async ({ store }) => {
+      if (scheme !== 'native' && flags.admin)
+        throw badParameter('--admin', `${scheme} keys belong to one account: use --account ID`);
+      await withContext(flags, async ({ store, dir }) => {
         if (flags.account !== undefined && !(await store.getAccount(flags.account)))
           throw badParameter('--account', `unknown account '${flags.account}'`);
-        const issued = issueKey(flags.scheme as KeyScheme, flags.account ?? null);
+        // Two active keys per account and scheme: enough to rotate (create the new, switch, revoke the old).
+        const active = (await store.listKeys()).filter(
+          (k) => k.scheme === scheme && k.account === (flags.account ?? null) && k.revokedAt === null,
+        );
+        if (scheme !== 'native' && active.length >= MAX_ACTIVE_PER_SCHEME) {
+          throw new AppError(
+            'conflict',
+            `account '${flags.account}' already has ${active.length} active ${scheme} keys (${active.map((k) => k.id).join(', ')}): revoke one first`,
+          );
+        }
+        const sealer = createSealer(installSecret(dir));
+        const issued = issueKey(scheme, flags.account ?? null, { seal: sealer.seal });
         await store.putKey(issued.stored);
         const out = {
           account: flags.account ?? '*',
-          scheme: flags.scheme,
+          scheme,
           key: issued.stored.id,
           secret: issued.secret,
         };

@@ -214,7 +214,14 @@ describe('native API', () => {
       payload: { id: 'kol', timezone: 'Asia/Kolkata' },
     });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toEqual({ id: 'kol', name: 'kol', timezone: 'Asia/Kolkata', parent: null });
+    expect(created.json()).toEqual({
+      id: 'kol',
+      name: 'kol',
+      timezone: 'Asia/Kolkata',
+      parent: null,
+      number: 3,
+      suspended: false,
+    });
     const bad = await app.inject({
       method: 'POST',
       url: '/v1/accounts',

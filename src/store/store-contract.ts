@@ -46,6 +46,23 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       await store.close();
     });
 
+    test('accounts get stable numbers in creation order; suspension is kept unless changed', async () => {
+      await store.putAccount({ id: 'zeta', name: 'Z', timezone: 'UTC', parent: null });
+      await store.putAccount({ id: 'alpha', name: 'A', timezone: 'UTC', parent: null });
+      await store.putAccount({ id: 'zeta', name: 'Z2', timezone: 'UTC', parent: null, suspended: true });
+      await store.putAccount({ id: 'zeta', name: 'Z3', timezone: 'UTC', parent: null });
+      const numbers = Object.fromEntries(
+        (await store.listAccounts()).map((a) => [a.id, [a.number, a.suspended]]),
+      );
+      const zeta = numbers.zeta as [number, boolean];
+      const alpha = numbers.alpha as [number, boolean];
+      expect(alpha[0]).toBe(zeta[0] + 1);
+      expect(zeta[1]).toBe(true);
+      expect(alpha[1]).toBe(false);
+      await store.putAccount({ id: 'zeta', name: 'Z3', timezone: 'UTC', parent: null, suspended: false });
+      expect((await store.getAccount('zeta'))?.suspended).toBe(false);
+    });
+
     test('accounts round-trip and update in place', async () => {
       await store.putAccount({
         id: 'kol',
@@ -67,6 +84,8 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         timezone: 'Asia/Kolkata',
         parent: 'acme',
         match: { hosts: ['k.example'] },
+        number: 2,
+        suspended: false,
       });
       expect((await store.listAccounts()).map((a) => a.id)).toEqual(['acme', 'kol']);
       expect(await store.getAccount('nobody')).toBeUndefined();
@@ -224,6 +243,7 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         account: null,
         scheme: 'native',
         secretHash: 'ab',
+        sealedSecret: null,
         createdAt: 5,
         revokedAt: null,
       });
@@ -232,6 +252,7 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         account: 'acme',
         scheme: 'native',
         secretHash: 'cd',
+        sealedSecret: 'sealed',
         createdAt: 6,
         revokedAt: null,
       });
@@ -240,6 +261,7 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         account: 'acme',
         scheme: 'native',
         secretHash: 'cd',
+        sealedSecret: 'sealed',
         createdAt: 6,
         revokedAt: null,
       });

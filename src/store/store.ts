@@ -109,6 +109,10 @@ export interface Account {
   timezone: string;
   parent: string | null;
   match?: { hosts?: string[]; buckets?: string[]; apps?: string[] } | undefined;
+  /** Stable number assigned by the store at creation (ScaleEngine `cdn_id`, ZenDRIVE `service_id`). */
+  number?: number;
+  /** A suspended account's compatible APIs answer "not active"; its data stays. Kept by putAccount when absent. */
+  suspended?: boolean;
 }
 
 export type KeyScheme = 'native' | 'scaleengine' | 'wowza' | 'ooyala' | 'zendrive';
@@ -118,8 +122,10 @@ export interface StoredKey {
   /** null for an admin key. */
   account: string | null;
   scheme: KeyScheme;
-  /** SHA-256 of the secret (hex); the secret itself is never stored. */
+  /** SHA-256 of the secret (hex). */
   secretHash: string;
+  /** The secret sealed with the data dir's key, for schemes that must recompute an HMAC; else null. */
+  sealedSecret: string | null;
   createdAt: number;
   revokedAt: number | null;
 }

@@ -4,7 +4,7 @@ import { requireAdmin } from '../../auth/native-bearer.js';
 import { validateConfig } from '../../config/config.js';
 import type { Account, UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
-import { accountSchema, errorSchema } from './schemas.js';
+import { accountOutSchema, accountSchema, errorSchema } from './schemas.js';
 
 export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): void {
   app.get(
@@ -15,7 +15,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
         summary: 'Accounts visible to the key',
         security: [{ bearer: [] }],
         response: {
-          200: { type: 'object', properties: { accounts: { type: 'array', items: accountSchema } } },
+          200: { type: 'object', properties: { accounts: { type: 'array', items: accountOutSchema } } },
           '4xx': errorSchema,
         },
       },
@@ -43,7 +43,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
           required: ['id'],
           additionalProperties: false,
         },
-        response: { 201: accountSchema, '4xx': errorSchema },
+        response: { 201: accountOutSchema, '4xx': errorSchema },
       },
     },
     async (request, reply) => {
@@ -59,7 +59,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
         match: input.match,
       };
       await store.putAccount(account);
-      return reply.status(201).send(account);
+      return reply.status(201).send((await store.getAccount(account.id)) ?? account);
     },
   );
 }

@@ -32,6 +32,16 @@ export const accountSchema = {
   required: ['id', 'name', 'timezone', 'parent'],
 } as const;
 
+/** An account as the API answers it: with the number the store assigned and its suspension. */
+export const accountOutSchema = {
+  ...accountSchema,
+  properties: {
+    ...accountSchema.properties,
+    number: { type: 'integer', description: 'ScaleEngine cdn_id / ZenDRIVE service_id' },
+    suspended: { type: 'boolean' },
+  },
+} as const;
+
 const text = (description: string) => ({ type: 'string', description }) as const;
 
 export const usageQuerySchema = {

@@ -195,14 +195,14 @@ export class DuckDbStore implements UsageStore {
 
   async listAccounts(): Promise<Account[]> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, name, timezone, parent, match_json FROM accounts ORDER BY id',
+      'SELECT id, name, timezone, parent, match_json, number, suspended FROM accounts ORDER BY id',
     );
     return result.getRowsJS().map(toAccount);
   }
 
   async getAccount(id: string): Promise<Account | undefined> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, name, timezone, parent, match_json FROM accounts WHERE id = $1',
+      'SELECT id, name, timezone, parent, match_json, number, suspended FROM accounts WHERE id = $1',
       [id],
     );
     const row = result.getRowsJS()[0];
@@ -211,10 +211,14 @@ export class DuckDbStore implements UsageStore {
 
   async putAccount(account: Account): Promise<void> {
     await this.transaction(async () => {
+      // A new account takes the next number; an existing one keeps its number, and its suspension
+      // unless the caller says otherwise.
       await this.writer.run(
-        `INSERT INTO accounts VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO accounts (id, name, timezone, parent, match_json, created_at, number, suspended)
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(number), 0) + 1 FROM accounts), coalesce($7, false))
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone,
-           parent = excluded.parent, match_json = excluded.match_json`,
+           parent = excluded.parent, match_json = excluded.match_json,
+           suspended = CASE WHEN $7 IS NULL THEN accounts.suspended ELSE excluded.suspended END`,
         [
           account.id,
           account.name,
@@ -222,6 +226,7 @@ export class DuckDbStore implements UsageStore {
           account.parent,
           account.match ? JSON.stringify(account.match) : null,
           BigInt(Date.now()),
+          account.suspended ?? null,
         ],
       );
     });
@@ -473,20 +478,25 @@ export class DuckDbStore implements UsageStore {
 
   async putKey(key: StoredKey): Promise<void> {
     await this.transaction(async () => {
-      await this.writer.run('INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6)', [
-        key.id,
-        key.account,
-        key.scheme,
-        key.secretHash,
-        BigInt(key.createdAt),
-        key.revokedAt === null ? null : BigInt(key.revokedAt),
-      ]);
+      await this.writer.run(
+        `INSERT INTO api_keys (id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          key.id,
+          key.account,
+          key.scheme,
+          key.secretHash,
+          BigInt(key.createdAt),
+          key.revokedAt === null ? null : BigInt(key.revokedAt),
+          key.sealedSecret,
+        ],
+      );
     });
   }
 
   async getKey(id: string): Promise<StoredKey | undefined> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, account, scheme, secret_hash, created_at, revoked_at FROM api_keys WHERE id = $1',
+      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret FROM api_keys WHERE id = $1',
       [id],
     );
     const row = result.getRowsJS()[0];
@@ -495,7 +505,7 @@ export class DuckDbStore implements UsageStore {
 
   async listKeys(): Promise<StoredKey[]> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, account, scheme, secret_hash, created_at, revoked_at FROM api_keys ORDER BY created_at, id',
+      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret FROM api_keys ORDER BY created_at, id',
     );
     return result.getRowsJS().map(toKey);
   }
@@ -521,6 +531,8 @@ function toAccount(r: readonly unknown[]): Account {
     timezone: r[2] as string,
     parent: (r[3] as string | null) ?? null,
     ...(match ? { match: JSON.parse(match) as Account['match'] } : {}),
+    number: num(r[5]),
+    suspended: r[6] === true,
   };
 }
 
@@ -532,5 +544,6 @@ function toKey(r: readonly unknown[]): StoredKey {
     secretHash: r[3] as string,
     createdAt: num(r[4]),
     revokedAt: r[5] === null ? null : num(r[5]),
+    sealedSecret: (r[6] as string | null) ?? null,
   };
 }

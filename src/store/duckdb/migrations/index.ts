@@ -1,10 +1,11 @@
 /** Every migration, in order. Add a file `NNNN-name.ts` exporting `version` and `sql`, then list it here. */
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-events.js';
+import * as m0003 from './0003-compat-keys.js';
 
 export interface Migration {
   version: number;
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
