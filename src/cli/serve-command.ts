@@ -65,6 +65,7 @@ export function registerServeCommand(program: Command): void {
         port,
         tlsCert: flags.tlsCert,
         tlsKey: flags.tlsKey,
+        insecureHttp: flags.insecureHttp ?? false,
         tasks: follow.length > 0 ? [followTask(ctx, follow, flags.logTimezone)] : [],
       });
       process.stdout.write(`tally serving ${server.url} (data: ${ctx.dir.root})\n`);

@@ -14,6 +14,8 @@ export interface ServeOptions {
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
   logger?: boolean;
+  /** `--insecure-http`: APIs that require HTTPS accept plain HTTP (local use). */
+  insecureHttp?: boolean;
   /** Work that runs beside the server until it stops (following log files); awaited before the store closes. */
   tasks?: ((signal: AbortSignal) => Promise<void>)[];
 }
@@ -40,6 +42,13 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
   const events = ctx.config.events;
   const app = await createApp({
     store: ctx.store,
+    compat: {
+      transport: {
+        insecureHttp: options.insecureHttp ?? false,
+        trustedProxies: ctx.config.http?.trustedProxies ?? [],
+      },
+      rateLimits: ctx.config.rateLimits,
+    },
     events: {
       secret: installSecret(ctx.dir),
       zones: ctx.config.zones ?? {},

@@ -47,6 +47,15 @@ export const configSchema = z.object({
   /** Country lookup: `mmdb` a MaxMind-format file (else the bundled DB-IP Lite); `enabled: false` switches it off. */
   geo: z.object({ mmdb: z.string().optional(), enabled: z.boolean().optional() }).optional(),
   retentionDays: z.number().int().positive().optional(),
+  /** HTTP: TLS-terminating proxies whose X-Forwarded-Proto is trusted (APIs that require HTTPS). */
+  http: z.object({ trustedProxies: z.array(z.string()).optional() }).optional(),
+  /** Per-key rate limits of the compatible APIs, by scheme: a burst of `capacity` per `windowSeconds`. */
+  rateLimits: z
+    .record(
+      z.enum(['scaleengine', 'wowza', 'ooyala', 'zendrive']),
+      z.object({ capacity: z.number().int().positive(), windowSeconds: z.number().positive() }),
+    )
+    .optional(),
   /** POST /v1/events limits (DESIGN section 4): see docs/api/events.md. */
   events: z
     .object({

@@ -6,12 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { UsageStore } from '../store/store.js';
+import type { RateLimitPolicy } from '../auth/rate-limit.js';
+import type { KeyScheme, UsageStore } from '../store/store.js';
+import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
 import { handleError } from './errors.js';
 import { registerAccountRoutes } from './native/accounts-route.js';
 import { type EventsRouteOptions, registerEventsRoute } from './native/events-route.js';
 import { registerSourcesRoute } from './native/sources-route.js';
 import { registerUsageRoute } from './native/usage-route.js';
+import type { TransportPolicy } from './transport.js';
 
 export interface AppOptions {
   /** Serve HTTPS with this certificate and key (PEM). */
@@ -22,6 +25,11 @@ export interface AppOptions {
   version?: string;
   /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
   events?: Omit<EventsRouteOptions, 'store'>;
+  /** What the compatible APIs need: whether plain HTTP counts as secure, trusted proxies, rate limits. */
+  compat?: {
+    transport: TransportPolicy;
+    rateLimits?: Partial<Record<KeyScheme, RateLimitPolicy>> | undefined;
+  };
 }
 
 /** Defaults in one place, each with its reason. */
@@ -64,6 +72,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, store);
   registerSourcesRoute(app, store);
   registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
+  const compat = options.compat ?? { transport: { insecureHttp: false, trustedProxies: [] } };
+  registerZendriveRoutes(app, { store, transport: compat.transport, rate: compat.rateLimits?.zendrive });
   await app.ready();
   return app;
 }
