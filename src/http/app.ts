@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { RateLimitPolicy } from '../auth/rate-limit.js';
+import { createSealer, type Sealer } from '../auth/sealed-secret.js';
 import type { KeyScheme, UsageStore } from '../store/store.js';
+import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
 import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
 import { handleError } from './errors.js';
 import { registerAccountRoutes } from './native/accounts-route.js';
@@ -29,6 +31,8 @@ export interface AppOptions {
   compat?: {
     transport: TransportPolicy;
     rateLimits?: Partial<Record<KeyScheme, RateLimitPolicy>> | undefined;
+    /** Opens sealed key secrets (HMAC-signed APIs); without it, one keyed by a random secret. */
+    sealer?: Sealer;
   };
 }
 
@@ -74,6 +78,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
   const compat = options.compat ?? { transport: { insecureHttp: false, trustedProxies: [] } };
   registerZendriveRoutes(app, { store, transport: compat.transport, rate: compat.rateLimits?.zendrive });
+  registerScaleEngineRoute(app, {
+    store,
+    sealer: compat.sealer ?? createSealer(randomBytes(32)),
+    rate: compat.rateLimits?.scaleengine,
+  });
   await app.ready();
   return app;
 }
