@@ -225,3 +225,68 @@ describe('ZenDRIVE cdn-stats', () => {
     ]);
   });
 });
+
+describe("ZenDRIVE over the server's own TLS", () => {
+  test('a request over HTTPS is accepted without any proxy header', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const https = await import('node:https');
+    const certDir = useTempDir('tally-tls-');
+    const key = join(certDir, 'key.pem');
+    const cert = join(certDir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const tls = await createApp({
+      store,
+      https: { key: readFileSync(key), cert: readFileSync(cert) },
+      compat: { transport: { insecureHttp: false, trustedProxies: [] } },
+    });
+    await tls.listen({ host: '127.0.0.1', port: 0 });
+    const port = (tls.server.address() as { port: number }).port;
+    const answer = await new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: ZENDRIVE_PATH,
+          method: 'POST',
+          ca: readFileSync(cert),
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', fail);
+      req.end(
+        JSON.stringify({ access_key: access, secret_key: secret, from: '2020-01-01', to: '2020-01-31' }),
+      );
+    });
+    await tls.close();
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).summary.total_requests).toBe(6);
+  });
+});
