@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { issueKey, secretMatches } from './keys.js';
-import { createSealer } from './sealed-secret.js';
+import { createSealer, sealerFor } from './sealed-secret.js';
 
 describe('sealed secrets', () => {
   const sealer = createSealer(Buffer.alloc(32, 1));
@@ -27,5 +27,14 @@ describe('sealed secrets', () => {
     // Only compared, never recomputed: hashed, not sealed.
     expect(zd.stored.sealedSecret).toBeNull();
     expect(() => issueKey('scaleengine', 'acme')).toThrow(/must be sealed/);
+  });
+});
+
+describe('sealerFor', () => {
+  test('the config key wins over the install secret', () => {
+    const fromConfig = sealerFor({ sealingKey: 'ab'.repeat(32) }, () => Buffer.alloc(32, 1));
+    const sealed = fromConfig.seal('s');
+    expect(createSealer(Buffer.from('ab'.repeat(32), 'hex')).open(sealed)).toBe('s');
+    expect(() => sealerFor({}, () => Buffer.alloc(32, 1)).open(sealed)).toThrow();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Secrets that must be recovered, not just compared (an HMAC key such as a ScaleEngine API secret),
  * are stored sealed: AES-256-GCM under a key derived (HKDF-SHA256) from the install secret in the
- * data dir (`install.key`, mode 0600). A copy of the store without the data dir's key reveals nothing.
+ * data dir (`install.key`, mode 0600), or from the config's `sealingKey`. A copy of the store
+ * without that key reveals nothing.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
@@ -11,6 +12,11 @@ const VERSION = 'v1';
 export interface Sealer {
   seal(secret: string): string;
   open(sealed: string): string;
+}
+
+/** The sealer of a data dir: keyed by the config's `sealingKey` when set, else by its install secret. */
+export function sealerFor(config: { sealingKey?: string | undefined }, installSecret: () => Buffer): Sealer {
+  return createSealer(config.sealingKey ? Buffer.from(config.sealingKey, 'hex') : installSecret());
 }
 
 export function createSealer(installSecret: Buffer): Sealer {

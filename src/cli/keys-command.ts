@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { issueKey, KEY_SCHEMES } from '../auth/keys.js';
-import { createSealer } from '../auth/sealed-secret.js';
+import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
 import { AppError, badParameter } from '../domain/errors.js';
 import type { KeyScheme } from '../store/store.js';
@@ -45,7 +45,7 @@ export function registerKeysCommand(program: Command): void {
         throw badParameter('--account', 'give exactly one of --account ID or --admin');
       if (scheme !== 'native' && flags.admin)
         throw badParameter('--admin', `${scheme} keys belong to one account: use --account ID`);
-      await withContext(flags, async ({ store, dir }) => {
+      await withContext(flags, async ({ store, dir, config }) => {
         if (flags.account !== undefined && !(await store.getAccount(flags.account)))
           throw badParameter('--account', `unknown account '${flags.account}'`);
         // Two active keys per account and scheme: enough to rotate (create the new, switch, revoke the old).
@@ -58,7 +58,7 @@ export function registerKeysCommand(program: Command): void {
             `account '${flags.account}' already has ${active.length} active ${scheme} keys (${active.map((k) => k.id).join(', ')}): revoke one first`,
           );
         }
-        const sealer = createSealer(installSecret(dir));
+        const sealer = sealerFor(config, () => installSecret(dir));
         const issued = issueKey(scheme, flags.account ?? null, { seal: sealer.seal });
         await store.putKey(issued.stored);
         const out = {

@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { issueKey } from '../auth/keys.js';
-import { createSealer } from '../auth/sealed-secret.js';
+import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
 import { createApp } from '../http/app.js';
 import type { CliContext } from './context.js';
@@ -49,7 +49,7 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
         trustedProxies: ctx.config.http?.trustedProxies ?? [],
       },
       rateLimits: ctx.config.rateLimits,
-      sealer: createSealer(installSecret(ctx.dir)),
+      sealer: sealerFor(ctx.config, () => installSecret(ctx.dir)),
     },
     events: {
       secret: installSecret(ctx.dir),

@@ -47,6 +47,14 @@ export const configSchema = z.object({
   /** Country lookup: `mmdb` a MaxMind-format file (else the bundled DB-IP Lite); `enabled: false` switches it off. */
   geo: z.object({ mmdb: z.string().optional(), enabled: z.boolean().optional() }).optional(),
   retentionDays: z.number().int().positive().optional(),
+  /**
+   * Key sealing HMAC secrets of compatible-API keys (64 hex characters), instead of one derived
+   * from the data dir's install.key: lets an operator keep it outside the data dir.
+   */
+  sealingKey: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, '64 hex characters')
+    .optional(),
   /** HTTP: TLS-terminating proxies whose X-Forwarded-Proto is trusted (APIs that require HTTPS). */
   http: z.object({ trustedProxies: z.array(z.string()).optional() }).optional(),
   /** Per-key rate limits of the compatible APIs, by scheme: a burst of `capacity` per `windowSeconds`. */
