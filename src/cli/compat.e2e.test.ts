@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { phpJsonEncode } from '../http/compat/scaleengine/php-json.js';
+import { phpJsonEncode } from '../auth/php-json.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

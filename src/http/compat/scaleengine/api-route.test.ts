@@ -2,13 +2,13 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../../auth/keys.js';
+import { phpJsonEncode } from '../../../auth/php-json.js';
+import { withoutSignatureMember } from '../../../auth/scaleengine-signature.js';
 import { createSealer } from '../../../auth/sealed-secret.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../../store/store.js';
 import { rollupRow } from '../../../test-support/rollup-row.js';
 import { createApp } from '../../app.js';
-import { phpJsonEncode } from './php-json.js';
-import { withoutSignatureMember } from './signature.js';
 
 const sealer = createSealer(Buffer.alloc(32, 8));
 let store: UsageStore;

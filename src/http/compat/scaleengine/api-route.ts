@@ -9,12 +9,12 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
+import { ReplayCache } from '../../../auth/replay-cache.js';
+import { signatureMatches } from '../../../auth/scaleengine-signature.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
 import { isAppError } from '../../../domain/errors.js';
 import type { UsageStore } from '../../../store/store.js';
 import { cdnAccount, Failure, usageAll, videoGetApps } from './commands.js';
-import { ReplayCache } from './replay-cache.js';
-import { signatureMatches } from './signature.js';
 
 export const SCALEENGINE_PATH = '/api';
 /** How far a request's timestamp may be from the server clock, either way. */
