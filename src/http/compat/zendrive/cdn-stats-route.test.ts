@@ -216,6 +216,11 @@ describe('ZenDRIVE cdn-stats', () => {
     await scoped.close();
   });
 
+  test("a body over 64 KiB is a 413 in the seed's shape", async () => {
+    const r = await post({ access_key: access, secret_key: secret, padding: 'x'.repeat(70 * 1024) });
+    expect([r.statusCode, r.json()]).toEqual([413, { status: 'error', message: 'Request body too large' }]);
+  });
+
   test('when the store cannot answer: 503, not a 500 with a stack', async () => {
     await store.close();
     const r = await post({ access_key: access, secret_key: secret });
