@@ -9,7 +9,12 @@ import { parseClfTime } from './clf-time.js';
 import type { RawDelivery } from './raw-delivery.js';
 
 /** Operations whose Object Size is data the client uploaded. */
-const UPLOADS = new Set(['REST.PUT.OBJECT', 'REST.PUT.PART', 'REST.POST.OBJECT']);
+const UPLOADS = ['REST.PUT.OBJECT', 'REST.PUT.PART', 'REST.POST.OBJECT'];
+
+/** Whether the operation at [start, end) is an upload, compared in place. */
+function isUpload(line: string, start: number, end: number): boolean {
+  return UPLOADS.some((op) => end - start === op.length && line.startsWith(op, start));
+}
 
 /** S3 error codes that mean the request was refused for its credentials or permissions. */
 export const S3_AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
@@ -85,6 +90,19 @@ function requestClose(line: string, open: number): number {
   return -1;
 }
 
+// Logs hold one bucket, or a few: the last one's facts are reused, so lines with the same bucket
+// share one extra object and one base string (compared and hashed cheaply downstream) instead of
+// allocating them line after line.
+let last: { bucket: string; base: string } = { bucket: '', base: '/' };
+
+function extraFor(line: string, start: number, end: number): { bucket: string; base: string } {
+  if (end - start !== last.bucket.length || !line.startsWith(last.bucket, start)) {
+    const bucket = line.slice(start, end);
+    last = { bucket, base: `/${bucket}/` };
+  }
+  return last;
+}
+
 // Where the five fields after the timestamp start and end; reused line after line (parsing is synchronous).
 const tokenStarts = new Int32Array(5);
 const tokenEnds = new Int32Array(5);
@@ -96,7 +114,7 @@ export function parseS3Line(line: string): RawDelivery | Rejection {
   const bucketStart = skipSpaces(line, tokenEnd(line, ownerStart));
   if (bucketStart < 0) return reject('missing bucket owner or bucket');
   let pos = tokenEnd(line, bucketStart);
-  const bucket = line.slice(bucketStart, pos);
+  const bucketEnd = pos;
 
   const timeStart = skipSpaces(line, pos);
   if (timeStart < 0 || line.charCodeAt(timeStart) !== 91 /* [ */) return reject('no [timestamp] field');
@@ -144,7 +162,7 @@ export function parseS3Line(line: string): RawDelivery | Rejection {
   if (Number.isNaN(bytesOut)) return reject('bad bytes sent');
   const objectSize = countAt(line, sizeStart, sizeEnd);
   if (Number.isNaN(objectSize)) return reject('bad object size');
-  const operation = line.slice(starts[3], ends[3]);
+  const upload = isUpload(line, starts[3] as number, ends[3] as number);
   const keyStart = starts[4] as number;
   const keyEnd = ends[4] as number;
   const noKey = keyEnd - keyStart === 1 && line.charCodeAt(keyStart) === 45;
@@ -159,7 +177,9 @@ export function parseS3Line(line: string): RawDelivery | Rejection {
     target: noKey ? '' : line.slice(keyStart, keyEnd),
     status,
     bytesOut,
-    bytesIn: UPLOADS.has(operation) ? objectSize : 0,
-    extra: authFailure ? { bucket, base: `/${bucket}/`, authFailure } : { bucket, base: `/${bucket}/` },
+    bytesIn: upload ? objectSize : 0,
+    extra: authFailure
+      ? { ...extraFor(line, bucketStart, bucketEnd), authFailure }
+      : extraFor(line, bucketStart, bucketEnd),
   };
 }
