@@ -7,14 +7,11 @@
 import type { PathRuleConfig } from '../config/config.js';
 import { type Kind, PATH_RULE_GROUPS } from '../domain/dimensions.js';
 import { AppError } from '../domain/errors.js';
+import type { DeliveryRecord } from '../domain/record.js';
 
-export interface PathFacts {
-  app: string;
-  resource: string;
-  kind: Kind;
-  target: string;
-  rendition: string;
-  protocol: string;
+/** The dimensions a path decides (DeliveryRecord's names), and the viewing seconds of its rule. */
+export interface PathFacts
+  extends Pick<DeliveryRecord, 'app' | 'resource' | 'kind' | 'target' | 'rendition' | 'protocol'> {
   /** Viewing seconds one successful media request stands for, 0 when the rule does not say. */
   segmentSeconds: number;
 }

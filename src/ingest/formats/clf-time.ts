@@ -1,4 +1,5 @@
 /** Parses the Common Log Format timestamp `10/Oct/2000:13:55:36 -0700` into UTC epoch milliseconds. */
+import { decimalAt } from './decimal.js';
 
 const MONTHS: Record<string, number> = {
   Jan: 0,
@@ -16,13 +17,7 @@ const MONTHS: Record<string, number> = {
 };
 
 function digits(text: string, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return Number.NaN;
-    value = value * 10 + d;
-  }
-  return value;
+  return decimalAt(text, start, start + count);
 }
 
 // Consecutive lines mostly share everything but the seconds: keep the last minute's UTC start.

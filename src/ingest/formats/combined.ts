@@ -6,6 +6,7 @@
  */
 import type { Rejection } from '../../domain/record.js';
 import { parseClfTime } from './clf-time.js';
+import { decimalAt } from './decimal.js';
 import type { RawDelivery } from './raw-delivery.js';
 
 const HOST_LIKE = /^[A-Za-z0-9_.-]*[A-Za-z_][A-Za-z0-9_.-]*(?::\d+)?$/;
@@ -51,14 +52,7 @@ function tokenStartBefore(line: string, end: number): number {
 function number(line: string, start: number): [number, number] {
   let end = line.indexOf(' ', start);
   if (end < 0) end = line.length;
-  if (end === start) return [Number.NaN, end];
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const d = line.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return [Number.NaN, end];
-    value = value * 10 + d;
-  }
-  return [value, end];
+  return [decimalAt(line, start, end), end];
 }
 
 /** The request target of `METHOD TARGET PROTOCOL` (or of `METHOD TARGET`); '' for `-`, empty or garbled requests. */

@@ -6,6 +6,7 @@
  */
 import type { Rejection } from '../../domain/record.js';
 import { parseClfTime } from './clf-time.js';
+import { decimalAt } from './decimal.js';
 import type { RawDelivery } from './raw-delivery.js';
 
 /** Operations whose Object Size is data the client uploaded. */
@@ -64,14 +65,7 @@ function isDigit(code: number): boolean {
 /** The decimal at [start, end): `-` is 0; NaN when it is not all digits (read in place, no slice). */
 function countAt(line: string, start: number, end: number): number {
   if (end - start === 1 && line.charCodeAt(start) === 45 /* - */) return 0;
-  if (end === start || end - start > 15) return Number.NaN;
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const d = line.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return Number.NaN;
-    value = value * 10 + d;
-  }
-  return value;
+  return decimalAt(line, start, end);
 }
 
 /** The quote closing a request URI opened at `open`: the first `"` followed by ` NNN` and a space or the end. */

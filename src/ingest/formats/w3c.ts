@@ -3,6 +3,7 @@
  * `date time` columns. Fields are found by name, never by position, because both services add
  * columns over the years (CloudFront logs occur with 24 and 33 fields).
  */
+import { decimalAt } from './decimal.js';
 import type { FieldIndex } from './raw-delivery.js';
 
 const ZERO_WIDTH = /[\u200b\u200c\u200d\ufeff]/g;
@@ -84,15 +85,8 @@ export class TabColumns {
     if (index < 0 || index >= this.found) return 0;
     const start = this.starts[index] as number;
     const end = this.ends[index] as number;
-    const line = this.line;
-    if (end - start === 1 && line.charCodeAt(start) === 45) return 0;
-    let value = 0;
-    for (let i = start; i < end; i++) {
-      const d = line.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return Number.NaN;
-      value = value * 10 + d;
-    }
-    return end - start > 15 && !Number.isSafeInteger(value) ? Number.NaN : value;
+    if (end === start || (end - start === 1 && this.line.charCodeAt(start) === 45) /* - */) return 0;
+    return decimalAt(this.line, start, end);
   }
 
   /** True when column `index` holds exactly `text`. */
@@ -110,14 +104,7 @@ export function withoutZeroWidth(text: string): string {
 
 /** A non-negative integer; '' is 0, anything that is not all digits is NaN. */
 export function count(text: string): number {
-  if (text === '') return 0;
-  let value = 0;
-  for (let i = 0; i < text.length; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return Number.NaN;
-    value = value * 10 + d;
-  }
-  return text.length > 15 && !Number.isSafeInteger(value) ? Number.NaN : value;
+  return text === '' ? 0 : decimalAt(text, 0, text.length);
 }
 
 let lastDate = '';

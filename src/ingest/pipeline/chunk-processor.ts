@@ -4,7 +4,6 @@
  * count exactly alike. Rejected lines come back with their line numbers for the rejects file.
  */
 import { isAscii } from 'node:buffer';
-import { isOk } from '../../domain/metrics.js';
 import type { RollupRow } from '../../store/store.js';
 import { Aggregator } from '../aggregate.js';
 import type { ClientTable } from '../clients.js';
@@ -94,18 +93,13 @@ export class ChunkProcessor {
       const client = clients.get(parsed.client);
       const normalized = normalize(parsed, client.country);
       const extra = parsed.extra;
-      const status = parsed.status;
       const row = aggregator.countLine(
         normalized.cell,
         parsed.time,
-        status,
+        parsed.status,
         parsed.bytesOut,
         parsed.bytesIn,
-        extra === undefined
-          ? isOk(status)
-            ? normalized.segmentSeconds
-            : 0
-          : lineSeconds(parsed, normalized),
+        lineSeconds(parsed, normalized),
         extra?.commands ?? 0,
         extra?.starts ?? 0,
         extra?.authFailure ?? false,
