@@ -5,14 +5,13 @@
 import { AppError } from '../domain/errors.js';
 import { detectFormat, type FormatSpec } from './formats/index.js';
 import { parseFieldsHeader } from './formats/w3c.js';
-import { compressionOf, openContent, readContentPrefix } from './source-file.js';
+import { type Compression, openContent } from './source-file.js';
 
 const CHUNK_BYTES = 1 << 20;
 
-/** The format `--format auto` picks for a file, from its first lines. */
-export async function detectFileFormat(path: string): Promise<FormatSpec> {
-  const head = (await readContentPrefix(path, 64 * 1024)).toString('utf8');
-  const lines = head.split('\n').slice(0, 20);
+/** The format `--format auto` picks for a file, from the first lines of its head. */
+export function detectFileFormat(path: string, head: Buffer): FormatSpec {
+  const lines = head.toString('utf8').split('\n').slice(0, 20);
   const format = detectFormat(lines.length > 1 ? lines.slice(0, -1) : lines);
   if (format === undefined) {
     throw new AppError(
@@ -35,10 +34,11 @@ export async function headerAt(
   path: string,
   format: FormatSpec,
   offset: number,
+  head: Buffer,
+  compression: Compression,
 ): Promise<string | undefined> {
   if (offset === 0) {
-    const first = (await readContentPrefix(path, 4096)).toString('utf8');
-    if (!first.startsWith('#')) {
+    if (head[0] !== 35 /* # */) {
       throw new AppError(
         'unsupported-format',
         `${path}: ${format.name} logs start with #Version/#Fields header lines, and this file does not (was it cut, or were its tabs expanded to spaces?); nothing was imported`,
@@ -49,7 +49,7 @@ export async function headerAt(
   }
   let found: string | undefined;
   let carry = Buffer.alloc(0);
-  const { chunks } = openContent(path, await compressionOf(path), 0, CHUNK_BYTES);
+  const { chunks } = openContent(path, compression, 0, CHUNK_BYTES);
   let read = 0;
   for await (const chunk of chunks) {
     const part = chunk.subarray(0, Math.max(0, Math.min(chunk.length, offset - read)));

@@ -1,15 +1,18 @@
 /**
  * Source identity (DESIGN section 4): a SHA-256 of the first 64 KiB of the file's content
- * (decompressed, for `.gz`/`.zst`), so a renamed, rotated or compressed file is recognised. A file shorter than that is identified by its whole content and
- * recognised again after it grows, by hashing the same prefix length.
+ * (decompressed, for `.gz`/`.zst`), so a renamed, rotated or compressed file is recognised. A
+ * file shorter than that is identified by its whole content and recognised again after it grows,
+ * by hashing the same prefix length. The head is read once per import of a file (import.ts) and
+ * also serves format detection.
  */
 import { createHash } from 'node:crypto';
 import type { SourceState } from '../store/store.js';
-import { readContentPrefix } from './source-file.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
 export interface FileHead {
+  /** The first HEAD_BYTES content bytes, or the whole content when shorter. */
+  bytes: Buffer;
   length: number;
   hash: string;
 }
@@ -18,20 +21,15 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export async function fileHead(path: string): Promise<FileHead> {
-  const head = await readContentPrefix(path, HEAD_BYTES);
-  return { length: head.length, hash: sha256(head) };
+export function headOf(bytes: Buffer): FileHead {
+  return { bytes, length: bytes.length, hash: sha256(bytes) };
 }
 
 /**
  * The known source this file continues, if any: same 64 KiB head, or (for a source recorded
  * while shorter) the same bytes over the length recorded then.
  */
-export async function findKnownSource(
-  path: string,
-  head: FileHead,
-  sources: readonly SourceState[],
-): Promise<SourceState | undefined> {
+export function findKnownSource(head: FileHead, sources: readonly SourceState[]): SourceState | undefined {
   const exact = sources.find((s) => s.headLength === head.length && s.headHash === head.hash);
   if (exact) return exact;
   const prefixHashes = new Map<number, string>();
@@ -40,7 +38,8 @@ export async function findKnownSource(
       continue;
     let hash = prefixHashes.get(source.headLength);
     if (hash === undefined) {
-      hash = sha256(await readContentPrefix(path, source.headLength));
+      // A shorter source's length is within the head already read: no second read of the file.
+      hash = sha256(head.bytes.subarray(0, source.headLength));
       prefixHashes.set(source.headLength, hash);
     }
     if (hash === source.headHash) return source;

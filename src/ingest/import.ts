@@ -10,7 +10,7 @@ import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState, UsageStore } from '../store/store.js';
 import { detectFileFormat, headerAt, lastFieldsLine } from './file-format.js';
-import { fileHead, findKnownSource, HEAD_BYTES } from './fingerprint.js';
+import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprint.js';
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
@@ -18,7 +18,7 @@ import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline/c
 import type { ChunkResult } from './pipeline/chunk-processor.js';
 import type { ProcessorSettings } from './pipeline/processor-settings.js';
 import { RejectsFile } from './rejects-file.js';
-import { type Compression, compressionOf, openContent } from './source-file.js';
+import { type Compression, compressionOf, openContent, readContentPrefix } from './source-file.js';
 
 /** The `tally import --json` summary, exactly as DESIGN section 6. */
 export interface ImportSummary {
@@ -212,11 +212,10 @@ const PROBE_BYTES = 8 << 20;
  */
 async function identifySource(
   path: string,
-  file: string,
+  head: FileHead,
   store: UsageStore,
 ): Promise<{ source: SourceState; known: SourceState | undefined }> {
-  const head = await fileHead(file);
-  const known = await findKnownSource(file, head, await store.listSources());
+  const known = findKnownSource(head, await store.listSources());
   const now = Date.now();
   if (known) {
     const grownHead = known.headLength < HEAD_BYTES && head.length > known.headLength;
@@ -272,7 +271,9 @@ async function importFile(
   };
   if (size === 0) return outcome;
 
-  const { source, known } = await identifySource(path, file, store);
+  // The head is read once: it identifies the source and, for `auto`, tells the format.
+  const head = headOf(await readContentPrefix(file, HEAD_BYTES, compression));
+  const { source, known } = await identifySource(path, head, store);
   outcome.source = source.id;
   outcome.state = known ? (compression !== 'none' || size > known.offset ? 'resumed' : 'unchanged') : 'new';
   // A plain file no longer than its checkpoint has nothing new; compressed content has to be read to tell.
@@ -281,11 +282,13 @@ async function importFile(
     return outcome;
   }
 
-  const format = requested ?? (await detectFileFormat(file));
+  const format = requested ?? detectFileFormat(file, head.bytes);
   outcome.format = format.name;
   outcome.detected = requested === undefined;
   // Column names come from the last `#Fields:` line above the data: above the checkpoint when resuming.
-  let header = format.needsHeader ? await headerAt(file, format, source.offset) : undefined;
+  let header = format.needsHeader
+    ? await headerAt(file, format, source.offset, head.bytes, compression)
+    : undefined;
 
   // Large files start inline; once PROBE_BYTES are in, a commit shows how well lines fold into
   // rows, and only if they fold well (many lines per row) does the rest go to worker threads.

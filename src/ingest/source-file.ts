@@ -91,9 +91,9 @@ async function* skipBytes(stream: Readable, count: number): AsyncIterable<Buffer
   }
 }
 
-/** The first `length` content bytes (fewer when the content is shorter). */
-export async function readContentPrefix(path: string, length: number): Promise<Buffer> {
-  const compression = await compressionOf(path);
+/** The first `length` content bytes (fewer when the content is shorter); pass `compression` when known. */
+export async function readContentPrefix(path: string, length: number, known?: Compression): Promise<Buffer> {
+  const compression = known ?? (await compressionOf(path));
   const parts: Buffer[] = [];
   let filled = 0;
   if (length === 0) return Buffer.alloc(0);
