@@ -1,11 +1,12 @@
 /** End-to-end: the built CLI as a user runs it (requires `npm run build`, which `npm test` does first). */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoConfig, generateDays } from '../demo/generate-logs.js';
 import { sample } from '../test-support/samples.js';
+import { startTallyServer, type TallyServer } from '../test-support/tally-server.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tally.js');
@@ -240,32 +241,15 @@ describe('tally CLI', () => {
   });
 
   describe('with a running server', () => {
-    let server: ChildProcess;
+    let server: TallyServer;
     let url = '';
     let adminKey = '';
     beforeAll(async () => {
-      server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      await new Promise<void>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 30_000);
-        server.stdout?.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const u = /tally serving (\S+)/.exec(out);
-          const k = /admin key \(shown once, keep it safe\): (\S+)/.exec(out);
-          if (u && k) {
-            url = u[1] as string;
-            adminKey = k[1] as string;
-            clearTimeout(timer);
-            done();
-          }
-        });
-      });
+      server = await startTallyServer(['--data', data]);
+      ({ url, adminKey } = server);
     });
     afterAll(async () => {
-      server.kill('SIGTERM');
-      await new Promise((done) => server.once('exit', done));
+      await server.stop();
     });
 
     test('a second process gets a clear message at once, never a hang', () => {

@@ -4,13 +4,14 @@
  * - the same imported data and window read through `GET /v1/usage`, ScaleEngine `usage.all` and
  *   ZenDRIVE `cdn-stats`: identical byte and request totals.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { phpJsonEncode } from '../auth/php-json.js';
+import { startTallyServer, type TallyServer } from '../test-support/tally-server.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,7 +19,7 @@ const BIN = join(ROOT, 'bin/tally.js');
 const PHP_EXAMPLE = join(ROOT, 'src/http/compat/scaleengine/fixtures/usage-all.php');
 const tmp = useTempDir('tally-compat-');
 const data = join(tmp, 'data');
-let server: ChildProcess;
+let server: TallyServer | undefined;
 let url = '';
 let admin = '';
 let se = { key: '', secret: '' };
@@ -48,27 +49,12 @@ beforeAll(async () => {
   ).number;
   se = JSON.parse(tally('keys', 'create', '--account', 'acme', '--scheme', 'scaleengine', '--json'));
   zd = JSON.parse(tally('keys', 'create', '--account', 'acme', '--scheme', 'zendrive', '--json'));
-  server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--insecure-http', '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  [url, admin] = await new Promise<[string, string]>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 30_000);
-    server.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const u = /tally serving (\S+)/.exec(out);
-      const k = /admin key \(shown once, keep it safe\): (\S+)/.exec(out);
-      if (u && k) {
-        clearTimeout(timer);
-        done([u[1] as string, k[1] as string]);
-      }
-    });
-  });
+  server = await startTallyServer(['--insecure-http', '--data', data]);
+  ({ url, adminKey: admin } = server);
 }, 60_000);
 
 afterAll(async () => {
-  server?.kill('SIGTERM');
-  if (server) await new Promise((done) => server.once('exit', done));
+  await server?.stop();
 });
 
 describe('compatible APIs against tally serve', () => {

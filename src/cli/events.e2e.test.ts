@@ -1,40 +1,19 @@
 /** End-to-end: usage events sent to a running `tally serve` over real HTTP, then read back by `tally report`. */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { TALLY_BIN as BIN, startTallyServer } from '../test-support/tally-server.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tally.js');
 const data = join(useTempDir('tally-events-'), 'data');
-
-function serve(): { child: ChildProcess; ready: Promise<{ url: string; key: string }> } {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const ready = new Promise<{ url: string; key: string }>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const u = /tally serving (\S+)/.exec(out);
-      const k = /admin key \(shown once, keep it safe\): (\S+)/.exec(out);
-      if (u && k) {
-        clearTimeout(timer);
-        done({ url: u[1] as string, key: k[1] as string });
-      }
-    });
-  });
-  return { child, ready };
-}
 
 describe('events end to end', () => {
   test('gzip NDJSON events are committed before the answer and read back by tally report', async () => {
-    const server = serve();
+    const server = await startTallyServer(['--data', data]);
     const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
     try {
-      const { url, key } = await server.ready;
+      const { url, adminKey: key } = server;
       const events = [
         {
           kind: 'delivery',
@@ -76,8 +55,7 @@ describe('events end to end', () => {
       // Sent again (a client retrying after a timeout): ids make the repeats no-ops.
       expect(await (await send()).json()).toMatchObject({ accepted: 1, duplicates: 2 });
     } finally {
-      server.child.kill('SIGTERM');
-      await new Promise((done) => server.child.once('exit', done));
+      await server.stop();
     }
     const day = hour.toISOString().slice(0, 10);
     const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);

@@ -4,6 +4,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { startTallyServer } from '../test-support/tally-server.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tally.js');
@@ -58,13 +59,10 @@ describe('follow mode from the command line', () => {
     const data = join(tmp, 'serve-data');
     const log = join(tmp, 'served.log');
     writeFileSync(log, line(1000));
-    const p = run(['serve', '--port', '0', '--data', data, '--follow', log]);
+    const server = await startTallyServer(['--data', data, '--follow', log]);
+    const { url, adminKey: key } = server;
+    let exit: Promise<number | null> | undefined;
     try {
-      const [url, key] = await waitFor('the server', () => {
-        const u = /tally serving (\S+)/.exec(p.out());
-        const k = /admin key \(shown once, keep it safe\): (\S+)/.exec(p.out());
-        return u && k ? [u[1] as string, k[1] as string] : undefined;
-      });
       const bytes = async (): Promise<number> => {
         const r = await fetch(
           `${url}/v1/usage?account=default&from=2024-07-01&to=2024-07-02&metrics=bytes_out`,
@@ -81,8 +79,8 @@ describe('follow mode from the command line', () => {
       await waitFor('the appended line', async () => ((await bytes()) === 1234 ? true : undefined), 3000);
       expect(Date.now() - appended).toBeLessThan(3000);
     } finally {
-      p.child.kill('SIGTERM');
+      exit = server.stop();
     }
-    expect(await p.exit).toBe(0);
+    expect(await exit).toBe(0);
   }, 40_000);
 });

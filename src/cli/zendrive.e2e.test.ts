@@ -2,17 +2,16 @@
  * End-to-end: seed 004's own curl + jq examples, verbatim apart from the URL and the keys, against
  * a running `tally serve` (plain HTTP allowed with --insecure-http, as for local use).
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { TALLY_BIN as BIN, startTallyServer, type TallyServer } from '../test-support/tally-server.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tally.js');
 const tmp = useTempDir('tally-zendrive-');
 const data = join(tmp, 'data');
-let server: ChildProcess;
+let server: TallyServer | undefined;
 let url = '';
 let access = '';
 let secret = '';
@@ -49,26 +48,13 @@ beforeAll(async () => {
   tally('import', '--account', 'acme', '--format', 's3', log);
   const key = JSON.parse(tally('keys', 'create', '--account', 'acme', '--scheme', 'zendrive', '--json'));
   [access, secret] = [key.key, key.secret];
-  server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--insecure-http', '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 30_000);
-    server.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /tally serving (\S+)/.exec(out);
-      if (m && /insecure-http/.test(out)) {
-        clearTimeout(timer);
-        done(m[1] as string);
-      }
-    });
-  });
+  server = await startTallyServer(['--insecure-http', '--data', data]);
+  url = server.url;
+  expect(server.output()).toMatch(/--insecure-http: APIs that require HTTPS accept plain HTTP/);
 }, 60_000);
 
 afterAll(async () => {
-  server?.kill('SIGTERM');
-  if (server) await new Promise((done) => server.once('exit', done));
+  await server?.stop();
 });
 
 /** A seed example with only the endpoint and the keys replaced. */
