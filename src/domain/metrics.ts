@@ -29,11 +29,18 @@ export const METER_METRICS = [
   'live_packaging_minutes',
 ] as const;
 
-export const METRICS = [...DELIVERY_METRICS, ...METER_METRICS] as const;
+/**
+ * Billed metrics: delivery counters as the latest billing snapshot froze them (Wowza's
+ * `bytes_billed`). They have the delivery dimensions but `source`.
+ */
+export const BILLED_METRICS = ['billed_bytes_out'] as const;
+
+export const METRICS = [...DELIVERY_METRICS, ...METER_METRICS, ...BILLED_METRICS] as const;
 
 export type DeliveryMetric = (typeof DELIVERY_METRICS)[number];
 export type MeterMetric = (typeof METER_METRICS)[number];
-export type Metric = DeliveryMetric | MeterMetric;
+export type BilledMetric = (typeof BILLED_METRICS)[number];
+export type Metric = DeliveryMetric | MeterMetric | BilledMetric;
 
 /** Delivery metrics that are plain sums of per-bucket counters; `unique_viewers` is the one that is not. */
 export type SummedMetric = Exclude<DeliveryMetric, 'unique_viewers'>;
@@ -52,6 +59,13 @@ export function isMetric(name: string): name is Metric {
 export function isMeterMetric(name: string): name is MeterMetric {
   return meterSet.has(name);
 }
+
+export function isBilledMetric(name: string): name is BilledMetric {
+  return name === 'billed_bytes_out';
+}
+
+/** The only dimension meters have: `target`, the meter's subject (a transcoder id, a stream, or ''). */
+export const METER_DIMENSION = 'target';
 
 /** What a query returns when it names no metrics: every delivery metric (meters are asked for by name). */
 export const DEFAULT_METRICS: readonly Metric[] = DELIVERY_METRICS;

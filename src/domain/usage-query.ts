@@ -5,7 +5,14 @@
  */
 import { DIMENSIONS, type Dimension, isDimension } from './dimensions.js';
 import { AppError, badParameter } from './errors.js';
-import { DEFAULT_METRICS, isMeterMetric, isMetric, type Metric } from './metrics.js';
+import {
+  DEFAULT_METRICS,
+  isBilledMetric,
+  isMeterMetric,
+  isMetric,
+  METER_DIMENSION,
+  type Metric,
+} from './metrics.js';
 import {
   BUCKET_MS,
   checkTimeZone,
@@ -23,6 +30,11 @@ export interface OrderTerm {
 
 export interface UsageQuery {
   account: string;
+  /**
+   * Further accounts whose usage is counted with `account`'s (Ooyala's `includeSubAccounts`): one
+   * window, one distinct viewer count over all of them. Empty for every other reader.
+   */
+  alsoAccounts: string[];
   from: number;
   to: number;
   tz: string;
@@ -120,19 +132,28 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
     filters[name] = value.split(',').map((v) => v.trim());
   }
 
-  // Meters (transcoding, storage, packaging) are per account and window: they have no delivery dimensions.
+  // Meters (transcoding, storage, packaging) have one dimension, `target` (their subject).
   const meter = metrics.find(isMeterMetric);
-  if (meter !== undefined && groupBy.length > 0) {
+  const grouped = groupBy.find((d) => d !== METER_DIMENSION);
+  if (meter !== undefined && grouped !== undefined) {
     throw badParameter(
       'group_by',
-      `meter metric '${meter}' has no dimensions to group by; ask for it without group_by`,
+      `meter metric '${meter}' has no dimension '${grouped}' (meters have only ${METER_DIMENSION})`,
     );
   }
-  const filtered = Object.keys(filters)[0];
+  const filtered = Object.keys(filters).find((d) => d !== METER_DIMENSION);
   if (meter !== undefined && filtered !== undefined) {
     throw badParameter(
       filtered,
-      `meter metric '${meter}' has no dimensions to filter by; ask for it without ${filtered}=`,
+      `meter metric '${meter}' has no dimension '${filtered}' (meters have only ${METER_DIMENSION})`,
+    );
+  }
+  // Billed bytes are frozen per cell, without the source that delivered them.
+  const billed = metrics.find(isBilledMetric);
+  if (billed !== undefined && (groupBy.includes('source') || filters.source !== undefined)) {
+    throw badParameter(
+      groupBy.includes('source') ? 'group_by' : 'source',
+      `billed metric '${billed}' has no dimension 'source'`,
     );
   }
 
@@ -161,6 +182,7 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
 
   const query: UsageQuery = {
     account,
+    alsoAccounts: [],
     from,
     to,
     tz,
@@ -180,6 +202,7 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
 function queryDigest(q: UsageQuery): string {
   const text = JSON.stringify([
     q.account,
+    q.alsoAccounts,
     q.from,
     q.to,
     q.tz,

@@ -86,6 +86,7 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         match: { hosts: ['k.example'] },
         number: 2,
         suspended: false,
+        billingDay: 1,
       });
       expect((await store.listAccounts()).map((a) => a.id)).toEqual(['acme', 'kol']);
       expect(await store.getAccount('nobody')).toBeUndefined();
@@ -255,6 +256,7 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         sealedSecret: 'sealed',
         createdAt: 6,
         revokedAt: null,
+        expiresAt: 1_900_000_000_000,
       };
       await store.putKey(second);
       // Read back field for field, sealed secret included.
@@ -305,6 +307,139 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       expect(await store.forgetSource('events')).toBe(true);
       const left = await usage(store, { metrics: 'bytes_out,transcode_seconds' });
       expect(left).toEqual([]);
+    });
+
+    test('meters group and filter by target (their subject)', async () => {
+      await store.commitEvents({
+        ids: [],
+        rollups: [],
+        meters: [
+          { account: 'acme', bucket: T0, meter: 'transcode_seconds', subject: 'aaaa1111', value: 450 },
+          { account: 'acme', bucket: T0 + Q, meter: 'transcode_seconds', subject: 'aaaa1111', value: 900 },
+          { account: 'acme', bucket: T0, meter: 'transcode_seconds', subject: 'bbbb2222', value: 60 },
+          { account: 'acme', bucket: T0, meter: 'transcode_egress_bytes', subject: 'bbbb2222', value: 7 },
+        ],
+        accepted: 4,
+        receivedAt: 1000,
+        forgetIdsBefore: 0,
+      });
+      const byTarget = await usage(store, {
+        group_by: 'target',
+        metrics: 'transcode_seconds,transcode_egress_bytes',
+      });
+      expect(byTarget.map((r) => [r.dimensions.target, r.metrics])).toEqual([
+        ['aaaa1111', { transcode_seconds: 1350, transcode_egress_bytes: 0 }],
+        ['bbbb2222', { transcode_seconds: 60, transcode_egress_bytes: 7 }],
+      ]);
+      const one = await usage(store, { target: 'bbbb2222', metrics: 'transcode_seconds' });
+      expect(one.map((r) => r.metrics)).toEqual([{ transcode_seconds: 60 }]);
+    });
+
+    test('alsoAccounts counts further accounts in the same windows, viewers distinct across them', async () => {
+      await store.putAccount({ id: 'child', name: 'C', timezone: 'UTC', parent: 'acme' });
+      await store.commitImport({
+        source: source('s1'),
+        rollups: [
+          row({ account: 'acme', bucket: T0, bytesOut: 10, viewers: [1n, 2n] }),
+          row({ account: 'child', bucket: T0, bytesOut: 5, viewers: [2n, 3n] }),
+          row({ account: 'globex', bucket: T0, bytesOut: 1000, viewers: [9n] }),
+        ],
+      });
+      const q = parseUsageQuery(
+        { account: 'acme', from: '2024-07-01', to: '2024-07-03', metrics: 'bytes_out,unique_viewers' },
+        'UTC',
+      );
+      const alone = await store.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz));
+      expect(alone.map((r) => r.metrics)).toEqual([{ bytes_out: 10, unique_viewers: 2 }]);
+      const family = { ...q, alsoAccounts: ['child'] };
+      const both = await store.queryUsage(family, splitWindows(q.from, q.to, q.granularity, q.tz));
+      expect(both.map((r) => r.metrics)).toEqual([{ bytes_out: 15, unique_viewers: 3 }]);
+    });
+
+    test('catalog entries round-trip; events describe transcoders of their own account only', async () => {
+      const target = {
+        kind: 'stream_target' as const,
+        id: 'nlyjxjbc',
+        account: 'acme',
+        name: 'My Stream Target',
+        type: 'fastly',
+        billingMode: '',
+        archived: false,
+        deleted: false,
+        match: { apps: ['live'], resources: ['news*'] },
+      };
+      await store.putCatalogEntry(target);
+      await store.putCatalogEntry({ ...target, kind: 'vod_stream', id: 'zwry3gj7', match: undefined });
+      expect(await store.getCatalogEntry('stream_target', 'nlyjxjbc')).toEqual(target);
+      await store.putCatalogEntry({ ...target, archived: true, deleted: true });
+      expect((await store.getCatalogEntry('stream_target', 'nlyjxjbc'))?.deleted).toBe(true);
+      expect(await store.getCatalogEntry('transcoder', 'nlyjxjbc')).toBeUndefined();
+
+      const transcoder = {
+        kind: 'transcoder' as const,
+        id: '1237abcd',
+        account: 'acme',
+        name: 'RTMP-Pull-Street',
+        type: 'transcoded',
+        billingMode: 'pay_as_you_go',
+        archived: true,
+        deleted: false,
+      };
+      await store.putCatalogEntry(transcoder);
+      const batch = { ids: [], rollups: [], meters: [], accepted: 0, receivedAt: 1, forgetIdsBefore: 0 };
+      await store.commitEvents({
+        ...batch,
+        transcoders: [{ ...transcoder, name: 'Renamed', archived: false, billingMode: 'twentyfour_seven' }],
+      });
+      // Name and billing mode follow the events; the archived flag is the catalog's own.
+      expect(await store.getCatalogEntry('transcoder', '1237abcd')).toEqual({
+        ...transcoder,
+        name: 'Renamed',
+        billingMode: 'twentyfour_seven',
+      });
+      await store.commitEvents({
+        ...batch,
+        transcoders: [{ ...transcoder, account: 'globex', name: 'Hijack' }],
+      });
+      expect((await store.getCatalogEntry('transcoder', '1237abcd'))?.name).toBe('Renamed');
+      expect((await store.listCatalog('acme')).map((e) => `${e.kind}:${e.id}`)).toEqual([
+        'stream_target:nlyjxjbc',
+        'transcoder:1237abcd',
+        'vod_stream:zwry3gj7',
+      ]);
+      expect(await store.listCatalog('globex')).toEqual([]);
+    });
+
+    test('billing snapshots freeze bytes before their cut-off; late data is billed by the next one', async () => {
+      expect(await store.lastBillingSnapshot()).toBeUndefined();
+      await store.commitImport({
+        source: source('s1'),
+        rollups: [row({ bucket: T0, bytesOut: 100 }), row({ bucket: T0 + 4 * Q, bytesOut: 50 })],
+      });
+      const billed = async () =>
+        (await usage(store, { metrics: 'bytes_out,billed_bytes_out' })).map((r) => r.metrics);
+      expect(await billed()).toEqual([{ bytes_out: 150, billed_bytes_out: 0 }]);
+
+      // Cut-off after the first bucket only.
+      expect(await store.takeBillingSnapshot(T0 + 2 * Q + 1, T0 + 2 * Q)).toEqual({
+        takenAt: T0 + 2 * Q + 1,
+        cutoff: T0 + 2 * Q,
+        changedRows: 1,
+      });
+      expect(await billed()).toEqual([{ bytes_out: 150, billed_bytes_out: 100 }]);
+
+      // Late data for the billed bucket changes usage at once, billing only at the next snapshot.
+      await store.commitImport({ source: source('s2'), rollups: [row({ bucket: T0, bytesOut: 7 })] });
+      expect(await billed()).toEqual([{ bytes_out: 157, billed_bytes_out: 100 }]);
+      await store.takeBillingSnapshot(T0 + 8 * Q, T0 + 8 * Q);
+      expect(await billed()).toEqual([{ bytes_out: 157, billed_bytes_out: 157 }]);
+      expect(await store.lastBillingSnapshot()).toEqual({
+        takenAt: T0 + 8 * Q,
+        cutoff: T0 + 8 * Q,
+        changedRows: 2,
+      });
+      // Nothing changed since: a third snapshot records nothing new.
+      expect((await store.takeBillingSnapshot(T0 + 9 * Q, T0 + 9 * Q)).changedRows).toBe(0);
     });
   });
 }

@@ -3,6 +3,7 @@
  * `store/clickhouse`) implement it and pass the same contract suite (store-contract.ts).
  */
 
+import type { CatalogEntry, CatalogKind } from '../domain/catalog.js';
 import type { Dimension } from '../domain/dimensions.js';
 import type { MeterMetric, Metric } from '../domain/metrics.js';
 import type { TimeWindow } from '../domain/time-window.js';
@@ -98,6 +99,20 @@ export interface EventBatch {
   receivedAt: number;
   /** Ids received before this instant are forgotten: the end of the de-duplication window. */
   forgetIdsBefore: number;
+  /**
+   * Transcoders the batch's sessions name: created in the catalog when new, else their name, type
+   * and billing mode are updated (an entry of another account is left alone).
+   */
+  transcoders?: readonly CatalogEntry[];
+}
+
+/** A billing snapshot: the delivery bytes of every bucket before `cutoff`, as they stood at `takenAt`. */
+export interface BillingSnapshot {
+  takenAt: number;
+  /** Buckets before this instant (a 15-minute boundary) are billed by the snapshot. */
+  cutoff: number;
+  /** (cell, bucket) rows whose billed bytes the snapshot changed. */
+  changedRows: number;
 }
 
 /** The source every event's usage is stored under (`tally sources forget events` removes it). */
@@ -113,6 +128,8 @@ export interface Account {
   number?: number;
   /** A suspended account's compatible APIs answer "not active"; its data stays. Kept by putAccount when absent. */
   suspended?: boolean;
+  /** Day of the month (1-28) the account's billing period starts: Wowza's default `from`. Default 1. */
+  billingDay?: number;
 }
 
 export type KeyScheme = 'native' | 'scaleengine' | 'wowza' | 'ooyala' | 'zendrive';
@@ -128,6 +145,8 @@ export interface StoredKey {
   sealedSecret: string | null;
   createdAt: number;
   revokedAt: number | null;
+  /** After this instant the key is refused (Wowza access keys can expire); null or absent: never. */
+  expiresAt?: number | null;
 }
 
 /** One result row: a window, the group-by values, and the requested metrics. */
@@ -169,4 +188,18 @@ export interface UsageStore {
   listKeys(): Promise<StoredKey[]>;
   /** Marks a key revoked; false when there is no such active key. */
   revokeKey(id: string, at: number): Promise<boolean>;
+
+  /** Catalog entries, of one account or all, ordered by kind and id. */
+  listCatalog(account?: string): Promise<CatalogEntry[]>;
+  getCatalogEntry(kind: CatalogKind, id: string): Promise<CatalogEntry | undefined>;
+  /** Creates or replaces an entry (ids are unique per kind across accounts). */
+  putCatalogEntry(entry: CatalogEntry): Promise<void>;
+
+  /**
+   * Freezes billed bytes: for every (cell, bucket) before `cutoff`, records the difference between
+   * the delivery bytes now and those billed so far, in one transaction.
+   */
+  takeBillingSnapshot(takenAt: number, cutoff: number): Promise<BillingSnapshot>;
+  /** The latest snapshot, or undefined when none was taken. */
+  lastBillingSnapshot(): Promise<BillingSnapshot | undefined>;
 }

@@ -18,6 +18,7 @@ import {
   UBIGINT,
   VARCHAR,
 } from '@duckdb/node-api';
+import type { CatalogEntry, CatalogKind, CatalogMatch } from '../../domain/catalog.js';
 import type { Dimension } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
 import type { Metric } from '../../domain/metrics.js';
@@ -25,6 +26,7 @@ import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
 import {
   type Account,
+  type BillingSnapshot,
   type CellInfo,
   EVENTS_SOURCE,
   type EventBatch,
@@ -195,14 +197,14 @@ export class DuckDbStore implements UsageStore {
 
   async listAccounts(): Promise<Account[]> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, name, timezone, parent, match_json, number, suspended FROM accounts ORDER BY id',
+      'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts ORDER BY id',
     );
     return result.getRowsJS().map(toAccount);
   }
 
   async getAccount(id: string): Promise<Account | undefined> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, name, timezone, parent, match_json, number, suspended FROM accounts WHERE id = $1',
+      'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts WHERE id = $1',
       [id],
     );
     const row = result.getRowsJS()[0];
@@ -214,11 +216,12 @@ export class DuckDbStore implements UsageStore {
       // A new account takes the next number; an existing one keeps its number, and its suspension
       // unless the caller says otherwise.
       await this.writer.run(
-        `INSERT INTO accounts (id, name, timezone, parent, match_json, created_at, number, suspended)
-         VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(number), 0) + 1 FROM accounts), coalesce($7, false))
+        `INSERT INTO accounts (id, name, timezone, parent, match_json, created_at, number, suspended, billing_day)
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(number), 0) + 1 FROM accounts), coalesce($7, false), coalesce($8, 1))
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone,
            parent = excluded.parent, match_json = excluded.match_json,
-           suspended = CASE WHEN $7 IS NULL THEN accounts.suspended ELSE excluded.suspended END`,
+           suspended = CASE WHEN $7 IS NULL THEN accounts.suspended ELSE excluded.suspended END,
+           billing_day = CASE WHEN $8 IS NULL THEN accounts.billing_day ELSE excluded.billing_day END`,
         [
           account.id,
           account.name,
@@ -227,6 +230,7 @@ export class DuckDbStore implements UsageStore {
           account.match ? JSON.stringify(account.match) : null,
           BigInt(Date.now()),
           account.suspended ?? null,
+          account.billingDay ?? null,
         ],
       );
     });
@@ -359,6 +363,7 @@ export class DuckDbStore implements UsageStore {
           throw error;
         }
       }
+      for (const transcoder of batch.transcoders ?? []) await this.writeCatalogEntry(transcoder, 'describe');
       await this.writer.run('DELETE FROM event_ids WHERE received_at < $1', [BigInt(batch.forgetIdsBefore)]);
       if (batch.ids.length > 0) {
         const ids = await this.writer.createAppender('event_ids');
@@ -479,8 +484,8 @@ export class DuckDbStore implements UsageStore {
   async putKey(key: StoredKey): Promise<void> {
     await this.transaction(async () => {
       await this.writer.run(
-        `INSERT INTO api_keys (id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO api_keys (id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           key.id,
           key.account,
@@ -489,6 +494,7 @@ export class DuckDbStore implements UsageStore {
           BigInt(key.createdAt),
           key.revokedAt === null ? null : BigInt(key.revokedAt),
           key.sealedSecret,
+          key.expiresAt === undefined || key.expiresAt === null ? null : BigInt(key.expiresAt),
         ],
       );
     });
@@ -496,7 +502,7 @@ export class DuckDbStore implements UsageStore {
 
   async getKey(id: string): Promise<StoredKey | undefined> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret FROM api_keys WHERE id = $1',
+      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys WHERE id = $1',
       [id],
     );
     const row = result.getRowsJS()[0];
@@ -505,7 +511,7 @@ export class DuckDbStore implements UsageStore {
 
   async listKeys(): Promise<StoredKey[]> {
     const result = await this.reader.runAndReadAll(
-      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret FROM api_keys ORDER BY created_at, id',
+      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys ORDER BY created_at, id',
     );
     return result.getRowsJS().map(toKey);
   }
@@ -521,6 +527,99 @@ export class DuckDbStore implements UsageStore {
       return true;
     });
   }
+
+  async listCatalog(account?: string): Promise<CatalogEntry[]> {
+    const result = await this.reader.runAndReadAll(
+      `SELECT ${CATALOG_COLUMNS} FROM catalog ${account === undefined ? '' : 'WHERE account = $1'} ORDER BY kind, id`,
+      account === undefined ? [] : [account],
+    );
+    return result.getRowsJS().map(toCatalogEntry);
+  }
+
+  async getCatalogEntry(kind: CatalogKind, id: string): Promise<CatalogEntry | undefined> {
+    const result = await this.reader.runAndReadAll(
+      `SELECT ${CATALOG_COLUMNS} FROM catalog WHERE kind = $1 AND id = $2`,
+      [kind, id],
+    );
+    const row = result.getRowsJS()[0];
+    return row ? toCatalogEntry(row) : undefined;
+  }
+
+  async putCatalogEntry(entry: CatalogEntry): Promise<void> {
+    await this.transaction(() => this.writeCatalogEntry(entry, 'replace'));
+  }
+
+  /** `replace` overwrites every field; `describe` (transcoders seen in events) updates only what events say. */
+  private async writeCatalogEntry(entry: CatalogEntry, mode: 'replace' | 'describe'): Promise<void> {
+    const update =
+      mode === 'replace'
+        ? `account = excluded.account, name = excluded.name, type = excluded.type,
+           billing_mode = excluded.billing_mode, archived = excluded.archived, deleted = excluded.deleted,
+           match_json = excluded.match_json`
+        : 'name = excluded.name, type = excluded.type, billing_mode = excluded.billing_mode';
+    await this.writer.run(
+      `INSERT INTO catalog (${CATALOG_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (kind, id) DO UPDATE SET ${update}${mode === 'describe' ? ' WHERE catalog.account = excluded.account' : ''}`,
+      [
+        entry.kind,
+        entry.id,
+        entry.account,
+        entry.name,
+        entry.type,
+        entry.billingMode,
+        entry.archived,
+        entry.deleted,
+        entry.match ? JSON.stringify(entry.match) : null,
+        BigInt(Date.now()),
+      ],
+    );
+  }
+
+  async takeBillingSnapshot(takenAt: number, cutoff: number): Promise<BillingSnapshot> {
+    return this.transaction(async () => {
+      // Late data for an already billed bucket is billed by the next snapshot, in its own bucket.
+      const inserted = await this.writer.run(
+        `INSERT INTO billed_rollups
+         SELECT $1, coalesce(n.bucket, b.bucket), coalesce(n.cell, b.cell), coalesce(n.bytes, 0) - coalesce(b.bytes, 0)
+         FROM (SELECT bucket, cell, sum(bytes_out)::BIGINT AS bytes FROM delivery_rollups WHERE bucket < $2 GROUP BY bucket, cell) n
+         FULL OUTER JOIN (SELECT bucket, cell, sum(bytes_out)::BIGINT AS bytes FROM billed_rollups GROUP BY bucket, cell) b
+           ON n.bucket = b.bucket AND n.cell = b.cell
+         WHERE coalesce(n.bytes, 0) <> coalesce(b.bytes, 0)`,
+        [BigInt(takenAt), BigInt(cutoff)],
+      );
+      await this.writer.run('INSERT INTO billing_snapshots VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        BigInt(takenAt),
+        BigInt(cutoff),
+      ]);
+      return { takenAt, cutoff, changedRows: Number(inserted.rowsChanged) };
+    });
+  }
+
+  async lastBillingSnapshot(): Promise<BillingSnapshot | undefined> {
+    const result = await this.reader.runAndReadAll(
+      `SELECT s.taken_at, s.cutoff, (SELECT count(*) FROM billed_rollups b WHERE b.taken_at = s.taken_at)
+       FROM billing_snapshots s ORDER BY s.taken_at DESC LIMIT 1`,
+    );
+    const row = result.getRowsJS()[0];
+    return row ? { takenAt: num(row[0]), cutoff: num(row[1]), changedRows: num(row[2]) } : undefined;
+  }
+}
+
+const CATALOG_COLUMNS = 'kind, id, account, name, type, billing_mode, archived, deleted, match_json';
+
+function toCatalogEntry(r: readonly unknown[]): CatalogEntry {
+  const match = r[8] as string | null;
+  return {
+    kind: r[0] as CatalogKind,
+    id: r[1] as string,
+    account: r[2] as string,
+    name: r[3] as string,
+    type: r[4] as string,
+    billingMode: r[5] as string,
+    archived: r[6] === true,
+    deleted: r[7] === true,
+    ...(match ? { match: JSON.parse(match) as CatalogMatch } : {}),
+  };
 }
 
 function toAccount(r: readonly unknown[]): Account {
@@ -533,6 +632,7 @@ function toAccount(r: readonly unknown[]): Account {
     ...(match ? { match: JSON.parse(match) as Account['match'] } : {}),
     number: num(r[5]),
     suspended: r[6] === true,
+    billingDay: r[7] === null || r[7] === undefined ? 1 : num(r[7]),
   };
 }
 
@@ -545,5 +645,6 @@ function toKey(r: readonly unknown[]): StoredKey {
     createdAt: num(r[4]),
     revokedAt: r[5] === null ? null : num(r[5]),
     sealedSecret: (r[6] as string | null) ?? null,
+    expiresAt: r[7] === null || r[7] === undefined ? null : num(r[7]),
   };
 }

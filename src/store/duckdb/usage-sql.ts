@@ -8,7 +8,13 @@
  */
 import { BIGINT, type DuckDBType, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Dimension } from '../../domain/dimensions.js';
-import { isMeterMetric, type MeterMetric, type SummedMetric } from '../../domain/metrics.js';
+import {
+  isBilledMetric,
+  isMeterMetric,
+  METER_DIMENSION,
+  type MeterMetric,
+  type SummedMetric,
+} from '../../domain/metrics.js';
 import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
 
@@ -55,77 +61,78 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
 
   const starts = bind(listValue(windows.map((w) => BigInt(w.start))), LIST(BIGINT));
   const ends = bind(listValue(windows.map((w) => BigInt(w.end))), LIST(BIGINT));
-  // Every parameter bound must be used by the statement: these three serve deliveries and meters alike.
-  const account = bind(query.account, VARCHAR);
+  // Every parameter bound must be used by the statement: these serve every part alike.
+  const accounts = bind(listValue([query.account, ...query.alsoAccounts]), LIST(VARCHAR));
   const lo = bind(BigInt(query.from), BIGINT);
   const hi = bind(BigInt(query.to), BIGINT);
-  const where = [`c.account = ${account}`, `d.bucket >= ${lo}`, `d.bucket < ${hi}`];
-  for (const [dimension, values] of Object.entries(query.filters) as [Dimension, string[]][]) {
-    where.push(`${column(dimension)} IN (${values.map((v) => bind(v, VARCHAR)).join(', ')})`);
-  }
-
   const dims = query.groupBy;
+  const filters = Object.entries(query.filters) as [Dimension, string[]][];
+  const inList = (values: string[]) => values.map((v) => bind(v, VARCHAR)).join(', ');
+  // Bound on first use: DuckDB refuses a parameter the statement does not use (meters-only queries).
+  let cellWhere: string | undefined;
+  const cellWhereSql = (): string => {
+    if (cellWhere === undefined) {
+      const terms = [`list_contains(${accounts}, c.account)`, `d.bucket >= ${lo}`, `d.bucket < ${hi}`];
+      for (const [dimension, values] of filters) terms.push(`${column(dimension)} IN (${inList(values)})`);
+      cellWhere = terms.join(' AND ');
+    }
+    return cellWhere;
+  };
+
   const needsSources = dims.includes('source') || query.filters.source !== undefined;
   const dimSelect = dims.map((d) => `, ${column(d)} AS ${d}`).join('');
   const dimGroup = dims.map((d) => `, ${column(d)}`).join('');
   const windowTable = `w AS (SELECT unnest(${starts}) AS ws, unnest(${ends}) AS we)`;
-  const from = (table: string) =>
-    `${table} d JOIN cells c ON c.cell = d.cell${needsSources ? ' JOIN sources s ON s.seq = d.source' : ''} JOIN w ON d.bucket >= w.ws AND d.bucket < w.we`;
-  const whereSql = where.join(' AND ');
+  const fromCells = (table: string, sources: boolean) =>
+    `${table} d JOIN cells c ON c.cell = d.cell${sources ? ' JOIN sources s ON s.seq = d.source' : ''} JOIN w ON d.bucket >= w.ws AND d.bucket < w.we`;
 
   const meters = query.metrics.filter(isMeterMetric);
-  const delivery = query.metrics.filter((m) => !isMeterMetric(m));
+  const billed = query.metrics.filter(isBilledMetric);
+  const delivery = query.metrics.filter((m) => !isMeterMetric(m) && !isBilledMetric(m));
   const summed = delivery.filter((m): m is SummedMetric => m !== 'unique_viewers');
-  const wantsViewers = delivery.includes('unique_viewers');
-  const wantsRollups = delivery.length > 0;
+
+  // Each part is a table (ws, we, dims..., its metrics); the result joins them on window and dims.
   const ctes = [windowTable];
-  if (wantsRollups) {
+  const parts: string[] = [];
+  if (summed.length > 0) {
     ctes.push(`r AS (SELECT w.ws, w.we${dimSelect}${summed.map((m) => `, ${METRIC_SQL[m]} AS ${m}`).join('')}
-    FROM ${from('delivery_rollups')} WHERE ${whereSql} GROUP BY w.ws, w.we${dimGroup})`);
+    FROM ${fromCells('delivery_rollups', needsSources)} WHERE ${cellWhereSql()} GROUP BY w.ws, w.we${dimGroup})`);
+    parts.push('r');
   }
-  if (wantsViewers) {
-    ctes.push(`v AS (SELECT w.ws${dimSelect}, count(DISTINCT d.viewer)::BIGINT AS unique_viewers
-    FROM ${from('viewers')} WHERE ${whereSql} GROUP BY w.ws${dimGroup})`);
+  if (delivery.includes('unique_viewers')) {
+    ctes.push(`v AS (SELECT w.ws, w.we${dimSelect}, count(DISTINCT d.viewer)::BIGINT AS unique_viewers
+    FROM ${fromCells('viewers', needsSources)} WHERE ${cellWhereSql()} GROUP BY w.ws, w.we${dimGroup})`);
+    parts.push('v');
+  }
+  if (billed.length > 0) {
+    ctes.push(`b AS (SELECT w.ws, w.we${dimSelect}, sum(d.bytes_out)::BIGINT AS billed_bytes_out
+    FROM ${fromCells('billed_rollups', false)} WHERE ${cellWhereSql()} GROUP BY w.ws, w.we${dimGroup})`);
+    parts.push('b');
   }
   if (meters.length > 0) {
-    // Meters have no dimensions (UsageQuery refuses group_by and filters with them): per account and window.
+    // Meters have one dimension, target (their subject); UsageQuery refuses any other.
+    const meterWhere = [`list_contains(${accounts}, d.account)`, `d.bucket >= ${lo}`, `d.bucket < ${hi}`];
+    const targets = query.filters[METER_DIMENSION];
+    if (targets !== undefined) meterWhere.push(`d.subject IN (${inList(targets)})`);
+    const byTarget = dims.includes(METER_DIMENSION);
     const columns = meters.map((m) => `, ${meterSql(m, bind(m, VARCHAR))} AS ${m}`).join('');
-    ctes.push(`m AS (SELECT w.ws, w.we${columns}
+    ctes.push(`m AS (SELECT w.ws, w.we${byTarget ? ', d.subject AS target' : ''}${columns}
     FROM meters d JOIN w ON d.bucket >= w.ws AND d.bucket < w.we
-    WHERE d.account = ${account} AND d.bucket >= ${lo} AND d.bucket < ${hi} GROUP BY w.ws, w.we)`);
+    WHERE ${meterWhere.join(' AND ')} GROUP BY w.ws, w.we${byTarget ? ', d.subject' : ''})`);
+    parts.push('m');
   }
 
-  // The rows of the result, as table t: deliveries (r, with v), meters (m), or both joined by window.
+  // FULL JOIN ... USING merges the key columns, so a row exists wherever any part has one.
+  const keys = ['ws', 'we', ...dims].join(', ');
+  const base = parts.map((p, i) => (i === 0 ? p : `FULL OUTER JOIN ${p} USING (${keys})`)).join(' ');
   const metricColumn = (m: (typeof query.metrics)[number]): string => {
-    if (isMeterMetric(m)) return wantsRollups ? `coalesce(m.${m}, 0)::DOUBLE AS ${m}` : `m.${m}`;
-    if (m === 'unique_viewers') return 'coalesce(v.unique_viewers, 0)::BIGINT AS unique_viewers';
-    return meters.length > 0 ? `coalesce(r.${m}, 0) AS ${m}` : `r.${m}`;
+    // A meter's FILTER over no matching rows is NULL even in a single part.
+    if (parts.length === 1 && !isMeterMetric(m)) return m;
+    return isMeterMetric(m) || m === 'view_seconds'
+      ? `coalesce(${m}, 0)::DOUBLE AS ${m}`
+      : `coalesce(${m}, 0)::BIGINT AS ${m}`;
   };
-  let base: string;
-  let ws: string;
-  let we: string;
-  if (!wantsRollups) {
-    base = 'm';
-    ws = 'm.ws';
-    we = 'm.we';
-  } else if (meters.length === 0) {
-    base = 'r';
-    ws = 'r.ws';
-    we = 'r.we';
-  } else {
-    base = 'r FULL OUTER JOIN m ON m.ws = r.ws';
-    ws = 'coalesce(r.ws, m.ws)';
-    we = 'coalesce(r.we, m.we)';
-  }
-  const join = wantsViewers
-    ? ` LEFT JOIN v ON v.ws = ${ws}${dims.map((d) => ` AND v.${d} = r.${d}`).join('')}`
-    : '';
-  const select = [
-    `${ws} AS ws`,
-    `${we} AS we`,
-    ...dims.map((d) => `r.${d} AS ${d}`),
-    ...query.metrics.map(metricColumn),
-  ].join(', ');
+  const select = ['ws', 'we', ...dims, ...query.metrics.map(metricColumn)].join(', ');
 
   const order: string[] = [];
   for (const term of query.orderBy) {
@@ -138,6 +145,6 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
   const limit = bind(BigInt(query.limit + 1), BIGINT);
   const offset = bind(BigInt(query.offset), BIGINT);
   const sql = `WITH ${ctes.join(', ')}
-SELECT * FROM (SELECT ${select} FROM ${base}${join}) t ORDER BY ${order.join(', ')} LIMIT ${limit} OFFSET ${offset}`;
+SELECT * FROM (SELECT ${select} FROM ${base}) t ORDER BY ${order.join(', ')} LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params, types };
 }
