@@ -4,6 +4,7 @@
  * store is the one place accounts are read from.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { catalogOfConfig } from '../config/catalog-config.js';
 import { loadConfig, type TallyConfig } from '../config/config.js';
 import { type DataDir, ensureDataDir } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
@@ -61,7 +62,21 @@ async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<voi
       timezone: a.timezone ?? 'UTC',
       parent: a.parent ?? null,
       match: a.match,
+      billingDay: a.billingDay,
     });
+  }
+  // Config entries are authoritative: each start writes them as the file says.
+  for (const entry of catalogOfConfig(config)) {
+    if (!(await store.getAccount(entry.account))) {
+      throw new AppError(
+        'bad-config',
+        `catalog: ${entry.kind} ${entry.id}: unknown account '${entry.account}'`,
+        {
+          param: 'config',
+        },
+      );
+    }
+    await store.putCatalogEntry(entry);
   }
   if (!(await store.getAccount(DEFAULT_ACCOUNT))) {
     await store.putAccount({ id: DEFAULT_ACCOUNT, name: 'Unmatched traffic', timezone: 'UTC', parent: null });

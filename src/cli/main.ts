@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isAppError } from '../domain/errors.js';
 import { registerAccountsCommand } from './accounts-command.js';
+import { registerBillingCommand } from './billing-command.js';
+import { registerCatalogCommand } from './catalog-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerKeysCommand } from './keys-command.js';
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerAccountsCommand(program);
   registerKeysCommand(program);
+  registerCatalogCommand(program);
+  registerBillingCommand(program);
   registerSourcesCommand(program);
   registerDemoCommand(program);
   // Every command, however deep, takes --data and --config (DESIGN section 6).

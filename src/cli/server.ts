@@ -7,6 +7,7 @@ import { issueKey } from '../auth/keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
 import { createApp } from '../http/app.js';
+import { DEFAULT_SNAPSHOT_HOURS, runSnapshotSchedule } from '../query/billing-snapshots.js';
 import type { CliContext } from './context.js';
 
 export interface ServeOptions {
@@ -68,7 +69,10 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
   writeFileSync(ctx.dir.serverFile, `${JSON.stringify({ pid: process.pid, url })}\n`, { mode: 0o600 });
 
   const stop = new AbortController();
-  const tasks = (options.tasks ?? []).map((task) =>
+  const snapshotHours = ctx.config.billing?.snapshotHours ?? DEFAULT_SNAPSHOT_HOURS;
+  const snapshots = (signal: AbortSignal) =>
+    runSnapshotSchedule(ctx.store, snapshotHours * 3_600_000, signal);
+  const tasks = [...(options.tasks ?? []), snapshots].map((task) =>
     task(stop.signal).catch((error: Error) => {
       process.stderr.write(`tally: background task stopped: ${error.message}\n`);
     }),

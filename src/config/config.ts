@@ -13,6 +13,8 @@ const accountSchema = z.object({
   name: z.string().optional(),
   timezone: z.string().refine(isValidTimeZone, 'unknown IANA time zone').optional(),
   parent: z.string().nullable().optional(),
+  /** Day of the month (1-28) the billing period starts: Wowza's default `from`. Default 1. */
+  billingDay: z.number().int().min(1).max(28).optional(),
   match: z
     .object({
       hosts: z.array(z.string()).optional(),
@@ -36,7 +38,57 @@ const pathRuleSchema = z
     'a rule has exactly one of regex or pattern',
   );
 
+const catalogMatchSchema = z
+  .object({
+    apps: z.array(z.string()).optional(),
+    resources: z.array(z.string()).optional(),
+    hosts: z.array(z.string()).optional(),
+  })
+  .strict();
+
+const catalogId = z
+  .string()
+  .regex(/^[a-z0-9]{8}$/, '8 lowercase letters or digits')
+  .optional();
+const catalogName = z.string().max(255).optional();
+const catalogType = z.string().regex(/^[a-z0-9_]{1,32}$/, 'a type name such as fastly or ull');
+
+/** A stream target or VOD stream; `id` is generated when absent (API and CLI only). */
+const streamTargetSchema = z
+  .object({
+    id: catalogId,
+    account: z.string(),
+    name: catalogName,
+    type: catalogType.optional(),
+    archived: z.boolean().optional(),
+    deleted: z.boolean().optional(),
+    match: catalogMatchSchema.optional(),
+  })
+  .strict();
+
+const transcoderSchema = z
+  .object({
+    id: catalogId,
+    account: z.string(),
+    name: catalogName,
+    transcoderType: z.enum(['transcoded', 'passthrough']).optional(),
+    billingMode: z.enum(['pay_as_you_go', 'twentyfour_seven']).optional(),
+    archived: z.boolean().optional(),
+  })
+  .strict();
+
 export const configSchema = z.object({
+  /** Stream targets, transcoders and VOD streams (docs/CONFIGURATION.md): written into the store at start. */
+  catalog: z
+    .object({
+      streamTargets: z.array(streamTargetSchema).optional(),
+      transcoders: z.array(transcoderSchema).optional(),
+      vodStreams: z.array(streamTargetSchema).optional(),
+    })
+    .strict()
+    .optional(),
+  /** Billing snapshots (Wowza `bytes_billed`): taken by the server every `snapshotHours` (default 12). */
+  billing: z.object({ snapshotHours: z.number().positive().optional() }).strict().optional(),
   accounts: z.array(accountSchema).optional(),
   pathRules: z.array(pathRuleSchema).optional(),
   zones: z.record(z.string(), z.string()).optional(),
@@ -77,6 +129,8 @@ export const configSchema = z.object({
 export type TallyConfig = z.infer<typeof configSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type PathRuleConfig = z.infer<typeof pathRuleSchema>;
+export type StreamTargetConfig = z.infer<typeof streamTargetSchema>;
+export type TranscoderConfig = z.infer<typeof transcoderSchema>;
 
 /** Validates a parsed configuration object, naming the first offending field. */
 export function validateConfig(value: unknown, origin: string): TallyConfig {

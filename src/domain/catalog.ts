@@ -45,6 +45,10 @@ export function isCatalogKind(name: string): name is CatalogKind {
   return (CATALOG_KINDS as readonly string[]).includes(name);
 }
 
+export function isCatalogId(id: string): boolean {
+  return ID.test(id);
+}
+
 /** A fresh id in Wowza's form. */
 export function newCatalogId(): string {
   let id = '';

@@ -13,6 +13,8 @@ import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
 import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
 import { handleError } from './errors.js';
 import { registerAccountRoutes } from './native/accounts-route.js';
+import { registerBillingRoutes } from './native/billing-route.js';
+import { registerCatalogRoutes } from './native/catalog-route.js';
 import { type EventsRouteOptions, registerEventsRoute } from './native/events-route.js';
 import { registerSourcesRoute } from './native/sources-route.js';
 import { registerUsageRoute } from './native/usage-route.js';
@@ -75,6 +77,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerUsageRoute(app, store);
   registerAccountRoutes(app, store);
   registerSourcesRoute(app, store);
+  registerCatalogRoutes(app, store);
+  registerBillingRoutes(app, store);
   registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
   const compat = options.compat ?? { transport: { insecureHttp: false, trustedProxies: [] } };
   registerZendriveRoutes(app, { store, transport: compat.transport, rate: compat.rateLimits?.zendrive });

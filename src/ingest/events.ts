@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BUCKET_MS, bucketStart } from '../domain/bucket.js';
+import { BILLING_MODES, type CatalogEntry, isCatalogId, TRANSCODER_TYPES } from '../domain/catalog.js';
 import { AppError } from '../domain/errors.js';
 import type { MeterMetric } from '../domain/metrics.js';
 import type { DeliveryRecord, Rejection } from '../domain/record.js';
@@ -77,6 +78,8 @@ interface Parsed {
   digest: string;
   delivery?: DeliveryRecord;
   meters: MeterRow[];
+  /** A transcoder session's description, for the catalog (ids in the catalog's form only). */
+  transcoder?: CatalogEntry;
 }
 
 class EventRejection extends Error {}
@@ -204,9 +207,12 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
 
   const aggregator = new Aggregator(createViewerHasher(ctx.secret));
   const meters: MeterRow[] = [];
+  const transcoders = new Map<string, CatalogEntry>();
   for (const p of accepted) {
     if (p.delivery) aggregator.add(p.delivery);
     meters.push(...p.meters);
+    // The last description of a transcoder in the batch wins.
+    if (p.transcoder) transcoders.set(p.transcoder.id, p.transcoder);
   }
   const rollups = aggregator.drain();
   if (accepted.length > 0) {
@@ -214,6 +220,7 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
       ids,
       rollups,
       meters,
+      transcoders: [...transcoders.values()],
       accepted: accepted.length,
       receivedAt: ctx.now,
       forgetIdsBefore: ctx.now - ctx.limits.dedupMs,
@@ -288,9 +295,9 @@ function parseEvent(value: unknown, index: number, ctx: EventContext): Parsed {
     }
     case 'transcoder': {
       const transcoder = text(e, 'transcoder_id', true);
-      text(e, 'name');
-      oneOf(e, 'transcoder_type', ['transcoded', 'passthrough'] as const);
-      oneOf(e, 'billing_mode', ['pay_as_you_go', 'twentyfour_seven'] as const);
+      const name = text(e, 'name');
+      const type = oneOf(e, 'transcoder_type', TRANSCODER_TYPES);
+      const billingMode = oneOf(e, 'billing_mode', BILLING_MODES);
       const start = checkTime('start', instant(e.start));
       const end = checkTime('end', instant(e.end));
       if (!(end > start)) fail('end: must be after start');
@@ -304,7 +311,18 @@ function parseEvent(value: unknown, index: number, ctx: EventContext): Parsed {
           .filter((p) => p.value > 0)
           .map((p) => meter(p.bucket, 'transcode_egress_bytes', transcoder, p.value)),
       ];
-      return { ...base, meters };
+      if (!isCatalogId(transcoder)) return { ...base, meters };
+      const entry: CatalogEntry = {
+        kind: 'transcoder',
+        id: transcoder,
+        account,
+        name: name || transcoder,
+        type,
+        billingMode,
+        archived: false,
+        deleted: false,
+      };
+      return { ...base, meters, transcoder: entry };
     }
     case 'storage': {
       const time = checkTime('time', instant(e.time));

@@ -133,6 +133,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
     throw new AppError('bad-config', `geo.mmdb: ${geoDatabase} does not exist`, { param: 'config' });
   }
   const accounts = (await store.listAccounts()).map((a) => ({ id: a.id, match: a.match }));
+  const targets = (await store.listCatalog()).filter((e) => e.match !== undefined);
   const rejects = new RejectsFile(options.rejectsDir, new Date(started));
   const summary: ImportSummary = {
     files: 0,
@@ -159,6 +160,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
         edgeZones: options.config.edgeZones,
         accounts,
         forcedAccount: options.account,
+        targets,
         secret: new Uint8Array(options.secret),
         geoDatabase,
       };

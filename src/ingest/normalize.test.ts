@@ -119,4 +119,39 @@ describe('normalisation', () => {
       });
     });
   });
+
+  test('the match of a catalog entry assigns a target where no path rule does; the target of a rule wins', () => {
+    const entry = {
+      kind: 'stream_target' as const,
+      account: 'acme',
+      name: 'n',
+      type: 'fastly',
+      billingMode: '',
+      archived: false,
+      deleted: false,
+    };
+    const targets = [
+      { ...entry, id: 'newsnews', match: { apps: ['live'], resources: ['news*'] } },
+      { ...entry, id: 'otherone', match: { hosts: ['*.acme-cdn.net'] } },
+      { ...entry, id: 'globexxx', account: 'globex', match: { apps: ['live'] } },
+    ];
+    const withTargets = createNormalizer({
+      accounts,
+      pathRules: compilePathRules([
+        { regex: '^/(?<app>live)/(?<resource>[^/]+)/x', target: 'fixedtgt' },
+        { pattern: '/{app}/{resource}/*' },
+      ]),
+      zones: {},
+      defaultProtocol: 'http',
+      targets,
+    });
+    const targetOf = (host: string, path: string) => withTargets(raw(host, path)).cell.target;
+    expect(targetOf('cdn.acme.tv', '/live/news1/s.ts')).toBe('newsnews');
+    // Every condition of a match must hold: app live but resource sports falls to the host rule.
+    expect(targetOf('cdn.acme.tv', '/live/sports/s.ts')).toBe('');
+    expect(targetOf('edge1.acme-cdn.net', '/live/sports/s.ts')).toBe('otherone');
+    // Entries of another account never claim a record.
+    expect(targetOf('other.example', '/live/news1/s.ts')).toBe('');
+    expect(targetOf('cdn.acme.tv', '/live/news1/x.ts')).toBe('fixedtgt');
+  });
 });

@@ -5,6 +5,7 @@
  * requests for far fewer distinct paths, and query strings (tokens, sessions) would otherwise
  * defeat the cache; each path result then keeps one Cell per country its clients came from.
  */
+import { type CatalogEntry, createTargetMatcher } from '../domain/catalog.js';
 import { isOk } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
 import { cellKey } from '../store/cell-id.js';
@@ -28,6 +29,8 @@ export interface NormalizeOptions {
   extensionProtocol?: boolean | undefined;
   /** CloudFront edge location code -> billing zone (config `edgeZones`). */
   edgeZones?: Readonly<Record<string, string>> | undefined;
+  /** Catalog stream targets and VOD streams whose `match` claims records no path rule assigns a target. */
+  targets?: readonly CatalogEntry[] | undefined;
 }
 
 /** What normalisation decides for one (host, path): shared, never mutated. */
@@ -69,6 +72,7 @@ export type Normalizer = (raw: RawDelivery, country?: string) => Normalized;
 
 export function createNormalizer(options: NormalizeOptions): Normalizer {
   const accountOf = createAccountResolver(options.accounts, options.forcedAccount);
+  const targetOf = createTargetMatcher(options.targets ?? []);
   // origin -> path -> entry. Two levels, because the parser hands back the same host string object
   // line after line (its hash is cached), while the path is a fresh string either way.
   const byHost = new Map<string, Map<string, PathEntry>>();
@@ -100,7 +104,8 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     return Object.hasOwn(options.edgeZones, code) ? options.edgeZones[code] : undefined;
   };
 
-  const resolve = (raw: RawDelivery, target: string, country: string): PathEntry => {
+  /** `urlPath`: the request target without its query string. */
+  const resolve = (raw: RawDelivery, urlPath: string, country: string): PathEntry => {
     const extra = raw.extra;
     const defaults: PathDefaults = {
       protocol:
@@ -108,18 +113,23 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
       app: extra?.app,
       resource: extra?.resource,
     };
-    const path = extra?.base === undefined ? target : `${extra.base}${target}`;
+    const path = extra?.base === undefined ? urlPath : `${extra.base}${urlPath}`;
     const facts = resolvePath(cleanPath(path), options.pathRules, options.defaultProtocol, defaults);
     let account = accountOf({ host: raw.host, bucket: extra?.bucket ?? '', app: facts.app });
     if (account === DEFAULT_ACCOUNT && extra?.altHost !== undefined) {
       account = accountOf({ host: extra.altHost, bucket: extra.bucket ?? '', app: facts.app });
     }
     const edgeZone = edgeZoneOf(extra);
+    // A path rule's target wins; else a catalog entry's match may claim the record.
+    const target =
+      facts.target !== ''
+        ? facts.target
+        : targetOf({ account, host: raw.host, app: facts.app, resource: facts.resource });
     const dims: RowDimensions = {
       app: facts.app,
       resource: facts.resource,
       kind: facts.kind,
-      target: facts.target,
+      target,
       rendition: facts.rendition,
       protocol: facts.protocol,
       zone: edgeZone ?? zoneOf(country, options.zones),

@@ -1,5 +1,6 @@
 /** Everything needed to build a ChunkProcessor, in a form that can be sent to a worker thread. */
 import type { TallyConfig } from '../../config/config.js';
+import type { CatalogEntry } from '../../domain/catalog.js';
 import type { AccountMatch } from '../account-rules.js';
 import { ClientTable } from '../clients.js';
 import { type FormatName, formatSpec, type ParserOptions } from '../formats/index.js';
@@ -17,6 +18,8 @@ export interface ProcessorSettings {
   edgeZones: Record<string, string> | undefined;
   accounts: AccountMatch[];
   forcedAccount: string | undefined;
+  /** Catalog entries whose `match` assigns a stream target or VOD stream. */
+  targets: CatalogEntry[];
   /** The install secret keying viewer hashes. */
   secret: Uint8Array;
   /** mmdb file for client countries; null: countries unknown. */
@@ -31,6 +34,7 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
     zones: settings.zones,
     edgeZones: settings.edgeZones,
     forcedAccount: settings.forcedAccount,
+    targets: settings.targets,
     defaultProtocol: format.defaultProtocol,
     extensionProtocol: format.extensionProtocol,
   });

@@ -1,0 +1,27 @@
+/** `tally billing snapshot`: freeze billed totals now (the server also does so every 12 hours). */
+import type { Command } from 'commander';
+import { takeSnapshot } from '../query/billing-snapshots.js';
+import { type CommonOptions, withContext } from './context.js';
+
+export function registerBillingCommand(program: Command): void {
+  const billing = program.command('billing').description('billing snapshots (Wowza bytes_billed)');
+  billing
+    .command('snapshot')
+    .description('freeze the billed delivery bytes of every ended 15-minute bucket, as they stand now')
+    .option('--json', 'print the snapshot as JSON')
+    .action(async (flags: CommonOptions & { json?: boolean }) => {
+      await withContext(flags, async ({ store }) => {
+        const s = await takeSnapshot(store);
+        const out = {
+          taken_at: new Date(s.takenAt).toISOString(),
+          cutoff: new Date(s.cutoff).toISOString(),
+          changed_rows: s.changedRows,
+        };
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify(out)}\n`
+            : `billing snapshot taken at ${out.taken_at}: buckets before ${out.cutoff} billed (${out.changed_rows} rows changed)\n`,
+        );
+      });
+    });
+}

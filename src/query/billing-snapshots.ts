@@ -1,0 +1,51 @@
+/**
+ * Billing snapshots (Wowza's `bytes_billed`): a snapshot freezes the billed delivery bytes of every
+ * bucket that has ended, as they stand at that instant. The server takes one every
+ * `billing.snapshotHours` (12 by default, like Wowza's billing updates); `tally billing snapshot`
+ * and `POST /v1/billing/snapshots` take one on demand.
+ */
+import { bucketStart } from '../domain/bucket.js';
+import type { BillingSnapshot, UsageStore } from '../store/store.js';
+
+export const DEFAULT_SNAPSHOT_HOURS = 12;
+
+/** Takes a snapshot at `now`: buckets that ended by then are billed as they stand. */
+export function takeSnapshot(store: UsageStore, now = Date.now()): Promise<BillingSnapshot> {
+  return store.takeBillingSnapshot(now, bucketStart(now));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * The server's snapshot loop: one as soon as the last is older than the interval (or none was
+ * ever taken), then one per interval, until `signal` aborts.
+ */
+export async function runSnapshotSchedule(
+  store: UsageStore,
+  intervalMs: number,
+  signal: AbortSignal,
+  onSnapshot: (snapshot: BillingSnapshot) => void = () => undefined,
+): Promise<void> {
+  while (!signal.aborted) {
+    const last = await store.lastBillingSnapshot();
+    const due = last === undefined ? Date.now() : last.takenAt + intervalMs;
+    const wait = due - Date.now();
+    if (wait > 0) {
+      await sleep(wait, signal);
+      continue;
+    }
+    onSnapshot(await takeSnapshot(store));
+  }
+}
