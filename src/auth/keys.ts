@@ -40,7 +40,7 @@ function randomText(alphabet: string, length: number): string {
 }
 
 /** Schemes whose APIs recompute an HMAC with the secret: it is stored sealed as well as hashed. */
-export const SEALED_SCHEMES: ReadonlySet<KeyScheme> = new Set(['scaleengine']);
+export const SEALED_SCHEMES: ReadonlySet<KeyScheme> = new Set(['scaleengine', 'wowza', 'ooyala']);
 
 /**
  * Issues a key. A native secret embeds its key id (`tally_<id>_<random>`) so a bearer token can
@@ -52,7 +52,7 @@ export const SEALED_SCHEMES: ReadonlySet<KeyScheme> = new Set(['scaleengine']);
 export function issueKey(
   scheme: KeyScheme,
   account: string | null,
-  options: { now?: number; seal?: (secret: string) => string } = {},
+  options: { now?: number; seal?: (secret: string) => string; expiresAt?: number | null } = {},
 ): IssuedKey {
   let id: string;
   let secret: string;
@@ -63,6 +63,17 @@ export function issueKey(
       break;
     case 'zendrive':
       id = `ZD${randomText(UPPER_ALNUM, 18)}`;
+      secret = randomText(ALNUM, 40);
+      break;
+    case 'wowza':
+      // The id is the wsc-access-key (sent in clear with HMAC requests); the secret is the
+      // wsc-api-key, which keys the HMAC. Both 64 characters, like Wowza's.
+      id = randomText(ALNUM, 64);
+      secret = randomText(ALNUM, 64);
+      break;
+    case 'ooyala':
+      // Ooyala's API key is `<pcode>.<suffix>`; the pcode is the account id.
+      id = `${account ?? ''}.${randomText(ALNUM, 5)}`;
       secret = randomText(ALNUM, 40);
       break;
     default: {
@@ -83,9 +94,17 @@ export function issueKey(
       sealedSecret: SEALED_SCHEMES.has(scheme) && options.seal ? options.seal(secret) : null,
       createdAt: options.now ?? Date.now(),
       revokedAt: null,
+      expiresAt: options.expiresAt ?? null,
     },
     secret,
   };
+}
+
+/** Whether a key may be used at `now`: not revoked and not expired. */
+export function keyIsLive(key: StoredKey, now: number): boolean {
+  return (
+    key.revokedAt === null && (key.expiresAt === undefined || key.expiresAt === null || key.expiresAt > now)
+  );
 }
 
 /** The key id inside a native bearer token, or undefined when the token is not one of ours. */

@@ -10,6 +10,7 @@ import type { RateLimitPolicy } from '../auth/rate-limit.js';
 import { createSealer, type Sealer } from '../auth/sealed-secret.js';
 import type { KeyScheme, UsageStore } from '../store/store.js';
 import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
+import { registerWowzaRoutes } from './compat/wowza/usage-routes.js';
 import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
 import { handleError } from './errors.js';
 import { registerAccountRoutes } from './native/accounts-route.js';
@@ -82,11 +83,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
   const compat = options.compat ?? { transport: { insecureHttp: false, trustedProxies: [] } };
   registerZendriveRoutes(app, { store, transport: compat.transport, rate: compat.rateLimits?.zendrive });
-  registerScaleEngineRoute(app, {
-    store,
-    sealer: compat.sealer ?? createSealer(randomBytes(32)),
-    rate: compat.rateLimits?.scaleengine,
-  });
+  const sealer = compat.sealer ?? createSealer(randomBytes(32));
+  registerScaleEngineRoute(app, { store, sealer, rate: compat.rateLimits?.scaleengine });
+  registerWowzaRoutes(app, { store, sealer, rate: compat.rateLimits?.wowza });
   await app.ready();
   return app;
 }

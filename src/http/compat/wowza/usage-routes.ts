@@ -1,0 +1,347 @@
+/**
+ * Wowza Streaming Cloud usage (seeds 001 and 002) under `/api/v1.4`, `/api/v1.5` and `/api/v1.6`:
+ * request -> UsageQuery -> the seed's shapes. Stream targets and VOD streams are catalog entries
+ * found in usage by the `target` dimension; transcoders are the subjects of transcoder meters.
+ * Errors use Wowza's `meta` shape; nothing becomes a 500.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
+import type { Sealer } from '../../../auth/sealed-secret.js';
+import type { CatalogEntry } from '../../../domain/catalog.js';
+import { isAppError } from '../../../domain/errors.js';
+import type { UsageBodyRow } from '../../../query/run-usage-query.js';
+import type { Account, UsageStore } from '../../../store/store.js';
+import { type PageQuery, pageByKey, pageByNumber } from './pagination.js';
+import { type Range, type Rounding, resolveRange } from './time-range.js';
+import { type Ask, countryName, limits, usageSource, VIEW_METRICS, viewing } from './usage-source.js';
+import { authenticateWowza } from './wowza-auth.js';
+import { invalidParameter, recordNotFound, WowzaError } from './wowza-error.js';
+
+export const WOWZA_VERSIONS = ['v1.4', 'v1.5', 'v1.6'] as const;
+/** Wowza's own documented limit is not public; this is generous for scripts and configurable. */
+export const DEFAULT_WOWZA_RATE: RateLimitPolicy = { capacity: 60, windowSeconds: 60 };
+
+export interface WowzaOptions {
+  store: UsageStore;
+  sealer: Sealer;
+  rate?: RateLimitPolicy | undefined;
+  now?: () => number;
+}
+
+interface Call {
+  account: Account;
+  range: Range;
+  ask: Ask;
+  catalog: CatalogEntry[];
+  query: Record<string, string | undefined>;
+}
+
+type Handler = (call: Call, params: Record<string, string>) => Promise<unknown>;
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Stream targets or VOD streams: the catalog's entries of the kind, plus (for stream targets) targets seen in usage that no catalog entry names. */
+async function members(call: Call, kind: 'stream_target' | 'vod_stream') {
+  const rows = await call.ask({ group_by: 'target', metrics: VIEW_METRICS });
+  const used = new Map(rows.map((r) => [String(r.target), r]));
+  const entries = call.catalog.filter((e) => e.kind === kind);
+  const list = entries.map((e) => ({ entry: e, id: e.id, usage: used.get(e.id) }));
+  if (kind === 'stream_target') {
+    const known = new Set(call.catalog.map((e) => e.id));
+    for (const [id, usage] of used) {
+      if (id === '' || known.has(id)) continue;
+      list.push({ entry: uncatalogued(call.account.id, id), id, usage });
+    }
+  }
+  return list.sort(byId);
+}
+
+function uncatalogued(account: string, id: string): CatalogEntry {
+  return {
+    kind: 'stream_target',
+    id,
+    account,
+    name: id,
+    type: 'fastly',
+    billingMode: '',
+    archived: false,
+    deleted: false,
+  };
+}
+
+function describe(entry: CatalogEntry) {
+  return { id: entry.id, name: entry.name, archived: entry.archived, type: entry.type };
+}
+
+/** Per-zone usage rows of a filter, in Wowza's zones list. */
+async function zones(call: Call, filter: Record<string, string>, type?: string) {
+  const rows = await call.ask({ ...filter, group_by: 'zone', metrics: VIEW_METRICS });
+  return rows.map((r) => ({ name: String(r.zone), ...(type ? { type } : {}), ...viewing(r) }));
+}
+
+function family(kind: 'stream_target' | 'vod_stream') {
+  const plural = kind === 'stream_target' ? 'stream_targets' : 'vod_streams';
+  const find = async (call: Call, id: string) => {
+    const found = (await members(call, kind)).find((m) => m.id === id);
+    if (!found) throw recordNotFound();
+    return found;
+  };
+  const list: Handler = async (call) => {
+    const all = await members(call, kind);
+    const page = pageByKey(all, call.query as PageQuery);
+    return {
+      [plural]: page.rows.map((m) => ({ ...describe(m.entry), ...viewing(m.usage) })),
+      pagination: page.pagination,
+      limits: limits(call.range),
+    };
+  };
+  const summary: Handler = async (call) => {
+    const ids = (await members(call, kind)).map((m) => m.id);
+    if (ids.length === 0)
+      return { summary: { ...viewing(undefined), zones: [] }, limits: limits(call.range) };
+    const filter = { target: ids.join(',') };
+    const [total] = await call.ask({ ...filter, metrics: VIEW_METRICS });
+    return { summary: { ...viewing(total), zones: await zones(call, filter) }, limits: limits(call.range) };
+  };
+  const single: Handler = async (call, params) => {
+    const m = await find(call, params.id ?? '');
+    return {
+      [kind]: {
+        ...describe(m.entry),
+        ...viewing(m.usage),
+        zones: await zones(call, { target: m.id }, m.entry.type),
+      },
+      limits: limits(call.range),
+    };
+  };
+  const breakdown =
+    (dimension: 'country' | 'rendition'): Handler =>
+    async (call, params) => {
+      const m = await find(call, params.id ?? '');
+      const filter = { target: m.id };
+      const [totals, split] = await Promise.all([
+        call.ask({ ...filter, group_by: dimension, metrics: VIEW_METRICS }),
+        call.ask({ ...filter, group_by: `${dimension},zone`, metrics: VIEW_METRICS }),
+      ]);
+      const zonesOf = (value: string) =>
+        split.filter((r) => r[dimension] === value).map((r) => ({ name: String(r.zone), ...viewing(r) }));
+      const items = totals.map((r) => {
+        const value = String(r[dimension]);
+        const head =
+          dimension === 'country' ? { code: value, name: countryName(value) } : { name: value || 'default' };
+        return { ...head, ...viewing(r), zones: zonesOf(value) };
+      });
+      const key = dimension === 'country' ? 'countries' : 'renditions';
+      return {
+        [kind]: { ...describe(m.entry), ...viewing(m.usage), [key]: items },
+        limits: limits(call.range),
+      };
+    };
+  return { list, summary, single, countries: breakdown('country'), renditions: breakdown('rendition') };
+}
+
+const TRANSCODER_METRICS = 'transcode_seconds,transcode_egress_bytes';
+
+function transcoderRow(entry: CatalogEntry, row: UsageBodyRow | undefined) {
+  return {
+    bytes: Number(row?.transcode_egress_bytes ?? 0),
+    archived: entry.archived,
+    id: entry.id,
+    name: entry.name,
+    transcoder_type: entry.type,
+    billing_mode: entry.billingMode,
+    // A string in the seed's example: kept so.
+    seconds: String(Math.round(Number(row?.transcode_seconds ?? 0))),
+  };
+}
+
+async function transcoders(call: Call) {
+  const rows = await call.ask({ group_by: 'target', metrics: TRANSCODER_METRICS });
+  const used = new Map(rows.map((r) => [String(r.target), r]));
+  const list = call.catalog.filter((e) => e.kind === 'transcoder').map((e) => ({ id: e.id, entry: e }));
+  const known = new Set(list.map((t) => t.id));
+  for (const id of used.keys()) {
+    if (id === '' || known.has(id)) continue;
+    list.push({
+      id,
+      entry: {
+        kind: 'transcoder',
+        id,
+        account: call.account.id,
+        name: id,
+        type: 'transcoded',
+        billingMode: 'pay_as_you_go',
+        archived: false,
+        deleted: false,
+      },
+    });
+  }
+  return list.sort(byId).map((t) => transcoderRow(t.entry, used.get(t.id)));
+}
+
+const transcoderHandlers: Record<string, Handler> = {
+  list: async (call) => {
+    const page = pageByNumber(await transcoders(call), call.query as PageQuery);
+    return { transcoders: page.rows, pagination: page.pagination, limits: limits(call.range) };
+  },
+  summary: async (call) => {
+    const [total] = await call.ask({ metrics: TRANSCODER_METRICS });
+    return {
+      summary: {
+        bytes: Number(total?.transcode_egress_bytes ?? 0),
+        seconds: String(Math.round(Number(total?.transcode_seconds ?? 0))),
+      },
+      limits: limits(call.range),
+    };
+  },
+  single: async (call, params) => {
+    const found = (await transcoders(call)).find((t) => t.id === params.id);
+    if (!found) throw recordNotFound();
+    return { transcoder: found, limits: limits(call.range) };
+  },
+};
+
+const storagePeak: Handler = async (call) => {
+  const [row] = await call.ask({ metrics: 'storage_peak_bytes' });
+  return { bytes: Number(row?.storage_peak_bytes ?? 0), limits: limits(call.range) };
+};
+
+/** Seed 002: ultra low latency targets (type `ull`), by protocol (`ull` per zone, `hls` in `global`). */
+const networkUsage: Handler = async (call) => {
+  const targets = call.catalog.filter((e) => e.kind === 'stream_target' && e.type === 'ull').sort(byId);
+  const metrics = 'bytes_out,billed_bytes_out';
+  const amounts = (r: UsageBodyRow | undefined) => ({
+    bytes_used: Number(r?.bytes_out ?? 0),
+    bytes_billed: Number(r?.billed_bytes_out ?? 0),
+  });
+  const ids = targets.map((t) => t.id).join(',');
+  const empty = {
+    bytes_used: 0,
+    bytes_billed: 0,
+    protocols: { ull: { zones: {} }, hls: { zones: { global: amounts(undefined) } } },
+  };
+  if (ids === '') return { total: empty, stream_targets: [] };
+  const filter = { target: ids, protocol: 'ull,hls' };
+  const [total, ullZones, hls, perTarget, perTargetUll, perTargetHls] = await Promise.all([
+    call.ask({ ...filter, metrics }),
+    call.ask({ ...filter, protocol: 'ull', group_by: 'zone', metrics }),
+    call.ask({ ...filter, protocol: 'hls', metrics }),
+    call.ask({ ...filter, group_by: 'target', metrics }),
+    call.ask({ ...filter, protocol: 'ull', group_by: 'target,zone', metrics }),
+    call.ask({ ...filter, protocol: 'hls', group_by: 'target', metrics }),
+  ]);
+  const protocols = (ull: UsageBodyRow[], hlsRow: UsageBodyRow | undefined) => ({
+    ull: { zones: Object.fromEntries(ull.map((r) => [String(r.zone), amounts(r)])) },
+    // Apple HLS has one zone, global (seed 002).
+    hls: { zones: { global: amounts(hlsRow) } },
+  });
+  return {
+    total: { ...amounts(total[0]), protocols: protocols(ullZones, hls[0]) },
+    stream_targets: targets.map((t) => ({
+      id: t.id,
+      name: t.name,
+      deleted: t.deleted,
+      ...amounts(perTarget.find((r) => r.target === t.id)),
+      protocols: protocols(
+        perTargetUll.filter((r) => r.target === t.id),
+        perTargetHls.find((r) => r.target === t.id),
+      ),
+    })),
+  };
+};
+
+/** Route suffix -> handler, the rounding its from/to get, and the first version that has it. */
+const ROUTES: [string, Handler, Rounding, string][] = [];
+const targetFamily = family('stream_target');
+const vodFamily = family('vod_stream');
+for (const [base, f, since] of [
+  ['usage/stream_targets', targetFamily, 'v1.4'],
+  ['usage/vod_streams', vodFamily, 'v1.5'],
+] as const) {
+  ROUTES.push(
+    [base, f.list, 'hour', since],
+    [`${base}/summary`, f.summary, 'hour', since],
+    [`${base}/:id`, f.single, 'hour', since],
+    [`${base}/:id/countries`, f.countries, 'hour', since],
+    [`${base}/:id/renditions`, f.renditions, 'hour', since],
+  );
+}
+ROUTES.push(
+  ['usage/transcoders', transcoderHandlers.list as Handler, 'hour', 'v1.4'],
+  ['usage/transcoders/summary', transcoderHandlers.summary as Handler, 'hour', 'v1.4'],
+  ['usage/transcoders/:id', transcoderHandlers.single as Handler, 'hour', 'v1.4'],
+  ['usage/storage/peak', storagePeak, 'bucket', 'v1.4'],
+  ['usage/network/stream_targets', networkUsage, 'bucket', 'v1.4'],
+);
+
+export function registerWowzaRoutes(app: FastifyInstance, options: WowzaOptions): void {
+  const limiter = new RateLimiter(options.rate ?? DEFAULT_WOWZA_RATE);
+  const now = options.now ?? Date.now;
+
+  const handle =
+    (handler: Handler, rounding: Rounding, since: string) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const params = request.params as Record<string, string>;
+        const version = params.version ?? '';
+        if (!(WOWZA_VERSIONS as readonly string[]).includes(version) || version < since)
+          throw recordNotFound();
+        const at = now();
+        const { key, account } = await authenticateWowza(request, options.store, options.sealer, at);
+        const decision = limiter.take(key.id, at);
+        void reply.headers(limiter.headers(decision));
+        if (!decision.allowed) {
+          throw new WowzaError(
+            429,
+            'ERR-429-TooManyRequests',
+            'Too Many Requests Error',
+            'Too many requests, slow down.',
+          );
+        }
+        const query = request.query as Record<string, string | undefined>;
+        const range = resolveRange(query, { now: at, billingDay: account.billingDay ?? 1, rounding });
+        const call: Call = {
+          account,
+          range,
+          query,
+          ask: usageSource(options.store, account.id, range),
+          catalog: await options.store.listCatalog(account.id),
+        };
+        return await handler(call, params);
+      } catch (error) {
+        const wowza =
+          error instanceof WowzaError
+            ? error
+            : isAppError(error) && error.status < 500
+              ? invalidParameter(error.message)
+              : undefined;
+        if (wowza) return reply.status(wowza.status).send(wowza.body());
+        request.log.error({ err: error }, 'wowza usage failed');
+        const unavailable = new WowzaError(
+          503,
+          'ERR-503-ServiceUnavailable',
+          'Service Unavailable Error',
+          'The service is temporarily unavailable.',
+        );
+        return reply.status(503).send(unavailable.body());
+      }
+    };
+
+  app.get(
+    '/api/versions',
+    { schema: { summary: 'Wowza API versions (compatible API)', tags: ['wowza'] } },
+    async () => ({
+      versions: WOWZA_VERSIONS.map((version) => ({
+        version,
+        status: version === 'v1.6' ? 'current' : 'supported',
+      })),
+    }),
+  );
+  for (const [suffix, handler, rounding, since] of ROUTES) {
+    app.get(
+      `/api/:version/${suffix}`,
+      { schema: { summary: `Wowza ${suffix} (compatible API)`, tags: ['wowza'] } },
+      handle(handler, rounding, since),
+    );
+  }
+}
