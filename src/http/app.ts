@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { RateLimitPolicy } from '../auth/rate-limit.js';
 import { createSealer, type Sealer } from '../auth/sealed-secret.js';
 import type { KeyScheme, UsageStore } from '../store/store.js';
+import { registerOoyalaRoutes } from './compat/ooyala/usage-routes.js';
 import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
 import { registerWowzaRoutes } from './compat/wowza/usage-routes.js';
 import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
@@ -86,6 +87,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const sealer = compat.sealer ?? createSealer(randomBytes(32));
   registerScaleEngineRoute(app, { store, sealer, rate: compat.rateLimits?.scaleengine });
   registerWowzaRoutes(app, { store, sealer, rate: compat.rateLimits?.wowza });
+  registerOoyalaRoutes(app, { store, sealer, rate: compat.rateLimits?.ooyala });
   await app.ready();
   return app;
 }

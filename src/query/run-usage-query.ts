@@ -22,12 +22,15 @@ export interface UsageBody {
 export async function runUsageQuery(
   store: UsageStore,
   params: UsageParams,
+  options: { alsoAccounts?: string[] } = {},
 ): Promise<{ query: UsageQuery; body: UsageBody }> {
   const accountId = params.account?.trim();
   const account = accountId ? await store.getAccount(accountId) : undefined;
   if (accountId && !account)
     throw new AppError('not-found', `account: unknown account '${accountId}'`, { param: 'account' });
   const query = parseUsageQuery(params, account?.timezone ?? 'UTC');
+  // Further accounts counted with this one (Ooyala's includeSubAccounts); not a URL parameter.
+  query.alsoAccounts = options.alsoAccounts ?? [];
   const windows = splitWindows(query.from, query.to, query.granularity, query.tz);
   const found = await store.queryUsage(query, windows);
   const more = found.length > query.limit;
