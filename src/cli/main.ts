@@ -13,6 +13,7 @@ import { registerImportCommand } from './import-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSignCommand } from './sign-command.js';
 import { registerSourcesCommand } from './sources-command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerKeysCommand(program);
   registerCatalogCommand(program);
   registerBillingCommand(program);
+  registerSignCommand(program);
   registerSourcesCommand(program);
   registerDemoCommand(program);
   // Every command, however deep, takes --data and --config (DESIGN section 6).
