@@ -9,6 +9,7 @@ interface AddFlags extends CommonOptions {
   name?: string;
   timezone?: string;
   parent?: string;
+  billingDay?: string;
 }
 
 export function registerAccountsCommand(program: Command): void {
@@ -19,10 +20,16 @@ export function registerAccountsCommand(program: Command): void {
     .option('--name <name>', 'display name')
     .option('--timezone <zone>', 'IANA time zone for reports', 'UTC')
     .option('--parent <id>', 'parent account')
+    .option('--billing-day <day>', 'day of the month (1-28) the billing period starts (Wowza default from)')
     .action(async (id: string, flags: AddFlags) => {
+      const billingDay = flags.billingDay === undefined ? undefined : Number(flags.billingDay);
       const [input] =
         validateConfig(
-          { accounts: [{ id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null }] },
+          {
+            accounts: [
+              { id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null, billingDay },
+            ],
+          },
           'accounts add',
         ).accounts ?? [];
       if (!input) return;
@@ -32,6 +39,7 @@ export function registerAccountsCommand(program: Command): void {
           name: input.name ?? input.id,
           timezone: input.timezone ?? 'UTC',
           parent: input.parent ?? null,
+          billingDay: input.billingDay,
         });
         process.stdout.write(`account ${id} saved\n`);
       });

@@ -221,6 +221,7 @@ describe('native API', () => {
       parent: null,
       number: 3,
       suspended: false,
+      billingDay: 1,
     });
     const bad = await app.inject({
       method: 'POST',

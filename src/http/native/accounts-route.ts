@@ -57,6 +57,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
         timezone: input.timezone ?? 'UTC',
         parent: input.parent ?? null,
         match: input.match,
+        billingDay: input.billingDay,
       };
       await store.putAccount(account);
       return reply.status(201).send((await store.getAccount(account.id)) ?? account);

@@ -19,6 +19,12 @@ export const accountSchema = {
     name: { type: 'string' },
     timezone: { type: 'string' },
     parent: { type: ['string', 'null'] },
+    billingDay: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 28,
+      description: 'day the billing period starts (Wowza)',
+    },
     match: {
       type: 'object',
       properties: {

@@ -194,6 +194,20 @@ describe('Ooyala usage v3', () => {
     expect(reports.live_bytes_delivered?.total).toBe(sum(mine('live'), 'bytesOut', from, to));
     expect(reports.streams?.total).toBe(sum((g) => g.account === PCODE, 'starts', from, to));
     expect(reports.streams?.rollups).toEqual([[PCODE, '2026-39', reports.streams?.total]]);
+
+    // The same week through GET /v1/usage, split by kind.
+    const admin = issueKey('native', null);
+    await store.putKey(admin.stored);
+    const native = await app.inject({
+      method: 'GET',
+      url: `/v1/usage?account=${PCODE}&from=2026-09-27&to=2026-10-04&group_by=kind&metrics=bytes_out`,
+      headers: { authorization: `Bearer ${admin.secret}` },
+    });
+    const byKind = Object.fromEntries(
+      native.json().rows.map((r: { kind: string; bytes_out: number }) => [r.kind, r.bytes_out]),
+    );
+    expect(reports.vod_bytes_delivered?.total).toBe(byKind.vod);
+    expect(reports.live_bytes_delivered?.total).toBe(byKind.live);
   });
 
   test('includeSubAccounts adds child accounts, with their own rollups; not for vod_transcoded_time', async () => {
