@@ -124,7 +124,10 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
 
   // FULL JOIN ... USING merges the key columns, so a row exists wherever any part has one.
   const keys = ['ws', 'we', ...dims].join(', ');
-  const base = parts.map((p, i) => (i === 0 ? p : `FULL OUTER JOIN ${p} USING (${keys})`)).join(' ');
+  // Viewer rows exist only beside rollup rows (same cell and bucket), so they join to them with a
+  // cheaper LEFT JOIN; the other parts have rows of their own.
+  const joinOf = (p: string) => (p === 'v' && parts[0] === 'r' ? 'LEFT JOIN' : 'FULL OUTER JOIN');
+  const base = parts.map((p, i) => (i === 0 ? p : `${joinOf(p)} ${p} USING (${keys})`)).join(' ');
   const metricColumn = (m: (typeof query.metrics)[number]): string => {
     // A meter's FILTER over no matching rows is NULL even in a single part.
     if (parts.length === 1 && !isMeterMetric(m)) return m;

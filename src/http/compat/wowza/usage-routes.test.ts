@@ -332,6 +332,52 @@ describe('usage/vod_streams', () => {
       },
     ]);
     expect((await get('usage/vod_streams/nlyjxjbc')).status).toBe(404);
+
+    const vod = (g: Gen) => g.target === 'vodaaaa1';
+    const zoneNames = ['europe', 'global', 'north_america'];
+    expect((await get('usage/vod_streams/summary')).body).toEqual({
+      summary: {
+        ...expected(vod),
+        zones: zoneNames.map((name) => ({ name, ...expected((g) => vod(g) && g.zone === name) })),
+      },
+      limits: LIMITS,
+    });
+    const single = (await get('usage/vod_streams/vodaaaa1')).body.vod_stream as Record<string, unknown>;
+    expect(Object.keys(single)).toEqual([
+      'id',
+      'name',
+      'archived',
+      'type',
+      'unique_viewers',
+      'viewing_time',
+      'bytes',
+      'zones',
+    ]);
+    expect(single).toMatchObject(expected(vod));
+    const countries = (await get('usage/vod_streams/vodaaaa1/countries')).body.vod_stream as {
+      countries: Record<string, unknown>[];
+    };
+    expect(Object.keys(countries.countries[0] ?? {})).toEqual([
+      'code',
+      'name',
+      'unique_viewers',
+      'viewing_time',
+      'bytes',
+      'zones',
+    ]);
+    expect(countries.countries.map((c) => c.bytes)).toEqual(
+      ['', 'DE', 'IN', 'US'].map((code) => expected((g) => vod(g) && g.country === code).bytes),
+    );
+    const renditions = (await get('usage/vod_streams/vodaaaa1/renditions')).body.vod_stream as {
+      renditions: { name: string; unique_viewers: number }[];
+    };
+    expect(renditions.renditions.map((r) => [r.name, r.unique_viewers])).toEqual(
+      [
+        ['default', ''],
+        ['1080p', '1080p'],
+        ['720p', '720p'],
+      ].map(([name, value]) => [name, expected((g) => vod(g) && g.rendition === value).unique_viewers]),
+    );
   });
 });
 
