@@ -1,6 +1,6 @@
 /** `tally billing snapshot`: freeze billed totals now (the server also does so every 12 hours). */
 import type { Command } from 'commander';
-import { takeSnapshot } from '../query/billing-snapshots.js';
+import { snapshotOut, takeSnapshot } from '../query/billing-snapshots.js';
 import { type CommonOptions, withContext } from './context.js';
 
 export function registerBillingCommand(program: Command): void {
@@ -11,12 +11,7 @@ export function registerBillingCommand(program: Command): void {
     .option('--json', 'print the snapshot as JSON')
     .action(async (flags: CommonOptions & { json?: boolean }) => {
       await withContext(flags, async ({ store }) => {
-        const s = await takeSnapshot(store);
-        const out = {
-          taken_at: new Date(s.takenAt).toISOString(),
-          cutoff: new Date(s.cutoff).toISOString(),
-          changed_rows: s.changedRows,
-        };
+        const out = snapshotOut(await takeSnapshot(store));
         process.stdout.write(
           flags.json
             ? `${JSON.stringify(out)}\n`

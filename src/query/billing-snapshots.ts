@@ -14,6 +14,15 @@ export function takeSnapshot(store: UsageStore, now = Date.now()): Promise<Billi
   return store.takeBillingSnapshot(now, bucketStart(now));
 }
 
+/** A snapshot as `tally billing snapshot --json` and `POST /v1/billing/snapshots` show it. */
+export function snapshotOut(s: BillingSnapshot) {
+  return {
+    taken_at: new Date(s.takenAt).toISOString(),
+    cutoff: new Date(s.cutoff).toISOString(),
+    changed_rows: s.changedRows,
+  };
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);

@@ -1,7 +1,7 @@
 /** `POST /v1/billing/snapshots` (admin): take a billing snapshot now, while the server holds the data dir. */
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
-import { takeSnapshot } from '../../query/billing-snapshots.js';
+import { snapshotOut, takeSnapshot } from '../../query/billing-snapshots.js';
 import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
@@ -29,12 +29,7 @@ export function registerBillingRoutes(app: FastifyInstance, store: UsageStore): 
     },
     async (request, reply) => {
       requireAdmin(principalOf(request));
-      const s = await takeSnapshot(store);
-      return reply.status(201).send({
-        taken_at: new Date(s.takenAt).toISOString(),
-        cutoff: new Date(s.cutoff).toISOString(),
-        changed_rows: s.changedRows,
-      });
+      return reply.status(201).send(snapshotOut(await takeSnapshot(store)));
     },
   );
 }

@@ -1,0 +1,43 @@
+import { expect, test } from 'vitest';
+import { issueKey } from '../../auth/keys.js';
+import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
+import { rollupRow } from '../../test-support/rollup-row.js';
+import { createApp } from '../app.js';
+
+test('POST /v1/billing/snapshots: admin only; bills every ended bucket', async () => {
+  const store = await DuckDbStore.open(':memory:');
+  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  const admin = issueKey('native', null);
+  const scoped = issueKey('native', 'acme');
+  await store.putKey(admin.stored);
+  await store.putKey(scoped.stored);
+  const hourAgo = Math.floor((Date.now() - 3_600_000) / 900_000) * 900_000;
+  await store.commitImport({
+    source: {
+      id: 's',
+      path: '/s.log',
+      headLength: 1,
+      headHash: 'h',
+      offset: 1,
+      lines: 1,
+      records: 1,
+      rejected: 0,
+      bytesOut: 42,
+      firstImported: 1,
+      lastImported: 1,
+    },
+    rollups: [rollupRow({ bucket: hourAgo, bytesOut: 42 })],
+  });
+  const app = await createApp({ store });
+  const post = (key: string) =>
+    app.inject({ method: 'POST', url: '/v1/billing/snapshots', headers: { authorization: `Bearer ${key}` } });
+  expect((await post(scoped.secret)).statusCode).toBe(403);
+  const taken = await post(admin.secret);
+  expect(taken.statusCode).toBe(201);
+  expect(taken.json()).toMatchObject({ changed_rows: 1 });
+  expect(Date.parse(taken.json().cutoff) % 900_000).toBe(0);
+  const billed = await store.lastBillingSnapshot();
+  expect(billed?.changedRows).toBe(1);
+  await app.close();
+  await store.close();
+});
