@@ -1,7 +1,7 @@
 /** Authenticates `Authorization: Bearer <secret>` for the native API: which account (or admin) is calling. */
 import { AppError } from '../domain/errors.js';
 import type { UsageStore } from '../store/store.js';
-import { keyIdOfToken, secretMatches } from './keys.js';
+import { keyIdOfToken, keyIsLive, secretMatches } from './keys.js';
 
 export interface Principal {
   keyId: string;
@@ -18,7 +18,7 @@ export async function authenticateBearer(store: UsageStore, header: string | und
   if (
     key === undefined ||
     key.scheme !== 'native' ||
-    key.revokedAt !== null ||
+    !keyIsLive(key, Date.now()) ||
     !secretMatches(token, key.secretHash)
   ) {
     throw new AppError('unauthorized', 'invalid or revoked key');

@@ -1,6 +1,6 @@
 /** `tally accounts add|list`. */
 import type { Command } from 'commander';
-import { validateConfig } from '../config/config.js';
+import { parseAccountInput } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import { type CommonOptions, withContext } from './context.js';
 import { formatTable } from './output.js';
@@ -23,24 +23,12 @@ export function registerAccountsCommand(program: Command): void {
     .option('--billing-day <day>', 'day of the month (1-28) the billing period starts (Wowza default from)')
     .action(async (id: string, flags: AddFlags) => {
       const billingDay = flags.billingDay === undefined ? undefined : Number(flags.billingDay);
-      const [input] =
-        validateConfig(
-          {
-            accounts: [
-              { id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null, billingDay },
-            ],
-          },
-          'accounts add',
-        ).accounts ?? [];
-      if (!input) return;
+      const account = parseAccountInput(
+        { id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null, billingDay },
+        'accounts add',
+      );
       await withContext(flags, async ({ store }) => {
-        await store.putAccount({
-          id: input.id,
-          name: input.name ?? input.id,
-          timezone: input.timezone ?? 'UTC',
-          parent: input.parent ?? null,
-          billingDay: input.billingDay,
-        });
+        await store.putAccount(account);
         process.stdout.write(`account ${id} saved\n`);
       });
     });

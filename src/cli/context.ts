@@ -5,9 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { catalogOfConfig } from '../config/catalog-config.js';
-import { loadConfig, type TallyConfig } from '../config/config.js';
+import { accountOfConfig, loadConfig, type TallyConfig } from '../config/config.js';
 import { type DataDir, ensureDataDir } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
+import { sameCatalogEntry } from '../domain/catalog.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import { DEFAULT_ACCOUNT } from '../ingest/account-rules.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
@@ -55,28 +56,26 @@ export async function openContext(options: CommonOptions): Promise<CliContext> {
 }
 
 async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<void> {
-  for (const a of config.accounts ?? []) {
-    await store.putAccount({
-      id: a.id,
-      name: a.name ?? a.id,
-      timezone: a.timezone ?? 'UTC',
-      parent: a.parent ?? null,
-      match: a.match,
-      billingDay: a.billingDay,
-    });
-  }
-  // Config entries are authoritative: each start writes them as the file says.
-  for (const entry of catalogOfConfig(config)) {
-    if (!(await store.getAccount(entry.account))) {
-      throw new AppError(
-        'bad-config',
-        `catalog: ${entry.kind} ${entry.id}: unknown account '${entry.account}'`,
-        {
-          param: 'config',
-        },
-      );
+  for (const a of config.accounts ?? []) await store.putAccount(accountOfConfig(a));
+  // Config entries are authoritative: each start writes those that differ from the store. One
+  // read of each table, so a large catalog costs no per-entry round trips on every command.
+  const entries = catalogOfConfig(config);
+  if (entries.length > 0) {
+    const accounts = new Set((await store.listAccounts()).map((a) => a.id));
+    const stored = new Map((await store.listCatalog()).map((e) => [`${e.kind}:${e.id}`, e]));
+    for (const entry of entries) {
+      if (!accounts.has(entry.account)) {
+        throw new AppError(
+          'bad-config',
+          `catalog: ${entry.kind} ${entry.id}: unknown account '${entry.account}'`,
+          {
+            param: 'config',
+          },
+        );
+      }
+      const current = stored.get(`${entry.kind}:${entry.id}`);
+      if (current === undefined || !sameCatalogEntry(current, entry)) await store.putCatalogEntry(entry);
     }
-    await store.putCatalogEntry(entry);
   }
   if (!(await store.getAccount(DEFAULT_ACCOUNT))) {
     await store.putAccount({ id: DEFAULT_ACCOUNT, name: 'Unmatched traffic', timezone: 'UTC', parent: null });

@@ -3,7 +3,7 @@
  * hashed, and sealed as well for schemes that must recompute an HMAC (auth/sealed-secret.ts).
  */
 import type { Command } from 'commander';
-import { issueKey, KEY_SCHEMES } from '../auth/keys.js';
+import { issueKey, KEY_SCHEMES, keyIsLive } from '../auth/keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
 import { AppError, badParameter } from '../domain/errors.js';
@@ -50,7 +50,7 @@ export function registerKeysCommand(program: Command): void {
           throw badParameter('--account', `unknown account '${flags.account}'`);
         // Two active keys per account and scheme: enough to rotate (create the new, switch, revoke the old).
         const active = (await store.listKeys()).filter(
-          (k) => k.scheme === scheme && k.account === (flags.account ?? null) && k.revokedAt === null,
+          (k) => k.scheme === scheme && k.account === (flags.account ?? null) && keyIsLive(k, Date.now()),
         );
         if (scheme !== 'native' && active.length >= MAX_ACTIVE_PER_SCHEME) {
           throw new AppError(
@@ -84,13 +84,14 @@ export function registerKeysCommand(program: Command): void {
           scheme: k.scheme,
           created: new Date(k.createdAt).toISOString(),
           revoked: k.revokedAt === null ? null : new Date(k.revokedAt).toISOString(),
+          expires: k.expiresAt ? new Date(k.expiresAt).toISOString() : null,
         }));
         if (flags.json) process.stdout.write(`${JSON.stringify({ keys: list })}\n`);
         else
           process.stdout.write(
             `${formatTable(
-              ['key', 'account', 'scheme', 'created', 'revoked'],
-              list.map((k) => [k.key, k.account, k.scheme, k.created, k.revoked ?? '']),
+              ['key', 'account', 'scheme', 'created', 'revoked', 'expires'],
+              list.map((k) => [k.key, k.account, k.scheme, k.created, k.revoked ?? '', k.expires ?? '']),
             )}\n`,
           );
       });

@@ -5,8 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { BILLING_MODES, CATALOG_ID, TRANSCODER_TYPES } from '../domain/catalog.js';
 import { AppError } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
+import type { Account } from '../store/store.js';
 
 const accountSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
@@ -46,10 +48,7 @@ const catalogMatchSchema = z
   })
   .strict();
 
-const catalogId = z
-  .string()
-  .regex(/^[a-z0-9]{8}$/, '8 lowercase letters or digits')
-  .optional();
+const catalogId = z.string().regex(CATALOG_ID, '8 lowercase letters or digits').optional();
 const catalogName = z.string().max(255).optional();
 const catalogType = z.string().regex(/^[a-z0-9_]{1,32}$/, 'a type name such as fastly or ull');
 
@@ -71,8 +70,8 @@ const transcoderSchema = z
     id: catalogId,
     account: z.string(),
     name: catalogName,
-    transcoderType: z.enum(['transcoded', 'passthrough']).optional(),
-    billingMode: z.enum(['pay_as_you_go', 'twentyfour_seven']).optional(),
+    transcoderType: z.enum(TRANSCODER_TYPES).optional(),
+    billingMode: z.enum(BILLING_MODES).optional(),
     archived: z.boolean().optional(),
   })
   .strict();
@@ -143,6 +142,25 @@ export function validateConfig(value: unknown, origin: string): TallyConfig {
     });
   }
   return result.data;
+}
+
+/** A validated account as the store keeps it: the name defaults to the id, the time zone to UTC. */
+export function accountOfConfig(a: AccountConfig): Account {
+  return {
+    id: a.id,
+    name: a.name ?? a.id,
+    timezone: a.timezone ?? 'UTC',
+    parent: a.parent ?? null,
+    match: a.match,
+    billingDay: a.billingDay,
+  };
+}
+
+/** Validates one account given outside the config file (API body, CLI flags) with the config's schema. */
+export function parseAccountInput(input: unknown, origin: string): Account {
+  const [account] = validateConfig({ accounts: [input] }, origin).accounts ?? [];
+  if (!account) throw new Error('unreachable: validated account missing');
+  return accountOfConfig(account);
 }
 
 /** Loads `--config FILE`, else `DATA/tally.json` when present, else an empty configuration. */

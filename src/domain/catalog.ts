@@ -4,7 +4,6 @@
  * rule's `target` group, or the entry's `match`); transcoders are the subjects of transcoder meters.
  */
 import { randomBytes } from 'node:crypto';
-import { badParameter } from './errors.js';
 
 export const CATALOG_KINDS = ['stream_target', 'transcoder', 'vod_stream'] as const;
 export type CatalogKind = (typeof CATALOG_KINDS)[number];
@@ -38,7 +37,8 @@ export interface CatalogEntry {
   match?: CatalogMatch | undefined;
 }
 
-const ID = /^[a-z0-9]{8}$/;
+/** Catalog ids: 8 lowercase letters or digits, like Wowza's. */
+export const CATALOG_ID = /^[a-z0-9]{8}$/;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 export function isCatalogKind(name: string): name is CatalogKind {
@@ -46,7 +46,40 @@ export function isCatalogKind(name: string): name is CatalogKind {
 }
 
 export function isCatalogId(id: string): boolean {
-  return ID.test(id);
+  return CATALOG_ID.test(id);
+}
+
+/**
+ * What the Wowza API lists for an id seen in usage that no catalog entry names: named by its id,
+ * with the kind's default type.
+ */
+export function uncataloguedEntry(kind: CatalogKind, account: string, id: string): CatalogEntry {
+  const transcoder = kind === 'transcoder';
+  return {
+    kind,
+    id,
+    account,
+    name: id,
+    type: transcoder ? 'transcoded' : 'fastly',
+    billingMode: transcoder ? 'pay_as_you_go' : '',
+    archived: false,
+    deleted: false,
+  };
+}
+
+/** Whether two entries say the same (an absent match equals no match). */
+export function sameCatalogEntry(a: CatalogEntry, b: CatalogEntry): boolean {
+  return (
+    a.kind === b.kind &&
+    a.id === b.id &&
+    a.account === b.account &&
+    a.name === b.name &&
+    a.type === b.type &&
+    a.billingMode === b.billingMode &&
+    a.archived === b.archived &&
+    a.deleted === b.deleted &&
+    JSON.stringify(a.match ?? null) === JSON.stringify(b.match ?? null)
+  );
 }
 
 /** A fresh id in Wowza's form. */
@@ -57,67 +90,4 @@ export function newCatalogId(): string {
     if (id.length === 8) return id;
   }
   return newCatalogId();
-}
-
-/** Checks an entry's fields, naming the first bad one (`param` prefix, e.g. `catalog.transcoders[0]`). */
-export function checkCatalogEntry(entry: CatalogEntry, param = entry.kind): CatalogEntry {
-  if (!ID.test(entry.id))
-    throw badParameter(`${param}.id`, `'${entry.id}' is not 8 lowercase letters or digits`);
-  if (entry.name.length > 255) throw badParameter(`${param}.name`, 'at most 255 characters');
-  if (entry.kind === 'transcoder') {
-    if (!(TRANSCODER_TYPES as readonly string[]).includes(entry.type)) {
-      throw badParameter(`${param}.transcoder_type`, `one of ${TRANSCODER_TYPES.join(', ')}`);
-    }
-    if (!(BILLING_MODES as readonly string[]).includes(entry.billingMode)) {
-      throw badParameter(`${param}.billing_mode`, `one of ${BILLING_MODES.join(', ')}`);
-    }
-  } else if (!/^[a-z0-9_]{1,32}$/.test(entry.type)) {
-    throw badParameter(`${param}.type`, `'${entry.type}' is not a type name such as fastly or ull`);
-  }
-  return entry;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
-}
-
-function hostMatches(pattern: string, host: string): boolean {
-  const p = pattern.toLowerCase();
-  return p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p;
-}
-
-export interface TargetOrigin {
-  account: string;
-  host: string;
-  app: string;
-  resource: string;
-}
-
-/**
- * Builds the resolver from a delivery's origin to the stream target or VOD stream it belongs to
- * ('' when none): the first entry of the record's account whose every given condition holds.
- */
-export function createTargetMatcher(entries: readonly CatalogEntry[]): (origin: TargetOrigin) => string {
-  const compiled = entries
-    .filter((e) => e.kind !== 'transcoder' && e.match !== undefined && !e.deleted)
-    .map((e) => ({
-      id: e.id,
-      account: e.account,
-      apps: e.match?.apps,
-      resources: e.match?.resources?.map(globToRegExp),
-      hosts: e.match?.hosts,
-    }))
-    .filter((e) => e.apps !== undefined || e.resources !== undefined || e.hosts !== undefined);
-  if (compiled.length === 0) return () => '';
-  return ({ account, host, app, resource }) => {
-    for (const e of compiled) {
-      if (e.account !== account) continue;
-      if (e.apps !== undefined && !e.apps.includes(app)) continue;
-      if (e.resources !== undefined && !e.resources.some((r) => r.test(resource))) continue;
-      if (e.hosts !== undefined && !e.hosts.some((h) => hostMatches(h, host.toLowerCase()))) continue;
-      return e.id;
-    }
-    return '';
-  };
 }

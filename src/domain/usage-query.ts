@@ -92,7 +92,11 @@ function parseBoundary(params: UsageParams, name: 'from' | 'to', tz: string): nu
  * `tz` is absent. Unknown parameters are refused rather than ignored, so a typo in a filter
  * never silently widens a query.
  */
-export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQuery {
+export function parseUsageQuery(
+  params: UsageParams,
+  defaultTz: string,
+  options: { alsoAccounts?: string[] } = {},
+): UsageQuery {
   const account = params.account?.trim();
   if (!account) throw badParameter('account', 'is required');
 
@@ -182,7 +186,7 @@ export function parseUsageQuery(params: UsageParams, defaultTz: string): UsageQu
 
   const query: UsageQuery = {
     account,
-    alsoAccounts: [],
+    alsoAccounts: options.alsoAccounts ?? [],
     from,
     to,
     tz,

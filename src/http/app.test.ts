@@ -265,3 +265,14 @@ describe('native API', () => {
     expect(xml.json().error.code).toBe('unsupported-media-type');
   });
 });
+
+test('an expired key is refused like a revoked one (every scheme checks expiry the same way)', async () => {
+  const expired = issueKey('native', 'acme', { expiresAt: Date.now() - 1 });
+  const live = issueKey('native', 'acme', { expiresAt: Date.now() + 60_000 });
+  await store.putKey(expired.stored);
+  await store.putKey(live.stored);
+  const get = (secret: string) =>
+    app.inject({ method: 'GET', url: '/v1/accounts', headers: { authorization: `Bearer ${secret}` } });
+  expect((await get(expired.secret)).statusCode).toBe(401);
+  expect((await get(live.secret)).statusCode).toBe(200);
+});

@@ -16,7 +16,8 @@ export interface RecordOrigin {
   app: string;
 }
 
-function hostMatches(pattern: string, host: string): boolean {
+/** `host` against a configured host name; `*.acme.tv` covers subdomains. Shared with target rules. */
+export function hostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   // `*.acme.tv` covers every subdomain of acme.tv (but not acme.tv itself).
   return p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p;

@@ -5,7 +5,7 @@
  * requests for far fewer distinct paths, and query strings (tokens, sessions) would otherwise
  * defeat the cache; each path result then keeps one Cell per country its clients came from.
  */
-import { type CatalogEntry, createTargetMatcher } from '../domain/catalog.js';
+import type { CatalogEntry } from '../domain/catalog.js';
 import { isOk } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
 import { cellKey } from '../store/cell-id.js';
@@ -15,6 +15,7 @@ import { type Cell, makeCell } from './cell.js';
 import type { RawDelivery, RawExtra } from './formats/raw-delivery.js';
 import { ownString } from './own-string.js';
 import { type CompiledPathRules, type PathDefaults, resolvePath } from './path-rules.js';
+import { createTargetMatcher } from './target-rules.js';
 import { cleanPath } from './url-path.js';
 
 export interface NormalizeOptions {

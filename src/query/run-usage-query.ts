@@ -28,9 +28,8 @@ export async function runUsageQuery(
   const account = accountId ? await store.getAccount(accountId) : undefined;
   if (accountId && !account)
     throw new AppError('not-found', `account: unknown account '${accountId}'`, { param: 'account' });
-  const query = parseUsageQuery(params, account?.timezone ?? 'UTC');
-  // Further accounts counted with this one (Ooyala's includeSubAccounts); not a URL parameter.
-  query.alsoAccounts = options.alsoAccounts ?? [];
+  // Further accounts counted with this one (Ooyala's includeSubAccounts) are not a URL parameter.
+  const query = parseUsageQuery(params, account?.timezone ?? 'UTC', options);
   const windows = splitWindows(query.from, query.to, query.granularity, query.tz);
   const found = await store.queryUsage(query, windows);
   const more = found.length > query.limit;

@@ -351,7 +351,11 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       );
       const alone = await store.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz));
       expect(alone.map((r) => r.metrics)).toEqual([{ bytes_out: 10, unique_viewers: 2 }]);
-      const family = { ...q, alsoAccounts: ['child'] };
+      const family = parseUsageQuery(
+        { account: 'acme', from: '2024-07-01', to: '2024-07-03', metrics: 'bytes_out,unique_viewers' },
+        'UTC',
+        { alsoAccounts: ['child'] },
+      );
       const both = await store.queryUsage(family, splitWindows(q.from, q.to, q.granularity, q.tz));
       expect(both.map((r) => r.metrics)).toEqual([{ bytes_out: 15, unique_viewers: 3 }]);
     });

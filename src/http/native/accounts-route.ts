@@ -1,8 +1,8 @@
 /** `GET /v1/accounts` (what the key may see) and `POST /v1/accounts` (admin: create or update). */
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
-import { validateConfig } from '../../config/config.js';
-import type { Account, UsageStore } from '../../store/store.js';
+import { parseAccountInput } from '../../config/config.js';
+import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { accountOutSchema, accountSchema, errorSchema } from './schemas.js';
 
@@ -49,16 +49,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
     async (request, reply) => {
       requireAdmin(principalOf(request));
       // The same validation as accounts in the config file, so both paths accept the same ids and zones.
-      const [input] = validateConfig({ accounts: [request.body] }, 'body').accounts ?? [];
-      if (!input) throw new Error('unreachable: validated account missing');
-      const account: Account = {
-        id: input.id,
-        name: input.name ?? input.id,
-        timezone: input.timezone ?? 'UTC',
-        parent: input.parent ?? null,
-        match: input.match,
-        billingDay: input.billingDay,
-      };
+      const account = parseAccountInput(request.body, 'body');
       await store.putAccount(account);
       return reply.status(201).send((await store.getAccount(account.id)) ?? account);
     },

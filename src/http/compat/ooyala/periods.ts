@@ -5,12 +5,7 @@
  * naming both. Rollup dates are labelled in the format of their breakdown type.
  */
 import { DateTime } from 'luxon';
-import {
-  type Granularity,
-  sundayWeekOfYear,
-  sundayWeekWindow,
-  type TimeWindow,
-} from '../../../domain/time-window.js';
+import { sundayWeekOfYear, sundayWeekWindow, type TimeWindow } from '../../../domain/time-window.js';
 
 export const PERIOD_TYPES = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
@@ -91,9 +86,4 @@ export function rollupDate(ms: number, type: PeriodType, zone: string): string {
     default:
       return String(local.year);
   }
-}
-
-/** The usage granularity of a breakdown type (`week` is DESIGN's Sunday week, `%U`). */
-export function granularityOf(type: PeriodType): Granularity {
-  return type;
 }

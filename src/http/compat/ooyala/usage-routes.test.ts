@@ -3,17 +3,15 @@
  * sub-account: values are computed here from the generated records (never read back from the
  * store), windows at the provider's local midnights.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../../auth/keys.js';
 import { ooyalaSignature } from '../../../auth/ooyala-signature.js';
 import { createSealer } from '../../../auth/sealed-secret.js';
-import { importFiles } from '../../../ingest/import.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../../store/store.js';
+import { importJsonLines } from '../../../test-support/import-json-lines.js';
 import { useTempDir } from '../../../test-support/temp-dir.js';
 import { createApp } from '../../app.js';
 
@@ -66,18 +64,11 @@ beforeEach(async () => {
   await store.putAccount({ id: PCODE, name: 'Provider', timezone: TZ, parent: null });
   await store.putAccount({ id: 'kidco', name: 'Child', timezone: 'UTC', parent: PCODE });
   await store.putAccount({ id: 'other', name: 'Other', timezone: 'UTC', parent: null });
-  const file = join(dir, 'usage.jsonl');
-  writeFileSync(
-    file,
-    `${records.map((g) => JSON.stringify({ ...g, app: 'a', resource: 'r', status: 200 })).join('\n')}\n`,
-  );
-  await importFiles([file], {
+  await importJsonLines(
     store,
-    config: {},
-    format: 'jsonl',
-    secret: Buffer.alloc(32, 4),
-    rejectsDir: join(dir, 'rejects'),
-  });
+    dir,
+    records.map((g) => ({ ...g, app: 'a', resource: 'r', status: 200 })),
+  );
   await store.commitEvents({
     ids: [],
     rollups: [],

@@ -138,21 +138,22 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
     name: string,
     window: TimeWindow,
     breakdownBy: PeriodType,
-    includeSubAccounts: boolean,
+    /** Accounts below the provider, when includeSubAccounts=true. */
+    subAccounts: string[],
   ): Promise<Report> {
     const spec = METRICS[name];
     if (spec === undefined) {
       throw new Refusal(400, `Unknown metricName '${name}' (one of ${Object.keys(METRICS).join(', ')}).`);
     }
     const tz = account.timezone;
-    let { start, end } = window;
+    const start = window.start;
+    let end = window.end;
     if (spec.monthly) {
       // Computed after each calendar month ends: the current month (and later) reads 0.
       const monthStart = DateTime.fromMillis(now(), { zone: tz }).startOf('month').toMillis();
       end = Math.min(end, monthStart);
     }
-    const children =
-      includeSubAccounts && !spec.ownOnly ? descendants(await options.store.listAccounts(), account.id) : [];
+    const children = spec.ownOnly ? [] : subAccounts;
     const windows = splitWindows(window.start, window.end, breakdownBy, tz);
     const ask = async (id: string, granularity: PeriodType | 'total', also: string[]) => {
       if (start >= end) return new Map<number, number>();
@@ -219,9 +220,13 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
       if (!isPeriodType(breakdownText)) {
         throw new Refusal(400, `breakdownBy must be one of ${PERIOD_TYPES.join(', ')}.`);
       }
-      const includeSubAccounts = query.includeSubAccounts === 'true';
+      // Read once per request, whatever the number of metrics.
+      const subAccounts =
+        query.includeSubAccounts === 'true'
+          ? descendants(await options.store.listAccounts(), account.id)
+          : [];
       if (params.metricName !== undefined) {
-        return await report(account, params.metricName, window, breakdownText, includeSubAccounts);
+        return await report(account, params.metricName, window, breakdownText, subAccounts);
       }
       const names = (query.metricName ?? '')
         .split(',')
@@ -229,8 +234,7 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
         .filter((s) => s !== '');
       if (names.length === 0) throw new Refusal(400, 'metricName is required (comma-separated).');
       const out: Record<string, Report> = {};
-      for (const name of names)
-        out[name] = await report(account, name, window, breakdownText, includeSubAccounts);
+      for (const name of names) out[name] = await report(account, name, window, breakdownText, subAccounts);
       return out;
     } catch (error) {
       if (error instanceof Refusal) return reply.status(error.status).send({ message: error.message });

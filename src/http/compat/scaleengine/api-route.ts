@@ -8,6 +8,7 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { keyIsLive } from '../../../auth/keys.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import { ReplayCache } from '../../../auth/replay-cache.js';
 import { signatureMatches } from '../../../auth/scaleengine-signature.js';
@@ -73,7 +74,7 @@ export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEng
     if (
       !key ||
       key.scheme !== 'scaleengine' ||
-      key.revokedAt !== null ||
+      !keyIsLive(key, now()) ||
       key.account === null ||
       !key.sealedSecret
     ) {

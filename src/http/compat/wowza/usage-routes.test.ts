@@ -3,18 +3,16 @@
  * made here from the generated records, never against the store's own answers; shapes field by
  * field against seeds 001 and 002.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../../auth/keys.js';
 import { createSealer } from '../../../auth/sealed-secret.js';
 import { wowzaSignature } from '../../../auth/wowza-signature.js';
 import type { CatalogEntry } from '../../../domain/catalog.js';
-import { importFiles } from '../../../ingest/import.js';
 import { takeSnapshot } from '../../../query/billing-snapshots.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../../store/store.js';
+import { importJsonLines } from '../../../test-support/import-json-lines.js';
 import { useTempDir } from '../../../test-support/temp-dir.js';
 import { createApp } from '../../app.js';
 
@@ -111,29 +109,12 @@ beforeEach(async () => {
   ]) {
     await store.putCatalogEntry(e);
   }
-  const file = join(dir, 'usage.jsonl');
-  writeFileSync(
-    file,
-    records
-      .map((g) =>
-        JSON.stringify({
-          app: 'live',
-          resource: 'stream',
-          status: 200,
-          ...g,
-        }),
-      )
-      .join('\n')
-      .concat('\n'),
-  );
-  await importFiles([file], {
+  await importJsonLines(
     store,
-    config: {},
-    format: 'jsonl',
-    account: 'acme',
-    secret: Buffer.alloc(32, 4),
-    rejectsDir: join(dir, 'rejects'),
-  });
+    dir,
+    records.map((g) => ({ app: 'live', resource: 'stream', status: 200, ...g })),
+    'acme',
+  );
   await store.commitEvents({
     ids: [],
     rollups: [],
@@ -304,8 +285,9 @@ describe('usage/stream_targets', () => {
   });
 
   test('a stream target agrees with GET /v1/usage filtered by that target', async () => {
-    const native = await store.listKeys();
-    expect(native).toHaveLength(1);
+    // Only the Wowza key exists so far: the admin key below is the test's own.
+    const keys = await store.listKeys();
+    expect(keys).toHaveLength(1);
     const admin = issueKey('native', null);
     await store.putKey(admin.stored);
     const res = await app.inject({

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
-import type { CatalogEntry } from '../../../domain/catalog.js';
+import { type CatalogEntry, type CatalogKind, uncataloguedEntry } from '../../../domain/catalog.js';
 import { isAppError } from '../../../domain/errors.js';
 import type { UsageBodyRow } from '../../../query/run-usage-query.js';
 import type { Account, UsageStore } from '../../../store/store.js';
@@ -32,41 +32,49 @@ interface Call {
   account: Account;
   range: Range;
   ask: Ask;
-  catalog: CatalogEntry[];
+  /** The account's catalog, read on first use (storage peak never needs it). */
+  catalog: () => Promise<CatalogEntry[]>;
   query: Record<string, string | undefined>;
 }
 
 type Handler = (call: Call, params: Record<string, string>) => Promise<unknown>;
 
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}
+
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Stream targets or VOD streams: the catalog's entries of the kind, plus (for stream targets) targets seen in usage that no catalog entry names. */
+/**
+ * What a listing of `kind` holds, in id order: the catalog's entries of the kind, and (but for VOD
+ * streams, which exist only in the catalog) ids seen in usage that no catalog entry names.
+ */
+async function listing(call: Call, kind: CatalogKind, usedIds: Iterable<string>): Promise<CatalogEntry[]> {
+  const catalog = await call.catalog();
+  const entries = catalog.filter((e) => e.kind === kind);
+  if (kind !== 'vod_stream') {
+    // Targets and transcoder subjects are separate namespaces: a target id is known if any entry has it.
+    const known = new Set((kind === 'transcoder' ? entries : catalog).map((e) => e.id));
+    for (const id of usedIds) {
+      if (id !== '' && !known.has(id)) entries.push(uncataloguedEntry(kind, call.account.id, id));
+    }
+  }
+  return entries.sort(byId);
+}
+
+/** Stream targets or VOD streams with their usage rows. */
 async function members(call: Call, kind: 'stream_target' | 'vod_stream') {
   const rows = await call.ask({ group_by: 'target', metrics: VIEW_METRICS });
   const used = new Map(rows.map((r) => [String(r.target), r]));
-  const entries = call.catalog.filter((e) => e.kind === kind);
-  const list = entries.map((e) => ({ entry: e, id: e.id, usage: used.get(e.id) }));
-  if (kind === 'stream_target') {
-    const known = new Set(call.catalog.map((e) => e.id));
-    for (const [id, usage] of used) {
-      if (id === '' || known.has(id)) continue;
-      list.push({ entry: uncatalogued(call.account.id, id), id, usage });
-    }
-  }
-  return list.sort(byId);
-}
-
-function uncatalogued(account: string, id: string): CatalogEntry {
-  return {
-    kind: 'stream_target',
-    id,
-    account,
-    name: id,
-    type: 'fastly',
-    billingMode: '',
-    archived: false,
-    deleted: false,
-  };
+  return (await listing(call, kind, used.keys())).map((entry) => ({
+    entry,
+    id: entry.id,
+    usage: used.get(entry.id),
+  }));
 }
 
 function describe(entry: CatalogEntry) {
@@ -158,25 +166,9 @@ function transcoderRow(entry: CatalogEntry, row: UsageBodyRow | undefined) {
 async function transcoders(call: Call) {
   const rows = await call.ask({ group_by: 'target', metrics: TRANSCODER_METRICS });
   const used = new Map(rows.map((r) => [String(r.target), r]));
-  const list = call.catalog.filter((e) => e.kind === 'transcoder').map((e) => ({ id: e.id, entry: e }));
-  const known = new Set(list.map((t) => t.id));
-  for (const id of used.keys()) {
-    if (id === '' || known.has(id)) continue;
-    list.push({
-      id,
-      entry: {
-        kind: 'transcoder',
-        id,
-        account: call.account.id,
-        name: id,
-        type: 'transcoded',
-        billingMode: 'pay_as_you_go',
-        archived: false,
-        deleted: false,
-      },
-    });
-  }
-  return list.sort(byId).map((t) => transcoderRow(t.entry, used.get(t.id)));
+  return (await listing(call, 'transcoder', used.keys())).map((entry) =>
+    transcoderRow(entry, used.get(entry.id)),
+  );
 }
 
 const transcoderHandlers: Record<string, Handler> = {
@@ -208,7 +200,9 @@ const storagePeak: Handler = async (call) => {
 
 /** Seed 002: ultra low latency targets (type `ull`), by protocol (`ull` per zone, `hls` in `global`). */
 const networkUsage: Handler = async (call) => {
-  const targets = call.catalog.filter((e) => e.kind === 'stream_target' && e.type === 'ull').sort(byId);
+  const targets = (await call.catalog())
+    .filter((e) => e.kind === 'stream_target' && e.type === 'ull')
+    .sort(byId);
   const metrics = 'bytes_out,billed_bytes_out';
   const amounts = (r: UsageBodyRow | undefined) => ({
     bytes_used: Number(r?.bytes_out ?? 0),
@@ -284,7 +278,9 @@ export function registerWowzaRoutes(app: FastifyInstance, options: WowzaOptions)
       try {
         const params = request.params as Record<string, string>;
         const version = params.version ?? '';
-        if (!(WOWZA_VERSIONS as readonly string[]).includes(version) || version < since)
+        // By position in the list, not by string order (which would put v1.10 before v1.4).
+        const served = (WOWZA_VERSIONS as readonly string[]).indexOf(version);
+        if (served < 0 || served < (WOWZA_VERSIONS as readonly string[]).indexOf(since))
           throw recordNotFound();
         const at = now();
         const { key, account } = await authenticateWowza(request, options.store, options.sealer, at);
@@ -305,7 +301,7 @@ export function registerWowzaRoutes(app: FastifyInstance, options: WowzaOptions)
           range,
           query,
           ask: usageSource(options.store, account.id, range),
-          catalog: await options.store.listCatalog(account.id),
+          catalog: once(() => options.store.listCatalog(account.id)),
         };
         return await handler(call, params);
       } catch (error) {

@@ -5,7 +5,7 @@
  * and loses the body).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { secretMatches } from '../../../auth/keys.js';
+import { keyIsLive, secretMatches } from '../../../auth/keys.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import { isAppError } from '../../../domain/errors.js';
 import { runUsageQuery, type UsageBodyRow } from '../../../query/run-usage-query.js';
@@ -104,7 +104,7 @@ export function registerZendriveRoutes(app: FastifyInstance, options: ZendriveOp
       if (
         key === undefined ||
         key.scheme !== 'zendrive' ||
-        key.revokedAt !== null ||
+        !keyIsLive(key, now()) ||
         key.account === null ||
         !secretMatches(secretKey, key.secretHash)
       ) {
