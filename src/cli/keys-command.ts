@@ -29,7 +29,10 @@ export function registerKeysCommand(program: Command): void {
     .option('--admin', 'an admin key (every account, account management)')
     .option('--scheme <scheme>', KEY_SCHEMES.join('|'), 'native')
     .option('--json', 'print {"account","scheme","key","secret"}')
-    .option('--expires <instant>', 'the key is refused after this ISO 8601 instant (Wowza access keys)')
+    .option(
+      '--expires <instant>',
+      'the key is refused after this ISO 8601 instant (any scheme; Wowza access keys)',
+    )
     .action(async (flags: CreateFlags) => {
       if (!(KEY_SCHEMES as readonly string[]).includes(flags.scheme))
         throw badParameter('--scheme', `'${flags.scheme}' is not one of ${KEY_SCHEMES.join(', ')}`);
