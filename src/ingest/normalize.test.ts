@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import type { PathRuleConfig } from '../config/config.js';
 import type { RawDelivery } from './formats/raw-delivery.js';
 import { createNormalizer, toRecord, zoneOf } from './normalize.js';
-import { compilePathRules } from './path-rules.js';
+import { BUILT_IN_PATH_RULES, compilePathRules, resolvePath } from './path-rules.js';
+import { cleanPath } from './url-path.js';
 
 const raw = (host: string, target: string, status = 200): RawDelivery => ({
   time: 0,
@@ -153,5 +156,100 @@ describe('normalisation', () => {
     // Entries of another account never claim a record.
     expect(targetOf('other.example', '/live/news1/s.ts')).toBe('');
     expect(targetOf('cdn.acme.tv', '/live/news1/x.ts')).toBe('fixedtgt');
+  });
+
+  // The normaliser resolves a directory once per extension when the rules allow it, and caches
+  // other paths whole. Whatever the rules, every line must get what resolvePath gives its path.
+  describe('cached results equal resolvePath on every line', () => {
+    const ruleSets: [string, PathRuleConfig[]][] = [
+      [
+        'demo',
+        [
+          {
+            regex: '^/(?<app>live)/(?<resource>[^/]+?)_(?<rendition>\\d+p)/',
+            kind: 'live',
+            segmentSeconds: 6,
+          },
+          { pattern: '/{app}/{resource}/master.m3u8', protocol: 'hls', kind: 'vod' },
+          { pattern: '/{app}/{resource}/{rendition}/*', kind: 'vod', segmentSeconds: 6 },
+        ],
+      ],
+      [
+        'rules that leave app or resource to the defaults',
+        [
+          { regex: '^/(?<resource>[^/]+)/', segmentSeconds: 2 },
+          { regex: '^/[^/]+/(?<app>[^/]+)/' },
+          { pattern: '/{app}/*' },
+        ],
+      ],
+      ['a name-reading rule first', [{ pattern: '/{app}/{resource}' }, { pattern: '/{app}/{resource}/*' }]],
+      [
+        'a rule without a resource first',
+        [{ regex: '^/vod/(?<app>[^/]+)/' }, { pattern: '/{app}/{resource}/*' }],
+      ],
+      ['built-in', BUILT_IN_PATH_RULES],
+      ['none', []],
+    ];
+    const segment = fc.constantFrom(
+      'live',
+      'vod',
+      'a',
+      'news_720p',
+      'film',
+      '1080p',
+      'x.ism',
+      'hls',
+      '_definst_',
+    );
+    const name = fc.constantFrom(
+      'seg_1.ts',
+      'seg_2.ts',
+      'master.m3u8',
+      'index.M3U8',
+      'manifest',
+      'Manifest',
+      'a.mpd',
+      'x.m4s',
+      'file',
+      '',
+      'a%20b.ts',
+      'b\rc.ts',
+      'x.verylongextension1',
+    );
+    // Lines pick among a few directories, so that paths share them as segments do.
+    const directories = fc.array(fc.array(segment, { maxLength: 4 }), { minLength: 1, maxLength: 4 });
+    const line = fc.record({
+      dir: fc.nat(3),
+      name,
+      query: fc.constantFrom('', '?token=1', '?a=%2F'),
+      host: fc.constantFrom('cdn.acme.tv', 'other.example'),
+      status: fc.constantFrom(200, 404),
+    });
+
+    test.each(ruleSets)('%s', (_, config) => {
+      const pathRules = compilePathRules(config);
+      fc.assert(
+        fc.property(directories, fc.array(line, { minLength: 1, maxLength: 60 }), (dirs, lines) => {
+          const normalize = createNormalizer({ accounts, pathRules, zones: {}, defaultProtocol: 'http' });
+          for (const l of lines) {
+            const segments = dirs[l.dir % dirs.length] ?? [];
+            const target = `/${segments.map((d) => `${d}/`).join('')}${l.name}${l.query}`;
+            const r = raw(l.host, target, l.status);
+            const got = normalize(r);
+            const facts = resolvePath(cleanPath(target), pathRules, 'http');
+            expect({ ...got.cell, seconds: toRecord(r, got).seconds }).toMatchObject({
+              app: facts.app,
+              resource: facts.resource,
+              kind: facts.kind,
+              rendition: facts.rendition,
+              protocol: facts.protocol,
+              target: facts.target,
+              seconds: l.status === 200 ? facts.segmentSeconds : 0,
+            });
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 });

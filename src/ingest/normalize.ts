@@ -14,7 +14,13 @@ import { type AccountMatch, createAccountResolver, DEFAULT_ACCOUNT } from './acc
 import { type Cell, makeCell } from './cell.js';
 import type { RawDelivery, RawExtra } from './formats/raw-delivery.js';
 import { ownString } from './own-string.js';
-import { type CompiledPathRules, type PathDefaults, resolvePath } from './path-rules.js';
+import {
+  type CompiledPathRules,
+  directoryDecides,
+  nameClass,
+  type PathDefaults,
+  resolvePath,
+} from './path-rules.js';
 import { createTargetMatcher } from './target-rules.js';
 import { cleanPath } from './url-path.js';
 
@@ -45,6 +51,7 @@ const CACHE_LIMIT = 200_000;
 const HIT_RATE_WINDOW = 65_536;
 const LOW_HIT_RATE = 0.25;
 const SPARSE = 16;
+const CLASSES_PER_DIRECTORY = 8;
 
 /** Billing zone of a country: the config's entry for it, else its `*` entry, else `global`. */
 export function zoneOf(country: string, zones: Readonly<Record<string, string>>): string {
@@ -66,6 +73,29 @@ interface PathEntry {
   /** Further countries and their results, in parallel (small arrays: cheaper than a Map per path). */
   countries: string[] | undefined;
   results: Normalized[] | undefined;
+}
+
+/** A directory of plain paths: whether the rules decide it, and if so its entries per `nameClass`. */
+interface DirectoryEntry {
+  decided: boolean;
+  classes: string[];
+  entries: PathEntry[];
+}
+
+const SLASH = 47;
+
+function hasPercent(text: string, end: number): boolean {
+  const at = text.indexOf('%');
+  return at >= 0 && at < end;
+}
+
+/** Characters a regex `.` refuses (`\n` cannot occur inside a line). */
+function hasLineTerminator(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 || c === 10 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
 }
 
 /** Normalises a parsed line whose client is in `country` ('' when unknown). */
@@ -193,12 +223,8 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
   let insertEvery = 1;
   let misses = 0;
 
-  const entryOf = (raw: RawDelivery, country: string): PathEntry => {
-    const extra = raw.extra;
-    const q = raw.target.indexOf('?');
-    const target = q < 0 ? raw.target : raw.target.slice(0, q);
-    // Facts other than the host that decide the cell join the first-level key.
-    const origin = extra === undefined ? raw.host : originOf(raw.host, extra);
+  /** A full-path cache entry: any path, and the directories the rules do not decide. */
+  const byPath = (raw: RawDelivery, origin: string, target: string, country: string): PathEntry => {
     let paths = byHost.get(origin);
     if (paths === undefined) {
       paths = new Map();
@@ -217,14 +243,74 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     const resolved = resolve(raw, target, country);
     if (++misses % insertEvery === 0) {
       if (cached >= CACHE_LIMIT) {
-        byHost.clear();
-        cached = 0;
+        clearCaches();
         paths = new Map();
         byHost.set(ownString(origin), paths);
       }
       paths.set(ownString(target), resolved);
       cached += 1;
     }
+    return resolved;
+  };
+
+  // origin -> directory -> what the rules make of it. Segment URLs are mostly new paths in a few
+  // directories; when the rules decide a directory (path-rules.ts `directoryDecides`), its paths
+  // resolve once per file extension instead of once per file.
+  const byDirectory = new Map<string, Map<string, DirectoryEntry>>();
+  const directoriesDecide = options.pathRules[0]?.scope != null;
+  const clearCaches = (): void => {
+    byHost.clear();
+    byDirectory.clear();
+    cached = 0;
+  };
+
+  const entryOf = (raw: RawDelivery, country: string): PathEntry => {
+    const extra = raw.extra;
+    const t = raw.target;
+    const q = t.indexOf('?');
+    const end = q < 0 ? t.length : q;
+    const target = q < 0 ? t : t.slice(0, q);
+    // Facts other than the host that decide the cell join the first-level key.
+    const origin = extra === undefined ? raw.host : originOf(raw.host, extra);
+    // Only plain paths: rooted, nothing to decode, no facts from the log that stand in for path defaults.
+    if (
+      !directoriesDecide ||
+      t.charCodeAt(0) !== SLASH ||
+      extra?.app !== undefined ||
+      extra?.resource !== undefined ||
+      hasPercent(t, end)
+    ) {
+      return byPath(raw, origin, target, country);
+    }
+    const slash = t.lastIndexOf('/', end - 1);
+    if (hasLineTerminator(t, slash + 1, end)) return byPath(raw, origin, target, country);
+    let directories = byDirectory.get(origin);
+    if (directories === undefined) {
+      directories = new Map();
+      byDirectory.set(ownString(origin), directories);
+    }
+    const dir = t.slice(0, slash + 1);
+    let entry = directories.get(dir);
+    if (entry === undefined) {
+      if (cached >= CACHE_LIMIT) {
+        clearCaches();
+        directories = new Map();
+        byDirectory.set(ownString(origin), directories);
+      }
+      const base = extra?.base ?? '';
+      entry = { decided: directoryDecides(`${base}${dir}`, options.pathRules), classes: [], entries: [] };
+      directories.set(ownString(dir), entry);
+      cached += 1;
+    }
+    if (!entry.decided) return byPath(raw, origin, target, country);
+    const kind = nameClass(t, slash + 1, end);
+    const at = entry.classes.indexOf(kind);
+    if (at >= 0) return entry.entries[at] as PathEntry;
+    // A directory holds a handful of extensions; one with many more goes by path.
+    if (entry.classes.length >= CLASSES_PER_DIRECTORY) return byPath(raw, origin, target, country);
+    const resolved = resolve(raw, target, country);
+    entry.classes.push(ownString(kind));
+    entry.entries.push(resolved);
     return resolved;
   };
 

@@ -8,6 +8,7 @@ import type { PathRuleConfig } from '../config/config.js';
 import { type Kind, PATH_RULE_GROUPS } from '../domain/dimensions.js';
 import { AppError } from '../domain/errors.js';
 import type { DeliveryRecord } from '../domain/record.js';
+import { directoryOutcome, type RuleScope, ruleScope } from './path-rule-scope.js';
 
 /** The dimensions a path decides (DeliveryRecord's names), and the viewing seconds of its rule. */
 export interface PathFacts
@@ -19,6 +20,8 @@ export interface PathFacts
 interface CompiledRule {
   regex: RegExp;
   fixed: PathRuleConfig;
+  /** How much of a path the regex reads; null when that is not known (see path-rule-scope.ts). */
+  scope: RuleScope | null;
 }
 
 /**
@@ -86,7 +89,7 @@ export function compilePathRules(rules: readonly PathRuleConfig[]): CompiledRule
         );
       }
     }
-    return { regex, fixed: rule };
+    return { regex, fixed: rule, scope: ruleScope(source) };
   });
 }
 
@@ -104,6 +107,43 @@ export function protocolFromExtension(path: string, fallback: string): string {
     default:
       return fallback;
   }
+}
+
+/**
+ * The one part of the file name `path.slice(nameStart, end)` that resolvePath reads once the
+ * directory has decided the rule (see `directoryDecides`): its extension from the last dot, which
+ * gives the protocol and tells manifests, or `manifest` for a Smooth Streaming manifest, else ''.
+ */
+export function nameClass(path: string, nameStart: number, end: number): string {
+  const dot = path.lastIndexOf('.', end - 1);
+  if (dot >= nameStart) return path.slice(dot, end);
+  return end - nameStart === 8 && path.slice(nameStart, end).toLowerCase() === 'manifest' ? 'manifest' : '';
+}
+
+/**
+ * True when every path `dir + name` (`dir` cleaned and ending in `/`, `name` without slashes or
+ * line terminators) resolves alike for names of one `nameClass`: the rules settle on one rule from
+ * `dir` alone, and that rule names the app and resource itself, leaving only the protocol and the
+ * manifest test to the name's extension. Then a directory of segments is resolved once per
+ * extension instead of once per segment.
+ */
+export function directoryDecides(dir: string, rules: readonly CompiledRule[]): boolean {
+  let dirSlashes = 0;
+  for (let i = dir.indexOf('/'); i >= 0; i = dir.indexOf('/', i + 1)) dirSlashes += 1;
+  for (const { regex, scope } of rules) {
+    if (scope === null) return false;
+    const outcome = directoryOutcome(scope, dirSlashes);
+    if (outcome === 'reads-name') return false;
+    if (outcome === 'fails') continue;
+    const match = regex.exec(dir);
+    if (!match) continue;
+    const g = match.groups ?? {};
+    // A group the rule leaves unset falls back to a default that reads the name: the resource
+    // always, the app when the name is the path's only segment.
+    return g.resource !== undefined && (g.app !== undefined || dir.indexOf('/', 1) >= 0);
+  }
+  // No rule: the default resource is the path, name included.
+  return false;
 }
 
 function asKind(value: string | undefined): Kind | undefined {
