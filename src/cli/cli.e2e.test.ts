@@ -180,6 +180,9 @@ describe('tally CLI', () => {
       text += day;
     const lines = text.split('\n');
     for (let i = 1000; i < lines.length; i += 50_000) lines[i] = `garbage line ${i}`;
+    // A line past the limit, well after the probe: its number must follow every line before it.
+    const longLine = lines.length - 20_000;
+    lines[longLine] = 'x'.repeat(9 * 1024 * 1024);
     writeFileSync(big, lines.join('\n'));
     expect(statSync(big).size).toBeGreaterThan(40 * 1024 * 1024);
     writeFileSync(join(tmp, 'rules.json'), JSON.stringify(demoConfig()));
@@ -231,7 +234,8 @@ describe('tally CLI', () => {
     expect(threaded.threads).toBe('2');
     expect(single.threads).toBe('0');
     threaded.threads = single.threads;
-    expect(threaded.summary.rejected).toBe(Math.ceil((lines.length - 1000) / 50_000));
+    expect(threaded.summary.rejected).toBe(Math.ceil((lines.length - 1000) / 50_000) + 1);
+    expect(threaded.rejects).toContain(`${longLine + 1} line longer than ${8 * 1024 * 1024} bytes`);
     // The text ends with a newline, so split() leaves one empty element that is not a line.
     const lineCount = lines.length - 1;
     expect(threaded.summary.records + threaded.summary.rejected + threaded.summary.skipped_lines).toBe(

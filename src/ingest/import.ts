@@ -294,19 +294,21 @@ async function importFile(
 
   // Large files start inline; once PROBE_BYTES are in, a commit shows how well lines fold into
   // rows, and only if they fold well (many lines per row) does the rest go to worker threads.
+  // Those are started now, so that they load while the probe runs.
   let probing =
     (ctx.workers ?? 0) > 0 && compression === 'none' && size - source.offset >= PARALLEL_MIN_BYTES;
+  if (probing) ctx.pipelineFor(format, true);
   const probeEnd = source.offset + PROBE_BYTES;
   let flushWeight = ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT;
   let pipeline = ctx.pipelineFor(format, false);
   let offset = source.offset;
-  let lineNumber = source.lines;
   let carry: Buffer | undefined;
   let skippingLongLine = false;
   const name = basename(path);
 
+  // Results arrive in chunk order, so the lines counted so far place a chunk's rejected lines.
   const onResult = (result: ChunkResult): void => {
-    for (const r of result.rejects) rejects.add(name, r.line, r.reason, r.text);
+    for (const r of result.rejects) rejects.add(name, source.lines + r.line, r.reason, r.text);
     source.lines += result.lines;
     source.records += result.records;
     source.rejected += result.rejected;
@@ -325,7 +327,7 @@ async function importFile(
   // A commit runs while the next chunks are parsed; the next commit (or the end) waits for it
   // first, so commits stay in order and a failed one stops the import before anything later lands.
   let committing: Promise<void> = Promise.resolve();
-  let linesAtLastCommit = lineNumber;
+  let linesAtLastCommit = source.lines;
   let lastCommitAt = Date.now();
   const commit = async (active: ChunkPipeline): Promise<void> => {
     lastCommitAt = Date.now();
@@ -335,7 +337,7 @@ async function importFile(
       // Workers pay off when many lines fold into few rows. When nearly every line is its own
       // row (per-segment resources without path rules), shipping rows back costs more than
       // parsing in parallel saves. Safe to switch here: drain has handed over every chunk's rows.
-      if (rows.length * 4 < lineNumber - linesAtLastCommit) {
+      if (rows.length * 4 < source.lines - linesAtLastCommit) {
         pipeline = ctx.pipelineFor(format, true);
         pipeline.onResult = onResult;
         outcome.workers = ctx.workers ?? 0;
@@ -344,7 +346,7 @@ async function importFile(
         flushWeight /= 4;
       }
     }
-    linesAtLastCommit = lineNumber;
+    linesAtLastCommit = source.lines;
     await committing;
     source.offset = offset;
     source.lastImported = Date.now();
@@ -355,17 +357,10 @@ async function importFile(
 
   /** Hands whole lines (without the last newline) to the pipeline. */
   const submit = async (bytes: Uint8Array): Promise<void> => {
-    const linesInChunk = countNewlines(bytes) + 1;
     const chunkHeader = header;
     if (format.needsHeader) header = lastFieldsLine(bytes) ?? header;
-    await pipeline.submit({
-      bytes,
-      firstLine: lineNumber + 1,
-      skipFirst: skippingLongLine,
-      header: chunkHeader,
-    });
+    await pipeline.submit({ bytes, skipFirst: skippingLongLine, header: chunkHeader });
     skippingLongLine = false;
-    lineNumber += linesInChunk;
   };
 
   const content = openContent(file, compression, source.offset, CHUNK_BYTES);
@@ -376,13 +371,16 @@ async function importFile(
       carry = buffer;
       if (carry.length > MAX_LINE_BYTES) {
         // Keep only the line's start for the rejects file; it is counted when its newline arrives.
-        if (!skippingLongLine)
+        if (!skippingLongLine) {
+          // Its number follows the lines of every chunk before it, once they are counted.
+          await pipeline.settle();
           rejects.add(
             name,
-            lineNumber + 1,
+            source.lines + 1,
             `line longer than ${MAX_LINE_BYTES} bytes`,
             carry.subarray(0, 1024).toString('utf8'),
           );
+        }
         skippingLongLine = true;
         offset += carry.length;
         carry = undefined;
@@ -399,7 +397,7 @@ async function importFile(
       file: path,
       position: content.fileBytesRead(),
       size,
-      lines: lineNumber - (known?.lines ?? 0),
+      lines: source.lines - (known?.lines ?? 0),
     });
     const due = ctx.commitEveryMs !== undefined && Date.now() - lastCommitAt >= ctx.commitEveryMs;
     if (pipeline.weight >= flushWeight || (probing && offset >= probeEnd) || due) await commit(pipeline);
@@ -418,10 +416,4 @@ async function importFile(
   else if (known) outcome.state = 'unchanged';
   await committing;
   return outcome;
-}
-
-function countNewlines(bytes: Uint8Array): number {
-  let count = 0;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count += 1;
-  return count;
 }

@@ -19,6 +19,8 @@ export interface ChunkPipeline {
   submit(input: ChunkInput): Promise<void>;
   /** The rows of every chunk submitted so far, after all their results were delivered. */
   drain(): Promise<RollupRow[]>;
+  /** Resolves once the results of every chunk submitted so far were delivered. */
+  settle(): Promise<void>;
   /** Rows plus viewer entries held, as of the latest results. */
   readonly weight: number;
   close(): Promise<void>;
@@ -43,6 +45,8 @@ export class InlinePipeline implements ChunkPipeline {
     this.weight = 0;
     return this.processor.drain();
   }
+
+  async settle(): Promise<void> {}
 
   async close(): Promise<void> {}
 }
@@ -71,6 +75,7 @@ export class WorkerPipeline implements ChunkPipeline {
   /** Per worker, the sequence numbers of its chunks in flight, oldest first. */
   private readonly queues: number[][];
   private slotWaiter: (() => void) | undefined;
+  private settleWaiter: (() => void) | undefined;
   private drainWaiters: ((rows: RollupRow[]) => void)[] = [];
   private failure: Error | undefined;
   private failWaiters: ((error: Error) => void)[] = [];
@@ -124,6 +129,13 @@ export class WorkerPipeline implements ChunkPipeline {
     return parts.flat();
   }
 
+  async settle(): Promise<void> {
+    if (this.delivered === this.submitted) return;
+    await this.until((resume) => {
+      this.settleWaiter = resume;
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -155,6 +167,11 @@ export class WorkerPipeline implements ChunkPipeline {
           this.results.delete(this.delivered);
           this.delivered += 1;
           this.onResult(next);
+        }
+        const settled = this.settleWaiter;
+        if (settled && this.delivered === this.submitted) {
+          this.settleWaiter = undefined;
+          settled();
         }
         const waiter = this.slotWaiter;
         if (waiter && this.inFlight() < IN_FLIGHT_PER_WORKER * this.workers.length) {

@@ -12,6 +12,7 @@ import { parseFieldsHeader } from '../formats/w3c.js';
 import { lineSeconds, type Normalizer } from '../normalize.js';
 
 export interface ChunkRejection {
+  /** 1-based within the chunk: the importer knows where the chunk starts only once earlier ones are counted. */
   line: number;
   reason: string;
   text: string;
@@ -31,8 +32,6 @@ export interface ChunkResult {
 export interface ChunkInput {
   /** Whole lines, the last one without its newline. */
   bytes: Uint8Array;
-  /** Line number of the chunk's first line, 1-based. */
-  firstLine: number;
   /** The first line is the tail of a line too long to keep: count it as rejected (it already is in the rejects file). */
   skipFirst: boolean;
   /** The last `#Fields:` line above the chunk, for formats whose columns it names. */
@@ -82,7 +81,7 @@ export class ChunkProcessor {
       }
       const parsed = parse(line, context);
       if (isRejection(parsed)) {
-        rejects.push({ line: input.firstLine + i, reason: parsed.reason, text: line });
+        rejects.push({ line: i + 1, reason: parsed.reason, text: line });
         rejected += 1;
         continue;
       }
