@@ -1,4 +1,5 @@
 /** Parses the Common Log Format timestamp `10/Oct/2000:13:55:36 -0700` into UTC epoch milliseconds. */
+import { ownString } from '../own-string.js';
 import { decimalAt } from './decimal.js';
 
 const MONTHS: Record<string, number> = {
@@ -24,42 +25,46 @@ function digits(text: string, start: number, count: number): number {
 let lastText = '';
 let lastMinute = Number.NaN;
 
-/** True when `a` and `b` agree on `dd/Mon/yyyy:HH:MM:` and on the UTC offset. */
-function sameMinute(a: string, b: string): boolean {
-  if (a.length !== 26 || b.length !== 26) return false;
-  for (let i = 0; i < 18; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
-  for (let i = 20; i < 26; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+/** True when the timestamp at `text[start]` agrees with `lastText` on `dd/Mon/yyyy:HH:MM:` and on the UTC offset. */
+function sameMinute(text: string, start: number): boolean {
+  if (lastText.length !== 26) return false;
+  for (let i = 0; i < 18; i++) if (text.charCodeAt(start + i) !== lastText.charCodeAt(i)) return false;
+  for (let i = 20; i < 26; i++) if (text.charCodeAt(start + i) !== lastText.charCodeAt(i)) return false;
   return true;
 }
 
-/** Returns NaN for anything that is not a valid CLF timestamp. */
-export function parseClfTime(text: string): number {
-  if (sameMinute(text, lastText)) {
-    const second = digits(text, 18, 2);
+/**
+ * The timestamp `text.slice(start, end)`, read in place (the import hot path: no slice per line).
+ * Returns NaN for anything that is not a valid CLF timestamp.
+ */
+export function parseClfTime(text: string, start = 0, end = text.length): number {
+  if (end - start !== 26) return Number.NaN;
+  if (sameMinute(text, start)) {
+    const second = digits(text, start + 18, 2);
     if (second >= 0 && second <= 60) return lastMinute + second * 1000;
   }
-  const time = parseFull(text);
+  const time = parseFull(text, start);
   if (!Number.isNaN(time)) {
-    lastText = text;
-    lastMinute = time - digits(text, 18, 2) * 1000;
+    lastText = ownString(text.slice(start, end));
+    lastMinute = time - digits(text, start + 18, 2) * 1000;
   }
   return time;
 }
 
-function parseFull(text: string): number {
-  // dd/Mon/yyyy:HH:MM:SS +hhmm  -> 26 characters exactly
-  if (text.length !== 26 || text[2] !== '/' || text[6] !== '/' || text[11] !== ':' || text[20] !== ' ') {
+/** `dd/Mon/yyyy:HH:MM:SS +hhmm`, 26 characters from `start`. */
+function parseFull(text: string, s: number): number {
+  if (text[s + 2] !== '/' || text[s + 6] !== '/' || text[s + 11] !== ':' || text[s + 20] !== ' ') {
     return Number.NaN;
   }
-  const day = digits(text, 0, 2);
-  const month = MONTHS[text.slice(3, 6)];
-  const year = digits(text, 7, 4);
-  const hour = digits(text, 12, 2);
-  const minute = digits(text, 15, 2);
-  const second = digits(text, 18, 2);
-  const sign = text[21] === '-' ? -1 : text[21] === '+' ? 1 : 0;
-  const offH = digits(text, 22, 2);
-  const offM = digits(text, 24, 2);
+  const day = digits(text, s, 2);
+  const month = MONTHS[text.slice(s + 3, s + 6)];
+  const year = digits(text, s + 7, 4);
+  const hour = digits(text, s + 12, 2);
+  const minute = digits(text, s + 15, 2);
+  const second = digits(text, s + 18, 2);
+  const sign = text[s + 21] === '-' ? -1 : text[s + 21] === '+' ? 1 : 0;
+  const offH = digits(text, s + 22, 2);
+  const offM = digits(text, s + 24, 2);
   if (month === undefined || sign === 0 || Number.isNaN(day + year + hour + minute + second + offH + offM)) {
     return Number.NaN;
   }

@@ -39,6 +39,8 @@ export interface FormatSpec {
   extensionProtocol: boolean;
   /** W3C formats: lines mean nothing without a `#Fields:` header above them. */
   needsHeader: boolean;
+  /** The parser reads a line where it lies in a chunk (`start`, `end`), so none is sliced out. */
+  inPlace: boolean;
 }
 
 const spec = (
@@ -52,13 +54,14 @@ const spec = (
   defaultProtocol,
   extensionProtocol: true,
   needsHeader: false,
+  inPlace: false,
   ...more,
 });
 
 // `common` lines are `combined` lines without referer and user agent: one tolerant parser serves both.
 const FORMATS: Record<FormatName, FormatSpec> = {
-  combined: spec('combined', () => parseCombinedLine),
-  common: spec('common', () => parseCombinedLine),
+  combined: spec('combined', () => parseCombinedLine, 'http', { inPlace: true }),
+  common: spec('common', () => parseCombinedLine, 'http', { inPlace: true }),
   s3: spec('s3', () => parseS3Line, 's3', { extensionProtocol: false }),
   cloudfront: spec('cloudfront', () => parseCloudFrontLine, 'http', { needsHeader: true }),
   wowza: spec('wowza', (o) => createWowzaParser(createLogClock(o.logTimezone)), 'rtmp', {

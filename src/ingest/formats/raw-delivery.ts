@@ -75,8 +75,16 @@ export interface ParseContext {
   fields: FieldIndex | undefined;
 }
 
-/** One pure function per format: never throws, never hangs, whatever the line holds. */
-export type LineParser = (line: string, context: ParseContext) => RawDelivery | Rejection | Skip;
+/**
+ * One pure function per format: never throws, never hangs, whatever the line holds. Formats whose
+ * spec says `inPlace` also read one line `text[start, end)` of a larger text where it lies.
+ */
+export type LineParser = (
+  text: string,
+  context: ParseContext,
+  start?: number,
+  end?: number,
+) => RawDelivery | Rejection | Skip;
 
 export function isRejection(value: RawDelivery | Rejection | Skip): value is Rejection {
   return (value as Rejection).reason !== undefined;

@@ -50,6 +50,8 @@ export class ChunkProcessor {
 
   constructor(
     private readonly parse: LineParser,
+    /** The parser reads lines where they lie in the chunk (FormatSpec `inPlace`). */
+    private readonly inPlace: boolean,
     private readonly normalize: Normalizer,
     hashViewer: (viewer: string) => bigint,
     private readonly clients: ClientTable,
@@ -58,33 +60,42 @@ export class ChunkProcessor {
   }
 
   process(input: ChunkInput): ChunkResult {
-    const lines = decodeChunk(input.bytes).split('\n');
-    const { parse, normalize, aggregator, clients } = this;
+    const text = decodeChunk(input.bytes);
+    const { parse, inPlace, normalize, aggregator, clients } = this;
     const context = { fields: this.fieldsOf(input.header) };
     const rejects: ChunkRejection[] = [];
+    let lines = 0;
     let records = 0;
     let rejected = 0;
     let skipped = 0;
     let bytesOut = 0;
-    for (let i = 0; i < lines.length; i++) {
-      let line = lines[i] as string;
-      if (i === 0 && input.skipFirst) {
+    // Lines are walked in place: `split` would allocate a string per line.
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const next = end + 1;
+      lines += 1;
+      if (lines === 1 && input.skipFirst) {
         rejected += 1;
+        start = next;
         continue;
       }
-      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      if (line === '' || line.charCodeAt(0) === 35 /* # */) {
+      if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
+      if (end === start || text.charCodeAt(start) === 35 /* # */) {
         // Directives (`#Version`, `#Fields`, comments) are skipped; `#Fields` names the columns below it.
-        if (line.startsWith('#Fields:')) context.fields = this.fieldsOf(line);
+        if (text.startsWith('#Fields:', start)) context.fields = this.fieldsOf(text.slice(start, end));
         skipped += 1;
+        start = next;
         continue;
       }
-      const parsed = parse(line, context);
+      const parsed = inPlace ? parse(text, context, start, end) : parse(text.slice(start, end), context);
       if (isRejection(parsed)) {
-        rejects.push({ line: i + 1, reason: parsed.reason, text: line });
+        rejects.push({ line: lines, reason: parsed.reason, text: text.slice(start, end) });
         rejected += 1;
+        start = next;
         continue;
       }
+      start = next;
       if (isSkip(parsed)) {
         skipped += 1;
         continue;
@@ -111,7 +122,7 @@ export class ChunkProcessor {
       records += 1;
       bytesOut += parsed.bytesOut;
     }
-    return { lines: lines.length, records, rejected, skipped, bytesOut, rejects, weight: aggregator.weight };
+    return { lines, records, rejected, skipped, bytesOut, rejects, weight: aggregator.weight };
   }
 
   /** Parsed `#Fields:` headers by their text: a file repeats the same header many times. */

@@ -40,6 +40,7 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
   });
   return new ChunkProcessor(
     format.createParser(settings.parser),
+    format.inPlace,
     normalize,
     createViewerHasher(Buffer.from(settings.secret)),
     new ClientTable(settings.geoDatabase === null ? undefined : createCountryLookup(settings.geoDatabase)),
