@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Entry point installed as `tally`: the compiled CLI lives in dist/ (built by `npm install` via `prepare`).
-import '../dist/cli/main.js';
+// Entry point installed as `tally`: the CLI bundled into dist/bundle/ (built by `npm install` via `prepare`).
+import '../dist/bundle/tally.js';
