@@ -206,7 +206,7 @@ interface FileContext extends ImportOptions {
 /** Below this much new data a file is processed inline: starting workers would cost more than it saves. */
 const PARALLEL_MIN_BYTES = 32 << 20;
 /** How much of a large file is processed inline to see whether workers would pay off. */
-const PROBE_BYTES = 8 << 20;
+const PROBE_BYTES = 4 << 20;
 
 /**
  * The source a file continues (same content head, DESIGN section 4), or a new one. A source seen
@@ -365,10 +365,10 @@ async function importFile(
 
   const content = openContent(file, compression, source.offset, CHUNK_BYTES);
   for await (const chunk of content.chunks) {
-    const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const lastNewline = buffer.lastIndexOf(10);
+    // `carry` holds no newline, so the chunk's last newline ends the whole lines.
+    const lastNewline = chunk.lastIndexOf(10);
     if (lastNewline < 0) {
-      carry = buffer;
+      carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
       if (carry.length > MAX_LINE_BYTES) {
         // Keep only the line's start for the rejects file; it is counted when its newline arrives.
         if (!skippingLongLine) {
@@ -387,12 +387,15 @@ async function importFile(
       }
       continue;
     }
-    carry = lastNewline + 1 < buffer.length ? Buffer.from(buffer.subarray(lastNewline + 1)) : undefined;
-    // The chunk's bytes are copied into a buffer of their own, which can be handed to a worker.
-    const bytes = new Uint8Array(lastNewline);
-    bytes.set(buffer.subarray(0, lastNewline));
+    // The carried start of a line and the chunk up to its last newline are copied, once, into a
+    // buffer of their own, which can be handed to a worker.
+    const head = carry?.length ?? 0;
+    const bytes = new Uint8Array(head + lastNewline);
+    if (carry) bytes.set(carry);
+    bytes.set(chunk.subarray(0, lastNewline), head);
+    carry = lastNewline + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNewline + 1)) : undefined;
     await submit(bytes);
-    offset += lastNewline + 1;
+    offset += bytes.length + 1;
     ctx.onProgress?.({
       file: path,
       position: content.fileBytesRead(),
