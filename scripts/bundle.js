@@ -5,7 +5,11 @@
 // (docs/PERFORMANCE.md). Both entries sit in one folder so the CLI finds the worker beside it.
 // The HTTP stack stays in its own chunk, loaded only by `serve` and `demo`; Fastify and DuckDB's
 // native binding are loaded from node_modules as usual.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: clear out the last build's.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: { tally: 'src/cli/main.ts', 'import-worker': 'src/ingest/pipeline/import-worker.ts' },

@@ -75,6 +75,28 @@ describe('tally CLI', () => {
     );
   });
 
+  test('config accounts reach the store at every start, changed ones included', () => {
+    const dir = join(tmp, 'accounts-sync');
+    const config = join(tmp, 'accounts-sync.json');
+    const accountsOf = (account: { timezone: string; billingDay?: number }) => {
+      writeFileSync(config, JSON.stringify({ accounts: [{ id: 'acme', name: 'Acme', ...account }] }));
+      const r = spawnSync(
+        process.execPath,
+        [BIN, 'accounts', 'list', '--json', '--data', dir, '--config', config],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status).toBe(0);
+      return (JSON.parse(r.stdout) as { accounts: { id: string }[] }).accounts.find((a) => a.id === 'acme');
+    };
+    const first = accountsOf({ timezone: 'UTC', billingDay: 5 });
+    expect(first).toMatchObject({ timezone: 'UTC', billingDay: 5 });
+    expect(accountsOf({ timezone: 'UTC', billingDay: 5 })).toEqual(first);
+    // A changed time zone is written; a billing day the config leaves out keeps the stored one.
+    expect(accountsOf({ timezone: 'Asia/Kolkata' })).toEqual({ ...first, timezone: 'Asia/Kolkata' });
+  });
+
   test('import --json prints exactly the DESIGN summary', () => {
     const files = [
       'apache_combined_elastic_examples.log',

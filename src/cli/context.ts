@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { catalogOfConfig } from '../config/catalog-config.js';
-import { accountOfConfig, loadConfig, type TallyConfig } from '../config/config.js';
+import { accountOfConfig, accountUpToDate, loadConfig, type TallyConfig } from '../config/config.js';
 import { type DataDir, ensureDataDir } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
 import { sameCatalogEntry } from '../domain/catalog.js';
@@ -56,15 +56,20 @@ export async function openContext(options: CommonOptions): Promise<CliContext> {
 }
 
 async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<void> {
-  for (const a of config.accounts ?? []) await store.putAccount(accountOfConfig(a));
   // Config entries are authoritative: each start writes those that differ from the store. One
-  // read of each table, so a large catalog costs no per-entry round trips on every command.
+  // read of each table, so accounts and a large catalog cost no writes on every command.
+  const stored = new Map((await store.listAccounts()).map((a) => [a.id, a]));
+  for (const a of config.accounts ?? []) {
+    const wanted = accountOfConfig(a);
+    const current = stored.get(wanted.id);
+    if (current === undefined || !accountUpToDate(current, wanted)) await store.putAccount(wanted);
+    stored.set(wanted.id, wanted);
+  }
   const entries = catalogOfConfig(config);
   if (entries.length > 0) {
-    const accounts = new Set((await store.listAccounts()).map((a) => a.id));
-    const stored = new Map((await store.listCatalog()).map((e) => [`${e.kind}:${e.id}`, e]));
+    const catalog = new Map((await store.listCatalog()).map((e) => [`${e.kind}:${e.id}`, e]));
     for (const entry of entries) {
-      if (!accounts.has(entry.account)) {
+      if (!stored.has(entry.account)) {
         throw new AppError(
           'bad-config',
           `catalog: ${entry.kind} ${entry.id}: unknown account '${entry.account}'`,
@@ -73,11 +78,11 @@ async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<voi
           },
         );
       }
-      const current = stored.get(`${entry.kind}:${entry.id}`);
+      const current = catalog.get(`${entry.kind}:${entry.id}`);
       if (current === undefined || !sameCatalogEntry(current, entry)) await store.putCatalogEntry(entry);
     }
   }
-  if (!(await store.getAccount(DEFAULT_ACCOUNT))) {
+  if (!stored.has(DEFAULT_ACCOUNT)) {
     await store.putAccount({ id: DEFAULT_ACCOUNT, name: 'Unmatched traffic', timezone: 'UTC', parent: null });
   }
 }

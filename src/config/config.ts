@@ -156,6 +156,21 @@ export function accountOfConfig(a: AccountConfig): Account {
   };
 }
 
+/**
+ * True when `stored` already holds everything `wanted` (from accountOfConfig) sets, so putAccount
+ * would change nothing. A billing day the config leaves out keeps the stored one.
+ */
+export function accountUpToDate(stored: Account, wanted: Account): boolean {
+  return (
+    stored.id === wanted.id &&
+    stored.name === wanted.name &&
+    stored.timezone === wanted.timezone &&
+    stored.parent === wanted.parent &&
+    JSON.stringify(stored.match ?? null) === JSON.stringify(wanted.match ?? null) &&
+    (wanted.billingDay === undefined || stored.billingDay === wanted.billingDay)
+  );
+}
+
 /** Validates one account given outside the config file (API body, CLI flags) with the config's schema. */
 export function parseAccountInput(input: unknown, origin: string): Account {
   const [account] = validateConfig({ accounts: [input] }, origin).accounts ?? [];
