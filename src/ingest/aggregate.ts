@@ -64,6 +64,8 @@ export class Aggregator {
   /** Identifies this aggregator's current batch to the Clients that carry viewer ids for it. */
   private batch = nextBatch++;
   private viewerNames: string[] = [];
+  /** Per viewer id, its hash when known already (clients carry theirs). */
+  private viewerHashes: (bigint | undefined)[] = [];
   private rowCount = 0;
   private viewerEntries = 0;
   /** Cells built by `add(record)`, interned so equal records share one cell. */
@@ -170,6 +172,7 @@ export class Aggregator {
       const owned = ownString(viewer);
       this.viewerIds.set(owned, id);
       this.viewerNames.push(owned);
+      this.viewerHashes.push(undefined);
     }
     this.viewerEntries += row.addViewer(id);
   }
@@ -180,13 +183,14 @@ export class Aggregator {
       client.viewerId = this.viewerNames.length;
       client.batch = this.batch;
       this.viewerNames.push(client.address);
+      this.viewerHashes.push(client.viewerHash);
     }
     this.viewerEntries += row.addViewer(client.viewerId);
   }
 
   /** Hands over every row, viewers hashed, and starts empty. */
   drain(): RollupRow[] {
-    const hashes: (bigint | undefined)[] = new Array(this.viewerNames.length);
+    const hashes = this.viewerHashes;
     const hashOf = (id: number): bigint => {
       let hash = hashes[id];
       if (hash === undefined) {
@@ -211,6 +215,7 @@ export class Aggregator {
     this.lastBucket = Number.NaN;
     this.viewerIds = new Map();
     this.viewerNames = [];
+    this.viewerHashes = [];
     this.batch = nextBatch++;
     this.rowCount = 0;
     this.viewerEntries = 0;

@@ -1,7 +1,8 @@
 /**
- * The client addresses of an import, each looked up once: its country (geo) and, per aggregation
- * batch, its viewer id. Log lines repeat a few thousand addresses millions of times, so one map
- * lookup per line here replaces both a geo lookup and the aggregator's own viewer lookup.
+ * The client addresses of an import, each looked up once: its country (geo), its keyed viewer hash
+ * and, per aggregation batch, its viewer id. Log lines repeat a few thousand addresses millions of
+ * times, so one map lookup per line here replaces a geo lookup and the aggregator's own viewer
+ * lookup, and each address is hashed as it is first seen rather than when a batch is committed.
  */
 import type { CountryLookup } from './geo.js';
 import { ownString } from './own-string.js';
@@ -11,18 +12,23 @@ export interface Client {
   readonly address: string;
   /** ISO country code, '' when unknown. */
   readonly country: string;
+  /** The address as a viewer id (viewer-hash.ts); 0n for nobody. */
+  readonly viewerHash: bigint;
   /** Viewer id in the aggregator's batch `batch` (set by the aggregator). */
   viewerId: number;
   batch: number;
 }
 
 const LIMIT = 500_000;
-const NOBODY: Client = { address: '', country: '', viewerId: -1, batch: -1 };
+const NOBODY: Client = { address: '', country: '', viewerHash: 0n, viewerId: -1, batch: -1 };
 
 export class ClientTable {
   private readonly byAddress = new Map<string, Client>();
 
-  constructor(private readonly countryOf: CountryLookup | undefined) {}
+  constructor(
+    private readonly countryOf: CountryLookup | undefined,
+    private readonly hashViewer: (viewer: string) => bigint,
+  ) {}
 
   get(address: string): Client {
     if (address === '') return NOBODY;
@@ -32,7 +38,13 @@ export class ClientTable {
       // the same batch: both hash alike, and viewers are counted distinct, so counts stay exact.
       if (this.byAddress.size >= LIMIT) this.byAddress.clear();
       const owned = ownString(address);
-      client = { address: owned, country: this.countryOf?.(owned) ?? '', viewerId: -1, batch: -1 };
+      client = {
+        address: owned,
+        country: this.countryOf?.(owned) ?? '',
+        viewerHash: this.hashViewer(owned),
+        viewerId: -1,
+        batch: -1,
+      };
       this.byAddress.set(owned, client);
     }
     return client;

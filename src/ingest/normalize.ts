@@ -224,7 +224,8 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
   let misses = 0;
 
   /** A full-path cache entry: any path, and the directories the rules do not decide. */
-  const byPath = (raw: RawDelivery, origin: string, target: string, country: string): PathEntry => {
+  const byPath = (raw: RawDelivery, origin: string, t: string, end: number, country: string): PathEntry => {
+    const target = end === t.length ? t : t.slice(0, end);
     let paths = byHost.get(origin);
     if (paths === undefined) {
       paths = new Map();
@@ -269,7 +270,6 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     const t = raw.target;
     const q = t.indexOf('?');
     const end = q < 0 ? t.length : q;
-    const target = q < 0 ? t : t.slice(0, q);
     // Facts other than the host that decide the cell join the first-level key.
     const origin = extra === undefined ? raw.host : originOf(raw.host, extra);
     // Only plain paths: rooted, nothing to decode, no facts from the log that stand in for path defaults.
@@ -280,10 +280,10 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
       extra?.resource !== undefined ||
       hasPercent(t, end)
     ) {
-      return byPath(raw, origin, target, country);
+      return byPath(raw, origin, t, end, country);
     }
     const slash = t.lastIndexOf('/', end - 1);
-    if (hasLineTerminator(t, slash + 1, end)) return byPath(raw, origin, target, country);
+    if (hasLineTerminator(t, slash + 1, end)) return byPath(raw, origin, t, end, country);
     let directories = byDirectory.get(origin);
     if (directories === undefined) {
       directories = new Map();
@@ -302,13 +302,13 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
       directories.set(ownString(dir), entry);
       cached += 1;
     }
-    if (!entry.decided) return byPath(raw, origin, target, country);
+    if (!entry.decided) return byPath(raw, origin, t, end, country);
     const kind = nameClass(t, slash + 1, end);
     const at = entry.classes.indexOf(kind);
     if (at >= 0) return entry.entries[at] as PathEntry;
     // A directory holds a handful of extensions; one with many more goes by path.
-    if (entry.classes.length >= CLASSES_PER_DIRECTORY) return byPath(raw, origin, target, country);
-    const resolved = resolve(raw, target, country);
+    if (entry.classes.length >= CLASSES_PER_DIRECTORY) return byPath(raw, origin, t, end, country);
+    const resolved = resolve(raw, t.slice(0, end), country);
     entry.classes.push(ownString(kind));
     entry.entries.push(resolved);
     return resolved;

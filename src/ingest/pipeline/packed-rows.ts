@@ -42,10 +42,11 @@ export function packRows(rows: readonly RollupRow[]): PackedRows {
   for (const row of rows) viewerTotal += row.viewers.length;
   const viewers = new BigUint64Array(viewerTotal);
   let v = 0;
-  rows.forEach((row, r) => {
-    NUMERIC.forEach((name, c) => {
-      numbers[c * count + r] = row[name];
-    });
+  // Plain loops: this runs on every row of a worker's batch, at the end of the import too.
+  for (let r = 0; r < count; r++) {
+    const row = rows[r] as RollupRow;
+    for (let c = 0; c < NUMERIC.length; c++)
+      numbers[c * count + r] = row[NUMERIC[c] as (typeof NUMERIC)[number]];
     let index = cellsSeen.get(row.cell);
     if (index === undefined) {
       const cell = row.cell;
@@ -67,7 +68,7 @@ export function packRows(rows: readonly RollupRow[]): PackedRows {
     cellIndex[r] = index;
     viewerOffsets[r] = v;
     for (const viewer of row.viewers) viewers[v++] = viewer;
-  });
+  }
   viewerOffsets[count] = v;
   return {
     count,
