@@ -182,6 +182,8 @@ export class Aggregator {
     if (client.batch !== this.batch) {
       client.viewerId = this.viewerNames.length;
       client.batch = this.batch;
+      // Hashed once per import, while lines are read, not when the batch is handed over.
+      client.viewerHash ??= this.hashViewer(client.address);
       this.viewerNames.push(client.address);
       this.viewerHashes.push(client.viewerHash);
     }

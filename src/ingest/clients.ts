@@ -2,7 +2,7 @@
  * The client addresses of an import, each looked up once: its country (geo), its keyed viewer hash
  * and, per aggregation batch, its viewer id. Log lines repeat a few thousand addresses millions of
  * times, so one map lookup per line here replaces a geo lookup and the aggregator's own viewer
- * lookup, and each address is hashed as it is first seen rather than when a batch is committed.
+ * lookup, and an address counted as a viewer is hashed once per import.
  */
 import type { CountryLookup } from './geo.js';
 import { ownString } from './own-string.js';
@@ -12,23 +12,20 @@ export interface Client {
   readonly address: string;
   /** ISO country code, '' when unknown. */
   readonly country: string;
-  /** The address as a viewer id (viewer-hash.ts); 0n for nobody. */
-  readonly viewerHash: bigint;
+  /** The address as a viewer id (viewer-hash.ts), set by the aggregator when it first counts it. */
+  viewerHash: bigint | undefined;
   /** Viewer id in the aggregator's batch `batch` (set by the aggregator). */
   viewerId: number;
   batch: number;
 }
 
 const LIMIT = 500_000;
-const NOBODY: Client = { address: '', country: '', viewerHash: 0n, viewerId: -1, batch: -1 };
+const NOBODY: Client = { address: '', country: '', viewerHash: undefined, viewerId: -1, batch: -1 };
 
 export class ClientTable {
   private readonly byAddress = new Map<string, Client>();
 
-  constructor(
-    private readonly countryOf: CountryLookup | undefined,
-    private readonly hashViewer: (viewer: string) => bigint,
-  ) {}
+  constructor(private readonly countryOf: CountryLookup | undefined) {}
 
   get(address: string): Client {
     if (address === '') return NOBODY;
@@ -41,7 +38,7 @@ export class ClientTable {
       client = {
         address: owned,
         country: this.countryOf?.(owned) ?? '',
-        viewerHash: this.hashViewer(owned),
+        viewerHash: undefined,
         viewerId: -1,
         batch: -1,
       };

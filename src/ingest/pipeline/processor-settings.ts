@@ -38,15 +38,11 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
     defaultProtocol: format.defaultProtocol,
     extensionProtocol: format.extensionProtocol,
   });
-  const hashViewer = createViewerHasher(Buffer.from(settings.secret));
   return new ChunkProcessor(
     format.createParser(settings.parser),
     format.inPlace,
     normalize,
-    hashViewer,
-    new ClientTable(
-      settings.geoDatabase === null ? undefined : createCountryLookup(settings.geoDatabase),
-      hashViewer,
-    ),
+    createViewerHasher(Buffer.from(settings.secret)),
+    new ClientTable(settings.geoDatabase === null ? undefined : createCountryLookup(settings.geoDatabase)),
   );
 }
