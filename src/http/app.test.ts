@@ -4,6 +4,7 @@ import { issueKey } from '../auth/keys.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../store/store.js';
 import { rollupRow } from '../test-support/rollup-row.js';
+import { sourceState } from '../test-support/source-state.js';
 import { createApp } from './app.js';
 
 let store: UsageStore;
@@ -36,19 +37,7 @@ beforeAll(async () => {
     starts: 0,
   };
   await store.commitImport({
-    source: {
-      id: 's1',
-      path: '/x',
-      headLength: 1,
-      headHash: 'h',
-      offset: 1,
-      lines: 3,
-      records: 3,
-      rejected: 0,
-      bytesOut: 0,
-      firstImported: 0,
-      lastImported: 0,
-    },
+    source: sourceState('s1'),
     rollups: [
       withCell({
         ...base,

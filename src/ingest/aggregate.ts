@@ -63,9 +63,11 @@ export class Aggregator {
   private viewerIds = new Map<string, number>();
   /** Identifies this aggregator's current batch to the Clients that carry viewer ids for it. */
   private batch = nextBatch++;
-  private viewerNames: string[] = [];
-  /** Per viewer id, its hash when known already (clients carry theirs). */
-  private viewerHashes: (bigint | undefined)[] = [];
+  /**
+   * Per viewer id of this batch, its keyed hash: taken as the viewer joins the batch (the hasher
+   * caches per viewer), so handing a batch over hashes nothing at the end of an import.
+   */
+  private viewerHashes: bigint[] = [];
   private rowCount = 0;
   private viewerEntries = 0;
   /** Cells built by `add(record)`, interned so equal records share one cell. */
@@ -168,11 +170,9 @@ export class Aggregator {
   viewerByName(row: PendingRow, viewer: string): void {
     let id = this.viewerIds.get(viewer);
     if (id === undefined) {
-      id = this.viewerNames.length;
-      const owned = ownString(viewer);
-      this.viewerIds.set(owned, id);
-      this.viewerNames.push(owned);
-      this.viewerHashes.push(undefined);
+      id = this.viewerHashes.length;
+      this.viewerIds.set(ownString(viewer), id);
+      this.viewerHashes.push(this.hashViewer(viewer));
     }
     this.viewerEntries += row.addViewer(id);
   }
@@ -180,12 +180,9 @@ export class Aggregator {
   /** Adds a client address as the viewer of `row`, using the id the Client carries for this batch. */
   viewerByClient(row: PendingRow, client: Client): void {
     if (client.batch !== this.batch) {
-      client.viewerId = this.viewerNames.length;
+      client.viewerId = this.viewerHashes.length;
       client.batch = this.batch;
-      // Hashed once per import, while lines are read, not when the batch is handed over.
-      client.viewerHash ??= this.hashViewer(client.address);
-      this.viewerNames.push(client.address);
-      this.viewerHashes.push(client.viewerHash);
+      this.viewerHashes.push(this.hashViewer(client.address));
     }
     this.viewerEntries += row.addViewer(client.viewerId);
   }
@@ -193,20 +190,12 @@ export class Aggregator {
   /** Hands over every row, viewers hashed, and starts empty. */
   drain(): RollupRow[] {
     const hashes = this.viewerHashes;
-    const hashOf = (id: number): bigint => {
-      let hash = hashes[id];
-      if (hash === undefined) {
-        hash = this.hashViewer(this.viewerNames[id] as string);
-        hashes[id] = hash;
-      }
-      return hash;
-    };
     const out: RollupRow[] = [];
     for (const rows of this.buckets.values()) {
       for (const row of rows.values()) {
         if (row.firstViewer !== NO_VIEWER) {
-          const viewers = [hashOf(row.firstViewer)];
-          if (row.moreViewers) for (const id of row.moreViewers) viewers.push(hashOf(id));
+          const viewers = [hashes[row.firstViewer] as bigint];
+          if (row.moreViewers) for (const id of row.moreViewers) viewers.push(hashes[id] as bigint);
           row.viewers = viewers;
         }
         out.push(row);
@@ -216,7 +205,6 @@ export class Aggregator {
     this.lastRows = undefined;
     this.lastBucket = Number.NaN;
     this.viewerIds = new Map();
-    this.viewerNames = [];
     this.viewerHashes = [];
     this.batch = nextBatch++;
     this.rowCount = 0;

@@ -1,8 +1,7 @@
 /**
- * The client addresses of an import, each looked up once: its country (geo), its keyed viewer hash
- * and, per aggregation batch, its viewer id. Log lines repeat a few thousand addresses millions of
- * times, so one map lookup per line here replaces a geo lookup and the aggregator's own viewer
- * lookup, and an address counted as a viewer is hashed once per import.
+ * The client addresses of an import, each looked up once: its country (geo) and, per aggregation
+ * batch, its viewer id. Log lines repeat a few thousand addresses millions of times, so one map
+ * lookup per line here replaces both a geo lookup and the aggregator's own viewer lookup.
  */
 import type { CountryLookup } from './geo.js';
 import { ownString } from './own-string.js';
@@ -12,15 +11,13 @@ export interface Client {
   readonly address: string;
   /** ISO country code, '' when unknown. */
   readonly country: string;
-  /** The address as a viewer id (viewer-hash.ts), set by the aggregator when it first counts it. */
-  viewerHash: bigint | undefined;
   /** Viewer id in the aggregator's batch `batch` (set by the aggregator). */
   viewerId: number;
   batch: number;
 }
 
 const LIMIT = 500_000;
-const NOBODY: Client = { address: '', country: '', viewerHash: undefined, viewerId: -1, batch: -1 };
+const NOBODY: Client = { address: '', country: '', viewerId: -1, batch: -1 };
 
 export class ClientTable {
   private readonly byAddress = new Map<string, Client>();
@@ -35,13 +32,7 @@ export class ClientTable {
       // the same batch: both hash alike, and viewers are counted distinct, so counts stay exact.
       if (this.byAddress.size >= LIMIT) this.byAddress.clear();
       const owned = ownString(address);
-      client = {
-        address: owned,
-        country: this.countryOf?.(owned) ?? '',
-        viewerHash: undefined,
-        viewerId: -1,
-        batch: -1,
-      };
+      client = { address: owned, country: this.countryOf?.(owned) ?? '', viewerId: -1, batch: -1 };
       this.byAddress.set(owned, client);
     }
     return client;

@@ -258,6 +258,7 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
   // directories; when the rules decide a directory (path-rules.ts `directoryDecides`), its paths
   // resolve once per file extension instead of once per file.
   const byDirectory = new Map<string, Map<string, DirectoryEntry>>();
+  // An opaque first rule decides no directory (directoryDecides): then skip the directory lookup.
   const directoriesDecide = options.pathRules[0]?.scope != null;
   const clearCaches = (): void => {
     byHost.clear();

@@ -7,28 +7,15 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { splitWindows } from '../domain/time-window.js';
 import { parseUsageQuery } from '../domain/usage-query.js';
 import { rollupRow } from '../test-support/rollup-row.js';
-import type { SourceState, StoredKey, UsageStore } from './store.js';
+import { sourceState } from '../test-support/source-state.js';
+import type { StoredKey, UsageStore } from './store.js';
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
 const Q = 15 * 60_000;
 
 const row = rollupRow;
 
-function source(id: string, offset = 10): SourceState {
-  return {
-    id,
-    path: `/logs/${id}.log`,
-    headLength: 10,
-    headHash: `hash-${id}`,
-    offset,
-    lines: 1,
-    records: 1,
-    rejected: 0,
-    bytesOut: 100,
-    firstImported: 1,
-    lastImported: 2,
-  };
-}
+const source = sourceState;
 
 async function usage(store: UsageStore, params: Record<string, string>, tz = 'UTC') {
   const q = parseUsageQuery({ account: 'acme', from: '2024-07-01', to: '2024-07-03', ...params }, tz);

@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import { rollupRow } from '../../test-support/rollup-row.js';
+import { sourceState } from '../../test-support/source-state.js';
 import { createApp } from '../app.js';
 
 test('POST /v1/billing/snapshots: admin only; bills every ended bucket', async () => {
@@ -13,19 +14,7 @@ test('POST /v1/billing/snapshots: admin only; bills every ended bucket', async (
   await store.putKey(scoped.stored);
   const hourAgo = Math.floor((Date.now() - 3_600_000) / 900_000) * 900_000;
   await store.commitImport({
-    source: {
-      id: 's',
-      path: '/s.log',
-      headLength: 1,
-      headHash: 'h',
-      offset: 1,
-      lines: 1,
-      records: 1,
-      rejected: 0,
-      bytesOut: 42,
-      firstImported: 1,
-      lastImported: 1,
-    },
+    source: sourceState('s'),
     rollups: [rollupRow({ bucket: hourAgo, bytesOut: 42 })],
   });
   const app = await createApp({ store });

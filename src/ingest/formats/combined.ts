@@ -67,16 +67,15 @@ function requestTarget(line: string, start: number, end: number): string {
 }
 
 /**
- * Parses the line `text[start, end)`: the whole of `text` by default, or one line of a larger
- * text read in place (the importer hands whole chunks, so no line is sliced out).
+ * Parses the line `line[start, end)`: the whole string by default, or one line of a larger text
+ * read in place (the importer hands whole chunks, so no line is sliced out).
  */
 export function parseCombinedLine(
-  text: string,
+  line: string,
   _context?: unknown,
   start = 0,
-  end = text.length,
+  end = line.length,
 ): RawDelivery | Rejection {
-  const line = text;
   const open = line.indexOf(' [', start);
   if (open < 0 || open >= end) return reject('no [timestamp] field');
   if (open - start > MAX_BEFORE_TIMESTAMP) return reject('more than 64 KiB before the [timestamp]');
