@@ -188,83 +188,92 @@ describe('tally CLI', () => {
     ).toBe(7);
   });
 
-  test('worker threads and a single thread import a large file identically, rejects included', () => {
-    // 40 MiB: past the size at which imports probe and then use workers.
-    const big = join(tmp, 'big.log');
-    let text = '';
-    for (const { text: day } of generateDays({
-      start: Date.parse('2026-10-01T00:00:00Z'),
-      days: 8,
-      sessionsPerDay: 1200,
-      seed: 5,
-      withHost: false,
-    }))
-      text += day;
-    const lines = text.split('\n');
-    for (let i = 1000; i < lines.length; i += 50_000) lines[i] = `garbage line ${i}`;
-    // A line past the limit, well after the probe: its number must follow every line before it.
-    const longLine = lines.length - 20_000;
-    lines[longLine] = 'x'.repeat(9 * 1024 * 1024);
-    writeFileSync(big, lines.join('\n'));
-    expect(statSync(big).size).toBeGreaterThan(40 * 1024 * 1024);
-    writeFileSync(join(tmp, 'rules.json'), JSON.stringify(demoConfig()));
-    const run = (workers: string) => {
-      const dir = join(tmp, `w${workers}`);
-      const r = spawnSync(
-        process.execPath,
-        [BIN, 'import', '--workers', workers, '--data', dir, '--config', join(tmp, 'rules.json'), big],
-        { encoding: 'utf8' },
+  // With path rules a chunk folds into few rows and workers parse the whole file; without them
+  // nearly every line is a row of its own, and after the first chunk the rest is parsed inline.
+  test.each([
+    ['rules', demoConfig()],
+    ['defaults', {}],
+  ])(
+    'worker threads and a single thread import a large file identically, rejects included (config: %s)',
+    (name, config) => {
+      // 40 MiB: past the size at which imports use workers.
+      const big = join(tmp, 'big.log');
+      let text = '';
+      for (const { text: day } of generateDays({
+        start: Date.parse('2026-10-01T00:00:00Z'),
+        days: 8,
+        sessionsPerDay: 1200,
+        seed: 5,
+        withHost: false,
+      }))
+        text += day;
+      const lines = text.split('\n');
+      for (let i = 1000; i < lines.length; i += 50_000) lines[i] = `garbage line ${i}`;
+      // A line past the limit, well after the probe: its number must follow every line before it.
+      const longLine = lines.length - 20_000;
+      lines[longLine] = 'x'.repeat(9 * 1024 * 1024);
+      writeFileSync(big, lines.join('\n'));
+      expect(statSync(big).size).toBeGreaterThan(40 * 1024 * 1024);
+      const configFile = join(tmp, `${name}.json`);
+      writeFileSync(configFile, JSON.stringify(config));
+      const run = (workers: string) => {
+        const dir = join(tmp, `${name}-w${workers}`);
+        const r = spawnSync(
+          process.execPath,
+          [BIN, 'import', '--workers', workers, '--data', dir, '--config', configFile, big],
+          { encoding: 'utf8' },
+        );
+        expect(r.status).toBe(0);
+        // The human output, not --json: it also says whether worker threads did the parsing.
+        const summary = textSummary(r.stdout);
+        const threads = /parsed with (\d+) worker threads/.exec(r.stderr)?.[1] ?? '0';
+        const report = spawnSync(
+          process.execPath,
+          [
+            BIN,
+            'report',
+            '--format',
+            'json',
+            '--data',
+            dir,
+            '--config',
+            configFile,
+            '--account',
+            'default',
+            '--from',
+            '2026-10-01',
+            '--to',
+            '2026-10-10',
+            '--granularity',
+            'day',
+            '--group-by',
+            'resource,rendition',
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(report.status).toBe(0);
+        const rejects = readFileSync(summary.rejects_file, 'utf8')
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split('\t').slice(1, 3).join(' '));
+        return { summary: { ...summary, rejects_file: null }, report: report.stdout, rejects, threads };
+      };
+      const threaded = run('2');
+      const single = run('0');
+      // Workers must have parsed (part of) this file, or the comparison below proves nothing.
+      expect(threaded.threads).toBe('2');
+      expect(single.threads).toBe('0');
+      threaded.threads = single.threads;
+      expect(threaded.summary.rejected).toBe(Math.ceil((lines.length - 1000) / 50_000) + 1);
+      expect(threaded.rejects).toContain(`${longLine + 1} line longer than ${8 * 1024 * 1024} bytes`);
+      // The text ends with a newline, so split() leaves one empty element that is not a line.
+      const lineCount = lines.length - 1;
+      expect(threaded.summary.records + threaded.summary.rejected + threaded.summary.skipped_lines).toBe(
+        lineCount,
       );
-      expect(r.status).toBe(0);
-      // The human output, not --json: it also says whether worker threads did the parsing.
-      const summary = textSummary(r.stdout);
-      const threads = /parsed with (\d+) worker threads/.exec(r.stderr)?.[1] ?? '0';
-      const report = spawnSync(
-        process.execPath,
-        [
-          BIN,
-          'report',
-          '--format',
-          'json',
-          '--data',
-          dir,
-          '--config',
-          join(tmp, 'rules.json'),
-          '--account',
-          'default',
-          '--from',
-          '2026-10-01',
-          '--to',
-          '2026-10-10',
-          '--granularity',
-          'day',
-          '--group-by',
-          'resource,rendition',
-        ],
-        { encoding: 'utf8' },
-      );
-      expect(report.status).toBe(0);
-      const rejects = readFileSync(summary.rejects_file, 'utf8')
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split('\t').slice(1, 3).join(' '));
-      return { summary: { ...summary, rejects_file: null }, report: report.stdout, rejects, threads };
-    };
-    const threaded = run('2');
-    const single = run('0');
-    // The probe must have handed this file to the workers, or the comparison below proves nothing.
-    expect(threaded.threads).toBe('2');
-    expect(single.threads).toBe('0');
-    threaded.threads = single.threads;
-    expect(threaded.summary.rejected).toBe(Math.ceil((lines.length - 1000) / 50_000) + 1);
-    expect(threaded.rejects).toContain(`${longLine + 1} line longer than ${8 * 1024 * 1024} bytes`);
-    // The text ends with a newline, so split() leaves one empty element that is not a line.
-    const lineCount = lines.length - 1;
-    expect(threaded.summary.records + threaded.summary.rejected + threaded.summary.skipped_lines).toBe(
-      lineCount,
-    );
-    expect(threaded).toEqual(single);
-  });
+      expect(threaded).toEqual(single);
+    },
+  );
 
   describe('with a running server', () => {
     let server: TallyServer;

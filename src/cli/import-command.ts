@@ -1,13 +1,14 @@
 /** `tally import`: import log files into the store (DESIGN section 6). */
 
 import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { installSecret } from '../config/data-dir.js';
 import { badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 import { followFiles } from '../ingest/follow.js';
 import { checkFormat, IMPORT_FORMATS, type ImportFormat } from '../ingest/formats/index.js';
-import { type FileOutcome, type ImportOptions, importFiles } from '../ingest/import.js';
+import { type FileOutcome, type ImportOptions, importFiles, startWorkersAhead } from '../ingest/import.js';
 import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
 import { type CliContext, type CommonOptions, withContext } from './context.js';
 import { createProgressBar } from './progress.js';
@@ -119,37 +120,54 @@ export function registerImportCommand(program: Command): void {
         await follow(files, format, flags);
         return;
       }
-      await withContext(flags, async ({ dir, config, store }) => {
-        const outcomes: FileOutcome[] = [];
-        const bar = !flags.json && process.stderr.isTTY ? createProgressBar(files) : undefined;
-        try {
-          const summary = await importFiles(files, {
-            ...importOptions({ dir, config, store }, format, flags),
-            workers,
-            onProgress: bar?.update,
-            onFile: (outcome) => outcomes.push(outcome),
-          });
-          bar?.stop();
-          for (const outcome of outcomes) {
-            // --json keeps stdout to the summary; which format auto chose still goes to stderr.
-            if (!flags.json) process.stderr.write(`${describe(outcome)}\n`);
-            else if (outcome.detected)
-              process.stderr.write(`${outcome.path}: detected format ${outcome.format}\n`);
-          }
-          if (flags.json) {
-            process.stdout.write(`${JSON.stringify(summary)}\n`);
-          } else {
-            const rate = summary.seconds > 0 ? Math.round(summary.lines / summary.seconds) : summary.lines;
-            process.stdout.write(
-              `imported ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected, ` +
-                `${summary.skipped_lines} skipped, ${summary.bytes_out} bytes out in ${summary.seconds.toFixed(2)} s (${rate} lines/s)\n`,
-            );
-            if (summary.rejects_file)
-              process.stdout.write(`rejected lines kept in ${summary.rejects_file}\n`);
-          }
-        } finally {
-          bar?.stop();
-        }
-      });
+      // Threads for a large file load while the store opens.
+      const startedWorkers = startWorkersAhead(files, workers);
+      try {
+        await importCommand(files, format, flags, workers, startedWorkers);
+      } finally {
+        // The importer ends those it was handed; these are left when it did not start.
+        await Promise.all((startedWorkers?.splice(0) ?? []).map((w) => w.terminate()));
+      }
     });
+}
+
+async function importCommand(
+  files: string[],
+  format: ImportFormat,
+  flags: ImportFlags,
+  workers: number,
+  startedWorkers: Worker[] | undefined,
+): Promise<void> {
+  await withContext(flags, async ({ dir, config, store }) => {
+    const outcomes: FileOutcome[] = [];
+    const bar = !flags.json && process.stderr.isTTY ? createProgressBar(files) : undefined;
+    try {
+      const summary = await importFiles(files, {
+        ...importOptions({ dir, config, store }, format, flags),
+        workers,
+        startedWorkers,
+        onProgress: bar?.update,
+        onFile: (outcome) => outcomes.push(outcome),
+      });
+      bar?.stop();
+      for (const outcome of outcomes) {
+        // --json keeps stdout to the summary; which format auto chose still goes to stderr.
+        if (!flags.json) process.stderr.write(`${describe(outcome)}\n`);
+        else if (outcome.detected)
+          process.stderr.write(`${outcome.path}: detected format ${outcome.format}\n`);
+      }
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } else {
+        const rate = summary.seconds > 0 ? Math.round(summary.lines / summary.seconds) : summary.lines;
+        process.stdout.write(
+          `imported ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected, ` +
+            `${summary.skipped_lines} skipped, ${summary.bytes_out} bytes out in ${summary.seconds.toFixed(2)} s (${rate} lines/s)\n`,
+        );
+        if (summary.rejects_file) process.stdout.write(`rejected lines kept in ${summary.rejects_file}\n`);
+      }
+    } finally {
+      bar?.stop();
+    }
+  });
 }

@@ -80,6 +80,11 @@ export class Aggregator {
     return this.rowCount + this.viewerEntries;
   }
 
+  /** Rows held. */
+  get rows(): number {
+    return this.rowCount;
+  }
+
   /** Adds one normalised record. */
   add(record: DeliveryRecord): void {
     // Look the cell up by key first: only a new cell pays for its object and SHA-256 id.

@@ -3,9 +3,10 @@
  * streamed from the source's checkpoint, whole lines only; every commit writes the usage rows and
  * the new checkpoint in one transaction, so an interrupted import resumes without double counting.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState, UsageStore } from '../store/store.js';
@@ -14,7 +15,12 @@ import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprin
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
-import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './pipeline/chunk-pipeline.js';
+import {
+  type ChunkPipeline,
+  InlinePipeline,
+  startImportWorkers,
+  WorkerPipeline,
+} from './pipeline/chunk-pipeline.js';
 import type { ChunkResult } from './pipeline/chunk-processor.js';
 import type { ProcessorSettings } from './pipeline/processor-settings.js';
 import { RejectsFile } from './rejects-file.js';
@@ -77,6 +83,8 @@ export interface ImportOptions {
   commitEveryMs?: number | undefined;
   /** Worker threads for large files; 0 (the default) processes everything on this thread. */
   workers?: number | undefined;
+  /** Threads from `startWorkersAhead`, for the first file parsed on workers; the importer ends them. */
+  startedWorkers?: Worker[] | undefined;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -164,7 +172,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
         secret: new Uint8Array(options.secret),
         geoDatabase,
       };
-      pipeline = parallel ? new WorkerPipeline(settings, options.workers ?? 0) : new InlinePipeline(settings);
+      pipeline = parallel ? new WorkerPipeline(settings, takeWorkers(options)) : new InlinePipeline(settings);
       pipelines.set(key, pipeline);
     }
     return pipeline;
@@ -189,12 +197,36 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
     },
     async close() {
       summary.rejects_file = rejects.close();
+      const unused = options.startedWorkers?.splice(0) ?? [];
       await Promise.all([...pipelines.values()].map((p) => p.close()));
+      await Promise.all(unused.map((w) => w.terminate()));
       pipelines.clear();
       summary.seconds = (Date.now() - started) / 1000;
       return summary;
     },
   };
+}
+
+/** `options.workers` threads: those started ahead, then new ones. */
+function takeWorkers(options: ImportOptions): Worker[] {
+  const count = options.workers ?? 0;
+  const ready = options.startedWorkers?.splice(0, count) ?? [];
+  return [...ready, ...startImportWorkers(count - ready.length)];
+}
+
+/**
+ * Starts `workers` threads when some file is large enough to be parsed on them, so that they load
+ * while the caller opens the store; hand them to the importer as `startedWorkers`.
+ */
+export function startWorkersAhead(paths: readonly string[], workers: number): Worker[] | undefined {
+  const large = paths.some((path) => {
+    try {
+      return statSync(path).size >= PARALLEL_MIN_BYTES;
+    } catch {
+      return false;
+    }
+  });
+  return large && workers > 0 ? startImportWorkers(workers) : undefined;
 }
 
 interface FileContext extends ImportOptions {
@@ -205,8 +237,6 @@ interface FileContext extends ImportOptions {
 
 /** Below this much new data a file is processed inline: starting workers would cost more than it saves. */
 const PARALLEL_MIN_BYTES = 32 << 20;
-/** How much of a large file is processed inline to see whether workers would pay off. */
-const PROBE_BYTES = 4 << 20;
 
 /**
  * The source a file continues (same content head, DESIGN section 4), or a new one. A source seen
@@ -292,15 +322,23 @@ async function importFile(
     ? await headerAt(file, format, source.offset, head.bytes, compression)
     : undefined;
 
-  // Large files start inline; once PROBE_BYTES are in, a commit shows how well lines fold into
-  // rows, and only if they fold well (many lines per row) does the rest go to worker threads.
-  // Those are started now, so that they load while the probe runs.
-  let probing =
+  // Large files go to worker threads. Workers pay off when many lines fold into few rows; when
+  // nearly every line is its own row (per-segment resources without path rules), shipping rows
+  // back costs more than parsing in parallel saves. The first chunk's result tells: until it is
+  // in, each worker holds one chunk, and if its lines fold poorly the rest is parsed inline.
+  const parallel =
     (ctx.workers ?? 0) > 0 && compression === 'none' && size - source.offset >= PARALLEL_MIN_BYTES;
-  if (probing) ctx.pipelineFor(format, true);
-  const probeEnd = source.offset + PROBE_BYTES;
-  let flushWeight = ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT;
-  let pipeline = ctx.pipelineFor(format, false);
+  const lines: { fold: 'unknown' | 'well' | 'poorly' } = { fold: parallel ? 'unknown' : 'well' };
+  const inlineWeight = ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT;
+  // Each worker holds rows of its own and ships them as copies: commit at a lower weight to keep
+  // the same bound on memory.
+  let flushWeight = parallel ? inlineWeight / 4 : inlineWeight;
+  const inline = ctx.pipelineFor(format, false);
+  let pipeline = parallel ? ctx.pipelineFor(format, true) : inline;
+  if (parallel) {
+    outcome.workers = ctx.workers ?? 0;
+    pipeline.queueDepth = 1;
+  }
   let offset = source.offset;
   let carry: Buffer | undefined;
   let skippingLongLine = false;
@@ -321,32 +359,22 @@ async function importFile(
     summary.rejected += result.rejected;
     summary.skipped_lines += result.skipped;
     summary.bytes_out += result.bytesOut;
+    if (lines.fold === 'unknown' && result.records > 0) {
+      // A worker's first result: its rows hold this chunk's lines alone.
+      lines.fold = result.rows * 4 < result.records ? 'well' : 'poorly';
+      pipeline.queueDepth = undefined;
+    }
   };
   pipeline.onResult = onResult;
+  inline.onResult = onResult;
 
   // A commit runs while the next chunks are parsed; the next commit (or the end) waits for it
   // first, so commits stay in order and a failed one stops the import before anything later lands.
   let committing: Promise<void> = Promise.resolve();
-  let linesAtLastCommit = source.lines;
   let lastCommitAt = Date.now();
   const commit = async (active: ChunkPipeline): Promise<void> => {
     lastCommitAt = Date.now();
     const rows = await active.drain();
-    if (probing) {
-      probing = false;
-      // Workers pay off when many lines fold into few rows. When nearly every line is its own
-      // row (per-segment resources without path rules), shipping rows back costs more than
-      // parsing in parallel saves. Safe to switch here: drain has handed over every chunk's rows.
-      if (rows.length * 4 < source.lines - linesAtLastCommit) {
-        pipeline = ctx.pipelineFor(format, true);
-        pipeline.onResult = onResult;
-        outcome.workers = ctx.workers ?? 0;
-        // Each worker holds rows of its own and ships them as copies: commit at a lower weight
-        // to keep the same bound on memory.
-        flushWeight /= 4;
-      }
-    }
-    linesAtLastCommit = source.lines;
     await committing;
     source.offset = offset;
     source.lastImported = Date.now();
@@ -403,7 +431,13 @@ async function importFile(
       lines: source.lines - (known?.lines ?? 0),
     });
     const due = ctx.commitEveryMs !== undefined && Date.now() - lastCommitAt >= ctx.commitEveryMs;
-    if (pipeline.weight >= flushWeight || (probing && offset >= probeEnd) || due) await commit(pipeline);
+    if (pipeline.weight >= flushWeight || due) await commit(pipeline);
+    if (lines.fold === 'poorly' && pipeline !== inline) {
+      // Safe to switch once a commit has handed over every chunk's rows.
+      await commit(pipeline);
+      pipeline = inline;
+      flushWeight = inlineWeight;
+    }
   }
   if (carry !== undefined && carry.length > 0) {
     if (compression === 'none') {

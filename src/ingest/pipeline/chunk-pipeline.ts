@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RollupRow } from '../../store/store.js';
 import type { ChunkInput, ChunkProcessor, ChunkResult } from './chunk-processor.js';
+import type { WorkerRequest } from './import-worker.js';
 import { type PackedRows, unpackRows } from './packed-rows.js';
 import { createProcessor, type ProcessorSettings } from './processor-settings.js';
 
@@ -23,12 +24,15 @@ export interface ChunkPipeline {
   settle(): Promise<void>;
   /** Rows plus viewer entries held, as of the latest results. */
   readonly weight: number;
+  /** Chunks each worker may hold before `submit` waits; undefined: the default (inline: unused). */
+  queueDepth: number | undefined;
   close(): Promise<void>;
 }
 
 export class InlinePipeline implements ChunkPipeline {
   onResult: (result: ChunkResult) => void = () => undefined;
   weight = 0;
+  queueDepth: number | undefined;
   private readonly processor: ChunkProcessor;
 
   constructor(settings: ProcessorSettings) {
@@ -65,8 +69,22 @@ export function workersAvailable(): boolean {
   return existsSync(WORKER_SCRIPT);
 }
 
+/**
+ * Starts import worker threads without settings (a WorkerPipeline sends them): a thread takes
+ * tens of milliseconds to load, which can pass while the importer opens the store.
+ */
+export function startImportWorkers(count: number): Worker[] {
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(WORKER_SCRIPT);
+    // A worker that fails before a pipeline takes it exits: the pipeline sees that it has.
+    worker.on('error', () => undefined);
+    return worker;
+  });
+}
+
 export class WorkerPipeline implements ChunkPipeline {
   onResult: (result: ChunkResult) => void = () => undefined;
+  queueDepth: number | undefined;
   private readonly workers: Worker[];
   private readonly weights: number[];
   private submitted = 0;
@@ -79,16 +97,17 @@ export class WorkerPipeline implements ChunkPipeline {
   private drainWaiters: ((rows: RollupRow[]) => void)[] = [];
   private failure: Error | undefined;
   private failWaiters: ((error: Error) => void)[] = [];
+  private closing = false;
 
-  constructor(settings: ProcessorSettings, count: number) {
-    this.workers = Array.from({ length: count }, (_, index) => {
-      const worker = new Worker(WORKER_SCRIPT, { workerData: settings });
+  /** `workers`: threads from startImportWorkers, which this pipeline then owns. */
+  constructor(settings: ProcessorSettings, workers: Worker[]) {
+    this.workers = workers;
+    workers.forEach((worker, index) => {
       worker.on('message', (message: WorkerMessage) => this.receive(index, message));
       worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`import worker exited with code ${code}`));
-      });
-      return worker;
+      worker.on('exit', (code) => this.fail(new Error(`import worker exited with code ${code}`)));
+      if (worker.threadId < 0) this.fail(new Error('import worker exited before it was used'));
+      this.post(worker, { type: 'settings', settings });
     });
     this.weights = this.workers.map(() => 0);
     this.queues = this.workers.map(() => []);
@@ -96,6 +115,10 @@ export class WorkerPipeline implements ChunkPipeline {
 
   get weight(): number {
     return this.weights.reduce((a, b) => a + b, 0);
+  }
+
+  private inFlightLimit(): number {
+    return (this.queueDepth ?? IN_FLIGHT_PER_WORKER) * this.workers.length;
   }
 
   private inFlight(): number {
@@ -108,8 +131,9 @@ export class WorkerPipeline implements ChunkPipeline {
     const index = seq % this.workers.length;
     this.queues[index]?.push(seq);
     const bytes = input.bytes;
-    this.workers[index]?.postMessage({ type: 'chunk', input }, [bytes.buffer as ArrayBuffer]);
-    if (this.inFlight() >= IN_FLIGHT_PER_WORKER * this.workers.length) {
+    const worker = this.workers[index];
+    if (worker) this.post(worker, { type: 'chunk', input }, [bytes.buffer as ArrayBuffer]);
+    if (this.inFlight() >= this.inFlightLimit()) {
       await this.until((resume) => {
         this.slotWaiter = resume;
       });
@@ -124,7 +148,7 @@ export class WorkerPipeline implements ChunkPipeline {
         collected.push(rows);
         if (collected.length === this.workers.length) resume(collected);
       });
-      for (const worker of this.workers) worker.postMessage({ type: 'drain' });
+      for (const worker of this.workers) this.post(worker, { type: 'drain' });
     });
     return parts.flat();
   }
@@ -137,7 +161,12 @@ export class WorkerPipeline implements ChunkPipeline {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private post(worker: Worker, request: WorkerRequest, transfer?: ArrayBuffer[]): void {
+    worker.postMessage(request, transfer);
   }
 
   /** Waits for `arm` to call back, or for a worker failure, whichever comes first. */
@@ -174,7 +203,7 @@ export class WorkerPipeline implements ChunkPipeline {
           settled();
         }
         const waiter = this.slotWaiter;
-        if (waiter && this.inFlight() < IN_FLIGHT_PER_WORKER * this.workers.length) {
+        if (waiter && this.inFlight() < this.inFlightLimit()) {
           this.slotWaiter = undefined;
           waiter();
         }
@@ -191,7 +220,7 @@ export class WorkerPipeline implements ChunkPipeline {
   }
 
   private fail(error: Error): void {
-    if (this.failure) return;
+    if (this.failure || this.closing) return;
     this.failure = error;
     for (const reject of this.failWaiters) reject(error);
     this.failWaiters = [];

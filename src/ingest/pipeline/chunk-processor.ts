@@ -27,6 +27,8 @@ export interface ChunkResult {
   rejects: ChunkRejection[];
   /** The aggregator's weight after this chunk (rows plus viewer entries held). */
   weight: number;
+  /** Rows the aggregator holds after this chunk. */
+  rows: number;
 }
 
 export interface ChunkInput {
@@ -122,7 +124,16 @@ export class ChunkProcessor {
       records += 1;
       bytesOut += parsed.bytesOut;
     }
-    return { lines, records, rejected, skipped, bytesOut, rejects, weight: aggregator.weight };
+    return {
+      lines,
+      records,
+      rejected,
+      skipped,
+      bytesOut,
+      rejects,
+      weight: aggregator.weight,
+      rows: aggregator.rows,
+    };
   }
 
   /** Parsed `#Fields:` headers by their text: a file repeats the same header many times. */

@@ -1,20 +1,30 @@
 /**
  * An import worker thread: processes the chunks it is sent with its own ChunkProcessor and, on
  * `drain`, hands its rows back packed into transferable arrays. Messages are handled in order, so
- * a drain covers exactly the chunks sent to this worker before it.
+ * a drain covers exactly the chunks sent to this worker before it. Its settings come in the first
+ * message, so that it can be started (and load its code) before the importer knows them.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import type { ChunkInput } from './chunk-processor.js';
+import { parentPort } from 'node:worker_threads';
+import type { ChunkInput, ChunkProcessor } from './chunk-processor.js';
 import { packRows, transferables } from './packed-rows.js';
 import { createProcessor, type ProcessorSettings } from './processor-settings.js';
 
+export type WorkerRequest =
+  | { type: 'settings'; settings: ProcessorSettings }
+  | { type: 'chunk'; input: ChunkInput }
+  | { type: 'drain' };
+
 const port = parentPort;
 if (!port) throw new Error('import-worker must run as a worker thread');
-const processor = createProcessor(workerData as ProcessorSettings);
+let processor: ChunkProcessor | undefined;
 
-port.on('message', (message: { type: 'chunk'; input: ChunkInput } | { type: 'drain' }) => {
+port.on('message', (message: WorkerRequest) => {
   try {
-    if (message.type === 'chunk') {
+    if (message.type === 'settings') {
+      processor = createProcessor(message.settings);
+    } else if (processor === undefined) {
+      throw new Error(`import worker: '${message.type}' before its settings`);
+    } else if (message.type === 'chunk') {
       port.postMessage({ type: 'chunk', result: processor.process(message.input) });
     } else {
       const packed = packRows(processor.drain());
