@@ -4,6 +4,7 @@
  * lookup per line here replaces both a geo lookup and the aggregator's own viewer lookup.
  */
 import type { CountryLookup } from './geo.js';
+import type { RecentDirectory } from './normalize.js';
 import { ownString } from './own-string.js';
 
 export interface Client {
@@ -14,10 +15,18 @@ export interface Client {
   /** Viewer id in the aggregator's batch `batch` (set by the aggregator). */
   viewerId: number;
   batch: number;
+  /** The directory of the client's last path, kept by the normaliser. */
+  readonly recent: RecentDirectory;
 }
 
 const LIMIT = 500_000;
-const NOBODY: Client = { address: '', country: '', viewerId: -1, batch: -1 };
+const NOBODY: Client = {
+  address: '',
+  country: '',
+  viewerId: -1,
+  batch: -1,
+  recent: { origin: '', directory: undefined },
+};
 
 export class ClientTable {
   private readonly byAddress = new Map<string, Client>();
@@ -32,7 +41,13 @@ export class ClientTable {
       // the same batch: both hash alike, and viewers are counted distinct, so counts stay exact.
       if (this.byAddress.size >= LIMIT) this.byAddress.clear();
       const owned = ownString(address);
-      client = { address: owned, country: this.countryOf?.(owned) ?? '', viewerId: -1, batch: -1 };
+      client = {
+        address: owned,
+        country: this.countryOf?.(owned) ?? '',
+        viewerId: -1,
+        batch: -1,
+        recent: { origin: '', directory: undefined },
+      };
       this.byAddress.set(owned, client);
     }
     return client;
