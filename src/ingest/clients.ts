@@ -4,7 +4,6 @@
  * lookup per line here replaces both a geo lookup and the aggregator's own viewer lookup.
  */
 import type { CountryLookup } from './geo.js';
-import type { RecentDirectory } from './normalize.js';
 import { ownString } from './own-string.js';
 
 export interface Client {
@@ -15,18 +14,10 @@ export interface Client {
   /** Viewer id in the aggregator's batch `batch` (set by the aggregator). */
   viewerId: number;
   batch: number;
-  /** The directory of the client's last path, kept by the normaliser. */
-  readonly recent: RecentDirectory;
 }
 
 const LIMIT = 500_000;
-const NOBODY: Client = {
-  address: '',
-  country: '',
-  viewerId: -1,
-  batch: -1,
-  recent: { origin: '', directory: undefined },
-};
+const NOBODY: Client = { address: '', country: '', viewerId: -1, batch: -1 };
 
 export class ClientTable {
   private readonly byAddress = new Map<string, Client>();
@@ -41,13 +32,7 @@ export class ClientTable {
       // the same batch: both hash alike, and viewers are counted distinct, so counts stay exact.
       if (this.byAddress.size >= LIMIT) this.byAddress.clear();
       const owned = ownString(address);
-      client = {
-        address: owned,
-        country: this.countryOf?.(owned) ?? '',
-        viewerId: -1,
-        batch: -1,
-        recent: { origin: '', directory: undefined },
-      };
+      client = { address: owned, country: this.countryOf?.(owned) ?? '', viewerId: -1, batch: -1 };
       this.byAddress.set(owned, client);
     }
     return client;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { PathRuleConfig } from '../config/config.js';
 import type { RawDelivery } from './formats/raw-delivery.js';
-import { createNormalizer, type RecentDirectory, toRecord, zoneOf } from './normalize.js';
+import { createNormalizer, toRecord, zoneOf } from './normalize.js';
 import { BUILT_IN_PATH_RULES, compilePathRules, resolvePath } from './path-rules.js';
 import { cleanPath } from './url-path.js';
 
@@ -187,14 +187,6 @@ describe('normalisation', () => {
         'a rule without a resource first',
         [{ regex: '^/vod/(?<app>[^/]+)/' }, { pattern: '/{app}/{resource}/*' }],
       ],
-      [
-        // A directory and the one below it get different renditions.
-        'renditions one level down',
-        [
-          { regex: '^/(?<app>[^/]+)/(?<resource>[^/]+)/(?<rendition>[^/]+)/' },
-          { pattern: '/{app}/{resource}/*' },
-        ],
-      ],
       ['built-in', BUILT_IN_PATH_RULES],
       ['none', []],
     ];
@@ -228,30 +220,23 @@ describe('normalisation', () => {
     const directories = fc.array(fc.array(segment, { maxLength: 4 }), { minLength: 1, maxLength: 4 });
     const line = fc.record({
       dir: fc.nat(3),
-      // How much of the directory: a directory and those above it are often all in one log.
-      depth: fc.constantFrom(1, 2, 3, 4, 4, 4),
       name,
       query: fc.constantFrom('', '?token=1', '?a=%2F'),
       host: fc.constantFrom('cdn.acme.tv', 'other.example'),
       status: fc.constantFrom(200, 404),
-      // Whose request: each client's last directory is remembered (RecentDirectory).
-      client: fc.nat(2),
     });
 
     test.each(ruleSets)('%s', (_, config) => {
       const pathRules = compilePathRules(config);
       fc.assert(
         fc.property(directories, fc.array(line, { minLength: 1, maxLength: 60 }), (dirs, lines) => {
-          const options = { accounts, pathRules, zones: {}, defaultProtocol: 'http' };
-          const normalize = createNormalizer(options);
-          const recent: RecentDirectory[] = [0, 1, 2].map(() => ({ origin: '', directory: undefined }));
+          const normalize = createNormalizer({ accounts, pathRules, zones: {}, defaultProtocol: 'http' });
           for (const l of lines) {
-            const segments = (dirs[l.dir % dirs.length] ?? []).slice(0, l.depth);
+            const segments = dirs[l.dir % dirs.length] ?? [];
             const target = `/${segments.map((d) => `${d}/`).join('')}${l.name}${l.query}`;
             const r = raw(l.host, target, l.status);
-            const got = normalize(r, '', recent[l.client]);
+            const got = normalize(r);
             const facts = resolvePath(cleanPath(target), pathRules, 'http');
-            expect(got.cell.account).toBe(createNormalizer(options)(r).cell.account);
             expect({ ...got.cell, seconds: toRecord(r, got).seconds }).toMatchObject({
               app: facts.app,
               resource: facts.resource,

@@ -76,9 +76,7 @@ interface PathEntry {
 }
 
 /** A directory of plain paths: whether the rules decide it, and if so its entries per `nameClass`. */
-export interface DirectoryEntry {
-  /** The directory, through its last slash. */
-  dir: string;
+interface DirectoryEntry {
   decided: boolean;
   classes: string[];
   entries: PathEntry[];
@@ -100,21 +98,8 @@ function hasLineTerminator(text: string, from: number, end: number): boolean {
   return false;
 }
 
-/**
- * The directory a client's last plain path was in. A viewer fetches segment after segment of the
- * same rendition, so its next path is mostly in that directory: checking that costs less than
- * finding the directory by its name.
- */
-export interface RecentDirectory {
-  origin: string;
-  directory: DirectoryEntry | undefined;
-}
-
-/**
- * Normalises a parsed line whose client is in `country` ('' when unknown); `recent`, when given,
- * is the client's own and is kept up to date here.
- */
-export type Normalizer = (raw: RawDelivery, country?: string, recent?: RecentDirectory) => Normalized;
+/** Normalises a parsed line whose client is in `country` ('' when unknown). */
+export type Normalizer = (raw: RawDelivery, country?: string) => Normalized;
 
 export function createNormalizer(options: NormalizeOptions): Normalizer {
   const accountOf = createAccountResolver(options.accounts, options.forcedAccount);
@@ -281,34 +266,7 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     cached = 0;
   };
 
-  /** What the rules make of directory `dir` (of a path continuing `base`) under `origin`. */
-  const directoryOf = (origin: string, dir: string, base: string): DirectoryEntry => {
-    let directories = byDirectory.get(origin);
-    if (directories === undefined) {
-      directories = new Map();
-      byDirectory.set(ownString(origin), directories);
-    }
-    let entry = directories.get(dir);
-    if (entry === undefined) {
-      if (cached >= CACHE_LIMIT) {
-        clearCaches();
-        directories = new Map();
-        byDirectory.set(ownString(origin), directories);
-      }
-      const owned = ownString(dir);
-      entry = {
-        dir: owned,
-        decided: directoryDecides(`${base}${owned}`, options.pathRules),
-        classes: [],
-        entries: [],
-      };
-      directories.set(owned, entry);
-      cached += 1;
-    }
-    return entry;
-  };
-
-  const entryOf = (raw: RawDelivery, country: string, recent: RecentDirectory | undefined): PathEntry => {
+  const entryOf = (raw: RawDelivery, country: string): PathEntry => {
     const extra = raw.extra;
     const t = raw.target;
     const q = t.indexOf('?');
@@ -327,17 +285,23 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     }
     const slash = t.lastIndexOf('/', end - 1);
     if (hasLineTerminator(t, slash + 1, end)) return byPath(raw, origin, t, end, country);
-    const last = recent?.directory;
-    const entry =
-      last !== undefined &&
-      recent?.origin === origin &&
-      last.dir.length === slash + 1 &&
-      t.startsWith(last.dir)
-        ? last
-        : directoryOf(origin, t.slice(0, slash + 1), extra?.base ?? '');
-    if (recent !== undefined && entry !== last) {
-      recent.origin = origin;
-      recent.directory = entry;
+    let directories = byDirectory.get(origin);
+    if (directories === undefined) {
+      directories = new Map();
+      byDirectory.set(ownString(origin), directories);
+    }
+    const dir = t.slice(0, slash + 1);
+    let entry = directories.get(dir);
+    if (entry === undefined) {
+      if (cached >= CACHE_LIMIT) {
+        clearCaches();
+        directories = new Map();
+        byDirectory.set(ownString(origin), directories);
+      }
+      const base = extra?.base ?? '';
+      entry = { decided: directoryDecides(`${base}${dir}`, options.pathRules), classes: [], entries: [] };
+      directories.set(ownString(dir), entry);
+      cached += 1;
     }
     if (!entry.decided) return byPath(raw, origin, t, end, country);
     const kind = nameClass(t, slash + 1, end);
@@ -351,10 +315,10 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     return resolved;
   };
 
-  return (raw, country = '', recent = undefined) => {
+  return (raw, country = '') => {
     const extra = raw.extra;
     if (extra?.dims !== undefined) return adopt(extra.dims, extra.account);
-    return forCountry(entryOf(raw, country, recent), country);
+    return forCountry(entryOf(raw, country), country);
   };
 }
 

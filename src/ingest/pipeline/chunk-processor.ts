@@ -103,7 +103,7 @@ export class ChunkProcessor {
         continue;
       }
       const client = clients.get(parsed.client);
-      const normalized = normalize(parsed, client.country, client.recent);
+      const normalized = normalize(parsed, client.country);
       const extra = parsed.extra;
       const row = aggregator.countLine(
         normalized.cell,
