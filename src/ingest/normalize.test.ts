@@ -187,6 +187,14 @@ describe('normalisation', () => {
         'a rule without a resource first',
         [{ regex: '^/vod/(?<app>[^/]+)/' }, { pattern: '/{app}/{resource}/*' }],
       ],
+      [
+        // A directory and the one below it get different renditions.
+        'renditions one level down',
+        [
+          { regex: '^/(?<app>[^/]+)/(?<resource>[^/]+)/(?<rendition>[^/]+)/' },
+          { pattern: '/{app}/{resource}/*' },
+        ],
+      ],
       ['built-in', BUILT_IN_PATH_RULES],
       ['none', []],
     ];
@@ -215,11 +223,14 @@ describe('normalisation', () => {
       'a%20b.ts',
       'b\rc.ts',
       'x.verylongextension1',
+      'seg_3.tsx',
     );
     // Lines pick among a few directories, so that paths share them as segments do.
     const directories = fc.array(fc.array(segment, { maxLength: 4 }), { minLength: 1, maxLength: 4 });
     const line = fc.record({
       dir: fc.nat(3),
+      // How much of the directory: a directory and those above it are often all in one log.
+      depth: fc.constantFrom(1, 2, 3, 4, 4, 4),
       name,
       query: fc.constantFrom('', '?token=1', '?a=%2F'),
       host: fc.constantFrom('cdn.acme.tv', 'other.example'),
@@ -232,7 +243,7 @@ describe('normalisation', () => {
         fc.property(directories, fc.array(line, { minLength: 1, maxLength: 60 }), (dirs, lines) => {
           const normalize = createNormalizer({ accounts, pathRules, zones: {}, defaultProtocol: 'http' });
           for (const l of lines) {
-            const segments = dirs[l.dir % dirs.length] ?? [];
+            const segments = (dirs[l.dir % dirs.length] ?? []).slice(0, l.depth);
             const target = `/${segments.map((d) => `${d}/`).join('')}${l.name}${l.query}`;
             const r = raw(l.host, target, l.status);
             const got = normalize(r);
