@@ -328,7 +328,7 @@ async function importFile(
   // in, each worker holds one chunk, and if its lines fold poorly the rest is parsed inline.
   const parallel =
     (ctx.workers ?? 0) > 0 && compression === 'none' && size - source.offset >= PARALLEL_MIN_BYTES;
-  const lines: { fold: 'unknown' | 'well' | 'poorly' } = { fold: parallel ? 'unknown' : 'well' };
+  const firstChunk: { fold: 'unknown' | 'well' | 'poorly' } = { fold: parallel ? 'unknown' : 'well' };
   const inlineWeight = ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT;
   // Each worker holds rows of its own and ships them as copies: commit at a lower weight to keep
   // the same bound on memory.
@@ -359,9 +359,9 @@ async function importFile(
     summary.rejected += result.rejected;
     summary.skipped_lines += result.skipped;
     summary.bytes_out += result.bytesOut;
-    if (lines.fold === 'unknown' && result.records > 0) {
+    if (firstChunk.fold === 'unknown' && result.records > 0) {
       // A worker's first result: its rows hold this chunk's lines alone.
-      lines.fold = result.rows * 4 < result.records ? 'well' : 'poorly';
+      firstChunk.fold = result.rows * 4 < result.records ? 'well' : 'poorly';
       pipeline.queueDepth = undefined;
     }
   };
@@ -432,7 +432,7 @@ async function importFile(
     });
     const due = ctx.commitEveryMs !== undefined && Date.now() - lastCommitAt >= ctx.commitEveryMs;
     if (pipeline.weight >= flushWeight || due) await commit(pipeline);
-    if (lines.fold === 'poorly' && pipeline !== inline) {
+    if (firstChunk.fold === 'poorly' && pipeline !== inline) {
       // Safe to switch once a commit has handed over every chunk's rows.
       await commit(pipeline);
       pipeline = inline;
