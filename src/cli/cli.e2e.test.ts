@@ -188,6 +188,31 @@ describe('tally CLI', () => {
     ).toBe(7);
   });
 
+  // The same file for both configs, written once.
+  let written: { big: string; lines: string[]; longLine: number } | undefined;
+  const bigLog = () => {
+    if (written) return written;
+    // 40 MiB: past the size at which imports use workers.
+    const big = join(tmp, 'big.log');
+    let text = '';
+    for (const { text: day } of generateDays({
+      start: Date.parse('2026-10-01T00:00:00Z'),
+      days: 8,
+      sessionsPerDay: 1200,
+      seed: 5,
+      withHost: false,
+    }))
+      text += day;
+    const lines = text.split('\n');
+    for (let i = 1000; i < lines.length; i += 50_000) lines[i] = `garbage line ${i}`;
+    // A line past the limit, well after the first chunks: its number must follow every line before it.
+    const longLine = lines.length - 20_000;
+    lines[longLine] = 'x'.repeat(9 * 1024 * 1024);
+    writeFileSync(big, lines.join('\n'));
+    written = { big, lines, longLine };
+    return written;
+  };
+
   // With path rules a chunk folds into few rows and workers parse the whole file; without them
   // nearly every line is a row of its own, and after the first chunk the rest is parsed inline.
   test.each([
@@ -196,23 +221,7 @@ describe('tally CLI', () => {
   ])(
     'worker threads and a single thread import a large file identically, rejects included (config: %s)',
     (name, config) => {
-      // 40 MiB: past the size at which imports use workers.
-      const big = join(tmp, 'big.log');
-      let text = '';
-      for (const { text: day } of generateDays({
-        start: Date.parse('2026-10-01T00:00:00Z'),
-        days: 8,
-        sessionsPerDay: 1200,
-        seed: 5,
-        withHost: false,
-      }))
-        text += day;
-      const lines = text.split('\n');
-      for (let i = 1000; i < lines.length; i += 50_000) lines[i] = `garbage line ${i}`;
-      // A line past the limit, well after the probe: its number must follow every line before it.
-      const longLine = lines.length - 20_000;
-      lines[longLine] = 'x'.repeat(9 * 1024 * 1024);
-      writeFileSync(big, lines.join('\n'));
+      const { big, lines, longLine } = bigLog();
       expect(statSync(big).size).toBeGreaterThan(40 * 1024 * 1024);
       const configFile = join(tmp, `${name}.json`);
       writeFileSync(configFile, JSON.stringify(config));

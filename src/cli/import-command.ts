@@ -125,7 +125,7 @@ export function registerImportCommand(program: Command): void {
       try {
         await importCommand(files, format, flags, workers, startedWorkers);
       } finally {
-        // The importer ends those it was handed; these are left when it did not start.
+        // The importer ends those it took; these are left when no file was parsed on workers.
         await Promise.all((startedWorkers?.splice(0) ?? []).map((w) => w.terminate()));
       }
     });

@@ -83,7 +83,10 @@ export interface ImportOptions {
   commitEveryMs?: number | undefined;
   /** Worker threads for large files; 0 (the default) processes everything on this thread. */
   workers?: number | undefined;
-  /** Threads from `startWorkersAhead`, for the first file parsed on workers; the importer ends them. */
+  /**
+   * Threads from `startWorkersAhead`, for the first file parsed on workers: the importer ends those
+   * it takes (with their pipeline), the caller those left in the array.
+   */
   startedWorkers?: Worker[] | undefined;
 }
 
@@ -197,9 +200,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
     },
     async close() {
       summary.rejects_file = rejects.close();
-      const unused = options.startedWorkers?.splice(0) ?? [];
       await Promise.all([...pipelines.values()].map((p) => p.close()));
-      await Promise.all(unused.map((w) => w.terminate()));
       pipelines.clear();
       summary.seconds = (Date.now() - started) / 1000;
       return summary;
