@@ -1,8 +1,10 @@
+import { IANAZone } from 'luxon';
 import { describe, expect, test } from 'vitest';
 import {
   bucketStart,
   formatInstant,
   type Granularity,
+  isValidTimeZone,
   parseInstant,
   splitWindows,
   sundayWeekOfYear,
@@ -220,5 +222,26 @@ describe('instants', () => {
 
   test('buckets are 15 minutes', () => {
     expect(asIso(bucketStart(utc('2024-07-01T10:29:59.999Z')))).toBe('2024-07-01T10:15:00Z');
+  });
+});
+
+describe('isValidTimeZone', () => {
+  test.each([
+    'Europe/Berlin',
+    'Asia/Kathmandu',
+    'Asia/Kolkata',
+    'Asia/Calcutta',
+    'UTC',
+    'Etc/GMT+5',
+    'US/Eastern',
+  ])('accepts %s', (zone) => expect(isValidTimeZone(zone)).toBe(true));
+
+  test.each(['Mars/Base', '', 'Europe', 'Europe/Berlin/x', '+02:00'])('refuses %j', (zone) =>
+    expect(isValidTimeZone(zone)).toBe(false),
+  );
+
+  test('the canonical list it answers from holds only zones a formatter accepts', () => {
+    const refused = Intl.supportedValuesOf('timeZone').filter((zone) => !IANAZone.isValidZone(zone));
+    expect(refused).toEqual([]);
   });
 });
