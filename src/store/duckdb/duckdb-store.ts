@@ -159,16 +159,19 @@ export class DuckDbStore implements UsageStore {
     );
     const applied = await this.writer.runAndReadAll('SELECT version FROM schema_migrations');
     const done = new Set(applied.getRowsJS().map((r) => num(r[0])));
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
-      await this.transaction(async () => {
+    const pending = MIGRATIONS.filter((m) => !done.has(m.version));
+    if (pending.length === 0) return;
+    // All pending migrations in one transaction: a new store is created in one commit, and a
+    // failed upgrade leaves the store as it was.
+    await this.transaction(async () => {
+      for (const migration of pending) {
         await this.writer.run(migration.sql);
         await this.writer.run('INSERT INTO schema_migrations VALUES ($1, $2)', [
           migration.version,
           BigInt(Date.now()),
         ]);
-      });
-    }
+      }
+    });
   }
 
   private transaction<T>(work: () => Promise<T>): Promise<T> {
