@@ -265,6 +265,20 @@ describe('tally CLI', () => {
           .split('\n')
           .slice(1)
           .map((l) => l.split('\t').slice(1, 3).join(' '));
+        // The checkpoint is the whole file, so importing it again reads and adds nothing.
+        const sources = spawnSync(process.execPath, [BIN, 'sources', 'list', '--json', '--data', dir], {
+          encoding: 'utf8',
+        });
+        expect(JSON.parse(sources.stdout).sources.map((s: { offset: number }) => s.offset)).toEqual([
+          statSync(big).size,
+        ]);
+        const again = spawnSync(
+          process.execPath,
+          [BIN, 'import', '--json', '--workers', workers, '--data', dir, '--config', configFile, big],
+          { encoding: 'utf8' },
+        );
+        expect(again.status).toBe(0);
+        expect(JSON.parse(again.stdout)).toMatchObject({ lines: 0, records: 0, rejected: 0, bytes_out: 0 });
         return { summary: { ...summary, rejects_file: null }, report: report.stdout, rejects, threads };
       };
       const threaded = run('2');

@@ -423,8 +423,9 @@ async function importFile(
     if (carry) bytes.set(carry);
     bytes.set(chunk.subarray(0, lastNewline), head);
     carry = lastNewline + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNewline + 1)) : undefined;
-    await submit(bytes);
+    // Counted before submitting: a worker pipeline transfers the buffer, which leaves `bytes` empty.
     offset += bytes.length + 1;
+    await submit(bytes);
     ctx.onProgress?.({
       file: path,
       position: content.fileBytesRead(),
