@@ -51,7 +51,10 @@ function zstdStream(input: Readable): Readable {
 }
 
 export interface ContentStream {
-  /** Content bytes from the requested start, in chunks. */
+  /**
+   * Content bytes from the requested start, in chunks. A chunk may be overwritten once the next
+   * one is asked for (plain files are read into one buffer): copy what you keep.
+   */
   chunks: AsyncIterable<Buffer>;
   /** Bytes of the file itself read so far (compressed bytes for compressed files): for progress. */
   fileBytesRead: () => number;
@@ -68,8 +71,8 @@ export function openContent(
   chunkBytes: number,
 ): ContentStream {
   if (compression === 'none') {
-    const raw = createReadStream(path, { start, highWaterMark: chunkBytes });
-    return { chunks: raw, fileBytesRead: () => start + raw.bytesRead };
+    const progress = { position: start };
+    return { chunks: plainChunks(path, progress, chunkBytes), fileBytesRead: () => progress.position };
   }
   const raw = createReadStream(path, { highWaterMark: chunkBytes });
   const content = compression === 'gzip' ? raw.pipe(createGunzip({ chunkSize: 64 * 1024 })) : zstdStream(raw);
@@ -77,6 +80,29 @@ export function openContent(
     raw.on('error', (error) => content.destroy(error));
   }
   return { chunks: skipBytes(content, start), fileBytesRead: () => raw.bytesRead };
+}
+
+/**
+ * A plain file from `progress.position` to its end, read into one buffer again and again: a read
+ * stream allocates a buffer per read, and at a megabyte each that keeps the collector busy.
+ */
+async function* plainChunks(
+  path: string,
+  progress: { position: number },
+  chunkBytes: number,
+): AsyncIterable<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafeSlow(chunkBytes);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, progress.position);
+      if (bytesRead === 0) return;
+      progress.position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 async function* skipBytes(stream: Readable, count: number): AsyncIterable<Buffer> {
