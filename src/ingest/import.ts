@@ -417,9 +417,9 @@ async function importFile(
       continue;
     }
     // The carried start of a line and the chunk up to its last newline are copied, once, into a
-    // buffer of their own, which can be handed to a worker.
+    // buffer of the pipeline's (it recycles them), which can be handed to a worker.
     const head = carry?.length ?? 0;
-    const bytes = new Uint8Array(head + lastNewline);
+    const bytes = pipeline.buffer(head + lastNewline);
     if (carry) bytes.set(carry);
     bytes.set(chunk.subarray(0, lastNewline), head);
     carry = lastNewline + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNewline + 1)) : undefined;

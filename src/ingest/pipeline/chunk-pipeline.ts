@@ -16,6 +16,11 @@ import { createProcessor, type ProcessorSettings } from './processor-settings.js
 export interface ChunkPipeline {
   /** Called with each chunk's result, in submission order. */
   onResult: (result: ChunkResult) => void;
+  /**
+   * A buffer of `length` bytes to fill with the next chunk's lines: one that came back from a
+   * worker when there is one, so reading a large file allocates no buffer per chunk.
+   */
+  buffer(length: number): Uint8Array;
   /** Queues a chunk; resolves when there is room for another (backpressure). */
   submit(input: ChunkInput): Promise<void>;
   /** The rows of every chunk submitted so far, after all their results were delivered. */
@@ -34,9 +39,16 @@ export class InlinePipeline implements ChunkPipeline {
   weight = 0;
   queueDepth: number | undefined;
   private readonly processor: ChunkProcessor;
+  /** Lines are processed before `submit` returns and nothing keeps them: one buffer serves every chunk. */
+  private scratch = new ArrayBuffer(0);
 
   constructor(settings: ProcessorSettings) {
     this.processor = createProcessor(settings);
+  }
+
+  buffer(length: number): Uint8Array {
+    if (this.scratch.byteLength < length) this.scratch = new ArrayBuffer(bufferSize(length));
+    return new Uint8Array(this.scratch, 0, length);
   }
 
   async submit(input: ChunkInput): Promise<void> {
@@ -56,13 +68,18 @@ export class InlinePipeline implements ChunkPipeline {
 }
 
 type WorkerMessage =
-  | { type: 'chunk'; result: ChunkResult }
+  | { type: 'chunk'; result: ChunkResult; buffer: ArrayBuffer }
   | { type: 'drained'; packed: PackedRows }
   | { type: 'error'; message: string };
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./import-worker.js', import.meta.url));
 /** Chunks queued per worker before `submit` waits: enough to keep workers busy, little memory. */
 const IN_FLIGHT_PER_WORKER = 3;
+
+/** Buffers are allocated in 64 KiB steps, so one that held a chunk fits the next (about as long). */
+function bufferSize(length: number): number {
+  return Math.ceil((length + 1) / 65536) * 65536;
+}
 
 /** True where the compiled worker script exists (not when running from TypeScript sources). */
 export function workersAvailable(): boolean {
@@ -92,6 +109,8 @@ export class WorkerPipeline implements ChunkPipeline {
   private readonly results = new Map<number, ChunkResult>();
   /** Per worker, the sequence numbers of its chunks in flight, oldest first. */
   private readonly queues: number[][];
+  /** Chunk buffers the workers handed back, for the next chunks. */
+  private readonly spare: ArrayBuffer[] = [];
   private slotWaiter: (() => void) | undefined;
   private settleWaiter: (() => void) | undefined;
   private drainWaiters: ((rows: RollupRow[]) => void)[] = [];
@@ -123,6 +142,12 @@ export class WorkerPipeline implements ChunkPipeline {
 
   private inFlight(): number {
     return this.submitted - this.delivered - this.results.size;
+  }
+
+  buffer(length: number): Uint8Array {
+    let buffer = this.spare.pop();
+    if (buffer === undefined || buffer.byteLength < length) buffer = new ArrayBuffer(bufferSize(length));
+    return new Uint8Array(buffer, 0, length);
   }
 
   async submit(input: ChunkInput): Promise<void> {
@@ -185,6 +210,8 @@ export class WorkerPipeline implements ChunkPipeline {
     switch (message.type) {
       case 'chunk': {
         const seq = this.queues[index]?.shift() as number;
+        // At most one spare per chunk that can be in flight: the rest are left to the collector.
+        if (this.spare.length < this.inFlightLimit()) this.spare.push(message.buffer);
         this.weights[index] = message.result.weight;
         this.results.set(seq, message.result);
         // Deliver in submission order: a later chunk from a faster worker waits for earlier ones.

@@ -1,8 +1,9 @@
 /**
- * An import worker thread: processes the chunks it is sent with its own ChunkProcessor and, on
- * `drain`, hands its rows back packed into transferable arrays. Messages are handled in order, so
- * a drain covers exactly the chunks sent to this worker before it. Its settings come in the first
- * message, so that it can be started (and load its code) before the importer knows them.
+ * An import worker thread: processes the chunks it is sent with its own ChunkProcessor (handing
+ * each chunk's buffer back with its result) and, on `drain`, hands its rows back packed into
+ * transferable arrays. Messages are handled in order, so a drain covers exactly the chunks sent
+ * to this worker before it. Its settings come in the first message, so that it can be started
+ * (and load its code) before the importer knows them.
  */
 import { parentPort } from 'node:worker_threads';
 import type { ChunkInput, ChunkProcessor } from './chunk-processor.js';
@@ -25,7 +26,10 @@ port.on('message', (message: WorkerRequest) => {
     } else if (processor === undefined) {
       throw new Error(`import worker: '${message.type}' before its settings`);
     } else if (message.type === 'chunk') {
-      port.postMessage({ type: 'chunk', result: processor.process(message.input) });
+      const result = processor.process(message.input);
+      // The chunk's buffer goes back for the importer to read the next chunk into.
+      const buffer = message.input.bytes.buffer;
+      port.postMessage({ type: 'chunk', result, buffer }, [buffer as ArrayBuffer]);
     } else {
       const packed = packRows(processor.drain());
       port.postMessage({ type: 'drained', packed }, transferables(packed));
