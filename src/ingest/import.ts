@@ -375,11 +375,11 @@ async function importFile(
   let lastCommitAt = Date.now();
   const commit = async (active: ChunkPipeline): Promise<void> => {
     lastCommitAt = Date.now();
-    const rows = await active.drain();
+    const drained = await active.drain();
     await committing;
     source.offset = offset;
     source.lastImported = Date.now();
-    committing = store.commitImport({ source: { ...source }, rollups: rows });
+    committing = store.commitImport({ source: { ...source }, ...drained });
     // Keep an unobserved rejection from being reported before it is awaited.
     committing.catch(() => undefined);
   };

@@ -8,6 +8,7 @@ import { splitWindows } from '../domain/time-window.js';
 import { parseUsageQuery } from '../domain/usage-query.js';
 import { rollupRow } from '../test-support/rollup-row.js';
 import { sourceState } from '../test-support/source-state.js';
+import { toColumns } from './rollup-columns.js';
 import type { StoredKey, UsageStore } from './store.js';
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
@@ -130,6 +131,52 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         [0, 'a.mp4', 151, 4],
         [24 * 3600_000, 'b.mp4', 7, 1],
       ]);
+    });
+
+    test('rows handed over column by column are stored as the same rows would be', async () => {
+      // Parts longer than one DuckDB chunk (2048 rows), more viewers than one chunk, rows without
+      // viewers, viewers of their own per row (so one given to the wrong row shows), and a cell that
+      // only the columns bring.
+      const rows = Array.from({ length: 5500 }, (_, i) =>
+        row({
+          bucket: T0 + (i % 96) * Q,
+          resource: i % 3 === 0 ? 'c.mp4' : 'a.mp4',
+          requests: 1,
+          okRequests: 1,
+          bytesOut: i,
+          viewers: i % 4 === 0 ? [] : [BigInt(2 * i), BigInt(2 * i + 1)],
+        }),
+      );
+      const single = row({ bucket: T0, bytesOut: 5, viewers: [1n] });
+      await store.commitImport({
+        source: source('s1'),
+        rollups: [single],
+        columns: [toColumns(rows.slice(0, 2500)), toColumns(rows.slice(2500))],
+      });
+      const expected = new Map<string, { requests: number; bytes: number; viewers: Set<bigint> }>();
+      for (const r of [single, ...rows]) {
+        const key = `${r.bucket - T0} ${r.cell.resource}`;
+        const group = expected.get(key) ?? { requests: 0, bytes: 0, viewers: new Set() };
+        group.requests += r.requests;
+        group.bytes += r.bytesOut;
+        for (const v of r.viewers) group.viewers.add(v);
+        expected.set(key, group);
+      }
+      const stored = await usage(store, {
+        granularity: '15m',
+        group_by: 'resource',
+        metrics: 'requests,bytes_out,unique_viewers',
+      });
+      expect(
+        new Map(stored.map((r) => [`${r.windowStart - T0} ${r.dimensions.resource}`, r.metrics])),
+      ).toEqual(
+        new Map(
+          [...expected].map(([key, g]) => [
+            key,
+            { requests: g.requests, bytes_out: g.bytes, unique_viewers: g.viewers.size },
+          ]),
+        ),
+      );
     });
 
     test('filters, ordering, limit and offset', async () => {

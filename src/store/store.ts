@@ -8,6 +8,7 @@ import type { Dimension } from '../domain/dimensions.js';
 import type { MeterMetric, Metric } from '../domain/metrics.js';
 import type { TimeWindow } from '../domain/time-window.js';
 import type { UsageQuery } from '../domain/usage-query.js';
+import type { RollupColumns } from './rollup-columns.js';
 
 /** The dimensions every stored row is keyed by, besides account, bucket and source. */
 export interface RowDimensions {
@@ -69,6 +70,8 @@ export interface SourceState {
 export interface ImportBatch {
   source: SourceState;
   rollups: readonly RollupRow[];
+  /** More rows, column by column: how import workers hand their batches over (rollup-columns.ts). */
+  columns?: readonly RollupColumns[];
 }
 
 /** An amount (or, for storage, a sample) of a meter in one 15-minute bucket. */

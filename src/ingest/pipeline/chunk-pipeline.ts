@@ -7,11 +7,17 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { RollupColumns } from '../../store/rollup-columns.js';
 import type { RollupRow } from '../../store/store.js';
 import type { ChunkInput, ChunkProcessor, ChunkResult } from './chunk-processor.js';
 import type { WorkerRequest } from './import-worker.js';
-import { type PackedRows, unpackRows } from './packed-rows.js';
 import { createProcessor, type ProcessorSettings } from './processor-settings.js';
+
+/** Rows handed over by a drain: as objects (inline) or column by column (from workers). */
+export interface DrainedRows {
+  rollups: RollupRow[];
+  columns: RollupColumns[];
+}
 
 export interface ChunkPipeline {
   /** Called with each chunk's result, in submission order. */
@@ -24,7 +30,7 @@ export interface ChunkPipeline {
   /** Queues a chunk; resolves when there is room for another (backpressure). */
   submit(input: ChunkInput): Promise<void>;
   /** The rows of every chunk submitted so far, after all their results were delivered. */
-  drain(): Promise<RollupRow[]>;
+  drain(): Promise<DrainedRows>;
   /** Resolves once the results of every chunk submitted so far were delivered. */
   settle(): Promise<void>;
   /** Rows plus viewer entries held, as of the latest results. */
@@ -57,9 +63,9 @@ export class InlinePipeline implements ChunkPipeline {
     this.onResult(result);
   }
 
-  async drain(): Promise<RollupRow[]> {
+  async drain(): Promise<DrainedRows> {
     this.weight = 0;
-    return this.processor.drain();
+    return { rollups: this.processor.drain(), columns: [] };
   }
 
   async settle(): Promise<void> {}
@@ -69,7 +75,7 @@ export class InlinePipeline implements ChunkPipeline {
 
 type WorkerMessage =
   | { type: 'chunk'; result: ChunkResult; buffer: ArrayBuffer }
-  | { type: 'drained'; packed: PackedRows }
+  | { type: 'drained'; columns: RollupColumns }
   | { type: 'error'; message: string };
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./import-worker.js', import.meta.url));
@@ -113,7 +119,7 @@ export class WorkerPipeline implements ChunkPipeline {
   private readonly spare: ArrayBuffer[] = [];
   private slotWaiter: (() => void) | undefined;
   private settleWaiter: (() => void) | undefined;
-  private drainWaiters: ((rows: RollupRow[]) => void)[] = [];
+  private drainWaiters: ((columns: RollupColumns) => void)[] = [];
   private failure: Error | undefined;
   private failWaiters: ((error: Error) => void)[] = [];
   private closing = false;
@@ -165,17 +171,18 @@ export class WorkerPipeline implements ChunkPipeline {
     }
   }
 
-  async drain(): Promise<RollupRow[]> {
+  async drain(): Promise<DrainedRows> {
     if (this.failure) throw this.failure;
-    const parts = await this.until<RollupRow[][]>((resume) => {
-      const collected: RollupRow[][] = [];
-      this.drainWaiters = this.workers.map(() => (rows: RollupRow[]) => {
-        collected.push(rows);
+    // Handed on as the workers packed them: the store writes columns without a row object each.
+    const columns = await this.until<RollupColumns[]>((resume) => {
+      const collected: RollupColumns[] = [];
+      this.drainWaiters = this.workers.map(() => (part: RollupColumns) => {
+        collected.push(part);
         if (collected.length === this.workers.length) resume(collected);
       });
       for (const worker of this.workers) this.post(worker, { type: 'drain' });
     });
-    return parts.flat();
+    return { rollups: [], columns };
   }
 
   async settle(): Promise<void> {
@@ -238,7 +245,7 @@ export class WorkerPipeline implements ChunkPipeline {
       }
       case 'drained':
         this.weights[index] = 0;
-        this.drainWaiters[index]?.(unpackRows(message.packed));
+        this.drainWaiters[index]?.(message.columns);
         return;
       case 'error':
         this.fail(new Error(`import worker: ${message.message}`));

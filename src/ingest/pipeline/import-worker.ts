@@ -1,13 +1,13 @@
 /**
  * An import worker thread: processes the chunks it is sent with its own ChunkProcessor (handing
- * each chunk's buffer back with its result) and, on `drain`, hands its rows back packed into
- * transferable arrays. Messages are handled in order, so a drain covers exactly the chunks sent
+ * each chunk's buffer back with its result) and, on `drain`, hands its rows back column by column
+ * in transferable arrays. Messages are handled in order, so a drain covers exactly the chunks sent
  * to this worker before it. Its settings come in the first message, so that it can be started
  * (and load its code) before the importer knows them.
  */
 import { parentPort } from 'node:worker_threads';
+import { columnBuffers, toColumns } from '../../store/rollup-columns.js';
 import type { ChunkInput, ChunkProcessor } from './chunk-processor.js';
-import { packRows, transferables } from './packed-rows.js';
 import { createProcessor, type ProcessorSettings } from './processor-settings.js';
 
 export type WorkerRequest =
@@ -31,8 +31,8 @@ port.on('message', (message: WorkerRequest) => {
       const buffer = message.input.bytes.buffer;
       port.postMessage({ type: 'chunk', result, buffer }, [buffer as ArrayBuffer]);
     } else {
-      const packed = packRows(processor.drain());
-      port.postMessage({ type: 'drained', packed }, transferables(packed));
+      const columns = toColumns(processor.drain());
+      port.postMessage({ type: 'drained', columns }, columnBuffers(columns));
     }
   } catch (error) {
     port.postMessage({ type: 'error', message: (error as Error).stack ?? String(error) });

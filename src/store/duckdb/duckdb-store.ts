@@ -4,18 +4,14 @@
  * use their own connection so queries never see a half-written batch.
  */
 import {
-  BIGINT,
-  DOUBLE,
   type DuckDBAppender,
   type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
   type DuckDBType,
   type DuckDBValue,
-  INTEGER,
   LIST,
   listValue,
-  UBIGINT,
   VARCHAR,
 } from '@duckdb/node-api';
 import type { CatalogEntry, CatalogKind, CatalogMatch } from '../../domain/catalog.js';
@@ -24,6 +20,7 @@ import { AppError } from '../../domain/errors.js';
 import type { Metric } from '../../domain/metrics.js';
 import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
+import { cellsOf, type RollupColumns } from '../rollup-columns.js';
 import {
   type Account,
   type BillingSnapshot,
@@ -38,6 +35,7 @@ import {
   type UsageRow,
   type UsageStore,
 } from '../store.js';
+import { appendRollupColumns, appendViewerColumns, ROLLUP_TYPES, VIEWER_TYPES } from './column-writer.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { buildUsageSql } from './usage-sql.js';
 
@@ -52,22 +50,6 @@ class Lock {
 }
 
 const KNOWN_CELLS_LIMIT = 2_000_000;
-const ROLLUP_TYPES = [
-  INTEGER,
-  BIGINT,
-  BIGINT,
-  INTEGER,
-  INTEGER,
-  INTEGER,
-  INTEGER,
-  INTEGER,
-  BIGINT,
-  BIGINT,
-  DOUBLE,
-  INTEGER,
-  INTEGER,
-];
-const VIEWER_TYPES = [INTEGER, BIGINT, BIGINT, UBIGINT];
 
 /**
  * Appends rows through DataChunks of up to 2048 rows: numeric columns are written into the
@@ -261,12 +243,13 @@ export class DuckDbStore implements UsageStore {
 
   async commitImport(batch: ImportBatch): Promise<void> {
     const s = batch.source;
-    const fresh = new Map<bigint, CellInfo>();
-    for (const { cell } of batch.rollups) if (!this.knownCells.has(cell.id)) fresh.set(cell.id, cell);
+    const columns = batch.columns ?? [];
+    const fresh = this.unknownCells(batch.rollups, columns);
     await this.transaction(async () => {
       const seq = await this.sourceSeq(s.id);
       if (fresh.size > 0) await this.addCells(fresh.values());
       await this.writeRollups(seq, batch.rollups);
+      await this.writeColumns(seq, columns);
       await this.writer.run(
         `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET path = excluded.path, head_length = excluded.head_length,
@@ -290,8 +273,45 @@ export class DuckDbStore implements UsageStore {
       );
     });
     // Only once the transaction has committed are these cells known to exist.
+    this.rememberCells(fresh);
+  }
+
+  /** Cells of a batch not known to be stored yet (texts of columns are parsed only when needed). */
+  private unknownCells(rows: readonly RollupRow[], columns: readonly RollupColumns[]): Map<bigint, CellInfo> {
+    const fresh = new Map<bigint, CellInfo>();
+    for (const { cell } of rows) if (!this.knownCells.has(cell.id)) fresh.set(cell.id, cell);
+    for (const part of columns) {
+      let cells: CellInfo[] | undefined;
+      for (let i = 0; i < part.cellIds.length; i++) {
+        const id = part.cellIds[i] as bigint;
+        if (this.knownCells.has(id) || fresh.has(id)) continue;
+        cells ??= cellsOf(part);
+        fresh.set(id, cells[i] as CellInfo);
+      }
+    }
+    return fresh;
+  }
+
+  private rememberCells(stored: Map<bigint, CellInfo>): void {
     if (this.knownCells.size > KNOWN_CELLS_LIMIT) this.knownCells.clear();
-    for (const id of fresh.keys()) this.knownCells.add(id);
+    for (const id of stored.keys()) this.knownCells.add(id);
+  }
+
+  private async writeColumns(seq: number, columns: readonly RollupColumns[]): Promise<void> {
+    if (!columns.some((c) => c.count > 0)) return;
+    const rollups = await this.writer.createAppender('delivery_rollups');
+    const viewers = await this.writer.createAppender('viewers');
+    try {
+      for (const part of columns) {
+        appendRollupColumns(rollups, seq, part);
+        appendViewerColumns(viewers, seq, part);
+      }
+      rollups.flushSync();
+      viewers.flushSync();
+    } finally {
+      rollups.closeSync();
+      viewers.closeSync();
+    }
   }
 
   private async writeRollups(seq: number, rows: readonly RollupRow[]): Promise<void> {
@@ -342,8 +362,7 @@ export class DuckDbStore implements UsageStore {
   }
 
   async commitEvents(batch: EventBatch): Promise<void> {
-    const fresh = new Map<bigint, CellInfo>();
-    for (const { cell } of batch.rollups) if (!this.knownCells.has(cell.id)) fresh.set(cell.id, cell);
+    const fresh = this.unknownCells(batch.rollups, []);
     await this.transaction(async () => {
       const seq = await this.sourceSeq(EVENTS_SOURCE);
       if (fresh.size > 0) await this.addCells(fresh.values());
@@ -393,8 +412,7 @@ export class DuckDbStore implements UsageStore {
         [EVENTS_SOURCE, seq, BigInt(batch.accepted), BigInt(bytesOut), BigInt(batch.receivedAt)],
       );
     });
-    if (this.knownCells.size > KNOWN_CELLS_LIMIT) this.knownCells.clear();
-    for (const id of fresh.keys()) this.knownCells.add(id);
+    this.rememberCells(fresh);
   }
 
   /** The small integer a source's rows carry: its existing one, or the next free one. */

@@ -1,10 +1,12 @@
 /**
- * RollupRows packed into typed arrays (and one JSON string for cell texts) so an import worker can
- * hand a batch to the main thread by transfer instead of cloning one object per row.
+ * Rollup rows column by column: typed arrays, plus one JSON string for the cells' texts. Import
+ * workers hand their batches over in this form (the arrays move by transfer instead of one object
+ * being cloned per row), and the DuckDB store writes it a column at a time.
  */
-import type { CellInfo, RollupRow } from '../../store/store.js';
+import type { CellInfo, RollupRow } from './store.js';
 
-const NUMERIC = [
+/** The numeric fields of a RollupRow, in the order of `RollupColumns.numbers`. */
+export const NUMERIC_FIELDS = [
   'bucket',
   'requests',
   'okRequests',
@@ -18,21 +20,31 @@ const NUMERIC = [
   'starts',
 ] as const;
 
-export interface PackedRows {
+export type NumericField = (typeof NUMERIC_FIELDS)[number];
+
+export interface RollupColumns {
   count: number;
-  /** Column-major: NUMERIC.length columns of `count` values (all exact in a double). */
+  /** Column-major: NUMERIC_FIELDS.length columns of `count` values (all exact in a double). */
   numbers: Float64Array;
+  /** Per row, its cell's index in `cellIds` and `cellTexts`. */
   cellIndex: Int32Array;
   cellIds: BigInt64Array;
   /** JSON array of [account, app, resource, kind, target, rendition, protocol, zone, country] per cell. */
   cellTexts: string;
+  /** Row r's viewers are `viewers[viewerOffsets[r]] .. viewers[viewerOffsets[r + 1] - 1]`. */
   viewerOffsets: Int32Array;
   viewers: BigUint64Array;
 }
 
-export function packRows(rows: readonly RollupRow[]): PackedRows {
+/** Column `field` of `columns`: a view, not a copy. */
+export function numericColumn(columns: RollupColumns, field: NumericField): Float64Array {
+  const at = NUMERIC_FIELDS.indexOf(field) * columns.count;
+  return columns.numbers.subarray(at, at + columns.count);
+}
+
+export function toColumns(rows: readonly RollupRow[]): RollupColumns {
   const count = rows.length;
-  const numbers = new Float64Array(count * NUMERIC.length);
+  const numbers = new Float64Array(count * NUMERIC_FIELDS.length);
   const cellIndex = new Int32Array(count);
   const cellsSeen = new Map<CellInfo, number>();
   const cellIds: bigint[] = [];
@@ -45,8 +57,8 @@ export function packRows(rows: readonly RollupRow[]): PackedRows {
   // Plain loops: this runs on every row of a worker's batch, at the end of the import too.
   for (let r = 0; r < count; r++) {
     const row = rows[r] as RollupRow;
-    for (let c = 0; c < NUMERIC.length; c++)
-      numbers[c * count + r] = row[NUMERIC[c] as (typeof NUMERIC)[number]];
+    for (let c = 0; c < NUMERIC_FIELDS.length; c++)
+      numbers[c * count + r] = row[NUMERIC_FIELDS[c] as NumericField];
     let index = cellsSeen.get(row.cell);
     if (index === undefined) {
       const cell = row.cell;
@@ -81,15 +93,16 @@ export function packRows(rows: readonly RollupRow[]): PackedRows {
   };
 }
 
-/** The buffers to transfer with a PackedRows message. */
-export function transferables(p: PackedRows): ArrayBuffer[] {
-  return [p.numbers, p.cellIndex, p.cellIds, p.viewerOffsets, p.viewers].map((a) => a.buffer as ArrayBuffer);
+/** The buffers to transfer with a RollupColumns message. */
+export function columnBuffers(c: RollupColumns): ArrayBuffer[] {
+  return [c.numbers, c.cellIndex, c.cellIds, c.viewerOffsets, c.viewers].map((a) => a.buffer as ArrayBuffer);
 }
 
-export function unpackRows(p: PackedRows): RollupRow[] {
-  const texts = JSON.parse(p.cellTexts) as string[][];
-  const cells: CellInfo[] = texts.map((t, i) => ({
-    id: p.cellIds[i] as bigint,
+/** The cells the rows refer to, in `cellIds` order. */
+export function cellsOf(c: RollupColumns): CellInfo[] {
+  const texts = JSON.parse(c.cellTexts) as string[][];
+  return texts.map((t, i) => ({
+    id: c.cellIds[i] as bigint,
     account: t[0] as string,
     app: t[1] as string,
     resource: t[2] as string,
@@ -100,25 +113,4 @@ export function unpackRows(p: PackedRows): RollupRow[] {
     zone: t[7] as string,
     country: t[8] as string,
   }));
-  const n = p.count;
-  const col = (c: number, r: number) => p.numbers[c * n + r] as number;
-  const rows: RollupRow[] = new Array(n);
-  for (let r = 0; r < n; r++) {
-    rows[r] = {
-      cell: cells[p.cellIndex[r] as number] as CellInfo,
-      bucket: col(0, r),
-      requests: col(1, r),
-      okRequests: col(2, r),
-      clientErrors: col(3, r),
-      authFailures: col(4, r),
-      serverErrors: col(5, r),
-      bytesOut: col(6, r),
-      bytesIn: col(7, r),
-      viewSeconds: col(8, r),
-      commands: col(9, r),
-      starts: col(10, r),
-      viewers: Array.from(p.viewers.subarray(p.viewerOffsets[r], p.viewerOffsets[r + 1])),
-    };
-  }
-  return rows;
 }
