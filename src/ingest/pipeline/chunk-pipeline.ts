@@ -194,7 +194,8 @@ export class WorkerPipeline implements ChunkPipeline {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    // Not awaited: a thread takes about 10 ms to wind down, which can pass while the store closes.
+    for (const worker of this.workers) worker.terminate().catch(() => undefined);
   }
 
   private post(worker: Worker, request: WorkerRequest, transfer?: ArrayBuffer[]): void {
