@@ -49,14 +49,8 @@ export function decodeChunk(bytes: Uint8Array): string {
 /** Bytes decoded into one string: below V8's large-object threshold (128 KiB) even as two-byte text, so it dies young. */
 const PIECE_BYTES = 48 * 1024;
 
-/** A chunk's counts so far, carried from one decoded piece to the next. */
-interface ChunkTally {
-  lines: number;
-  records: number;
-  rejected: number;
-  skipped: number;
-  bytesOut: number;
-  rejects: ChunkRejection[];
+/** A chunk's counts so far, and the columns in force, carried from one decoded piece to the next. */
+interface ChunkTally extends Omit<ChunkResult, 'weight' | 'rows'> {
   fields: FieldIndex | undefined;
 }
 
