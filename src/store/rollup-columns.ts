@@ -1,7 +1,7 @@
 /**
- * Rollup rows column by column: typed arrays, plus one JSON string for the cells' texts. Import
- * workers hand their batches over in this form (the arrays move by transfer instead of one object
- * being cloned per row), and the DuckDB store writes it a column at a time.
+ * Rollup rows column by column: typed arrays, plus each row's cell. Import workers hand their
+ * batches over in this form (the arrays move by transfer instead of one object being cloned per
+ * row), and the DuckDB store writes it a column at a time.
  */
 import type { CellInfo, RollupRow } from './store.js';
 
@@ -26,11 +26,11 @@ export interface RollupColumns {
   count: number;
   /** Column-major: NUMERIC_FIELDS.length columns of `count` values (all exact in a double). */
   numbers: Float64Array;
-  /** Per row, its cell's index in `cellIds` and `cellTexts`. */
-  cellIndex: Int32Array;
-  cellIds: BigInt64Array;
-  /** JSON array of [account, app, resource, kind, target, rendition, protocol, zone, country] per cell. */
-  cellTexts: string;
+  /**
+   * Per row, its cell: the rows' own objects, so rows of one cell share one (a worker's message
+   * copies each distinct cell once: structured cloning keeps shared references shared).
+   */
+  cells: CellInfo[];
   /** Row r's viewers are `viewers[viewerOffsets[r]] .. viewers[viewerOffsets[r + 1] - 1]`. */
   viewerOffsets: Int32Array;
   viewers: BigUint64Array;
@@ -45,10 +45,7 @@ export function numericColumn(columns: RollupColumns, field: NumericField): Floa
 export function toColumns(rows: readonly RollupRow[]): RollupColumns {
   const count = rows.length;
   const numbers = new Float64Array(count * NUMERIC_FIELDS.length);
-  const cellIndex = new Int32Array(count);
-  const cellsSeen = new Map<CellInfo, number>();
-  const cellIds: bigint[] = [];
-  const texts: string[][] = [];
+  const cells = new Array<CellInfo>(count);
   const viewerOffsets = new Int32Array(count + 1);
   let viewerTotal = 0;
   for (const row of rows) viewerTotal += row.viewers.length;
@@ -59,58 +56,15 @@ export function toColumns(rows: readonly RollupRow[]): RollupColumns {
     const row = rows[r] as RollupRow;
     for (let c = 0; c < NUMERIC_FIELDS.length; c++)
       numbers[c * count + r] = row[NUMERIC_FIELDS[c] as NumericField];
-    let index = cellsSeen.get(row.cell);
-    if (index === undefined) {
-      const cell = row.cell;
-      index = cellIds.length;
-      cellsSeen.set(cell, index);
-      cellIds.push(cell.id);
-      texts.push([
-        cell.account,
-        cell.app,
-        cell.resource,
-        cell.kind,
-        cell.target,
-        cell.rendition,
-        cell.protocol,
-        cell.zone,
-        cell.country,
-      ]);
-    }
-    cellIndex[r] = index;
+    cells[r] = row.cell;
     viewerOffsets[r] = v;
     for (const viewer of row.viewers) viewers[v++] = viewer;
   }
   viewerOffsets[count] = v;
-  return {
-    count,
-    numbers,
-    cellIndex,
-    cellIds: BigInt64Array.from(cellIds),
-    cellTexts: JSON.stringify(texts),
-    viewerOffsets,
-    viewers,
-  };
+  return { count, numbers, cells, viewerOffsets, viewers };
 }
 
 /** The buffers to transfer with a RollupColumns message. */
 export function columnBuffers(c: RollupColumns): ArrayBuffer[] {
-  return [c.numbers, c.cellIndex, c.cellIds, c.viewerOffsets, c.viewers].map((a) => a.buffer as ArrayBuffer);
-}
-
-/** The cells the rows refer to, in `cellIds` order. */
-export function cellsOf(c: RollupColumns): CellInfo[] {
-  const texts = JSON.parse(c.cellTexts) as string[][];
-  return texts.map((t, i) => ({
-    id: c.cellIds[i] as bigint,
-    account: t[0] as string,
-    app: t[1] as string,
-    resource: t[2] as string,
-    kind: t[3] as string,
-    target: t[4] as string,
-    rendition: t[5] as string,
-    protocol: t[6] as string,
-    zone: t[7] as string,
-    country: t[8] as string,
-  }));
+  return [c.numbers, c.viewerOffsets, c.viewers].map((a) => a.buffer as ArrayBuffer);
 }

@@ -40,7 +40,7 @@ export interface ChunkInput {
   header?: string | undefined;
 }
 
-export function decodeChunk(bytes: Uint8Array): string {
+function decodeChunk(bytes: Uint8Array): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Access logs are mostly ASCII, and decoding ASCII as latin1 gives the same string faster.
   return isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');

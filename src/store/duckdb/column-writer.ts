@@ -12,7 +12,8 @@ import {
   INTEGER,
   UBIGINT,
 } from '@duckdb/node-api';
-import { NUMERIC_FIELDS, type RollupColumns } from '../rollup-columns.js';
+import { NUMERIC_FIELDS, type NumericField, numericColumn, type RollupColumns } from '../rollup-columns.js';
+import type { CellInfo } from '../store.js';
 
 /** Rows per DataChunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
@@ -36,9 +37,9 @@ export const ROLLUP_TYPES = [
 /** `viewers`: source, bucket, cell, viewer. */
 export const VIEWER_TYPES = [INTEGER, BIGINT, BIGINT, UBIGINT];
 
-function bigints(values: Float64Array, from: number, size: number): bigint[] {
-  const out = new Array<bigint>(size);
-  for (let i = 0; i < size; i++) out[i] = BigInt(values[from + i] as number);
+function bigints(values: Float64Array): bigint[] {
+  const out = new Array<bigint>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i] as number);
   return out;
 }
 
@@ -47,16 +48,13 @@ export function appendRollupColumns(appender: DuckDBAppender, seq: number, c: Ro
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     const size = Math.min(CHUNK_ROWS, n - start);
     const cells = new Array<bigint>(size);
-    for (let i = 0; i < size; i++) cells[i] = c.cellIds[c.cellIndex[start + i] as number] as bigint;
-    // bucket is NUMERIC_FIELDS[0]; the counters follow in the table's order.
-    const columns: DuckDBValue[][] = [new Array(size).fill(seq), bigints(c.numbers, start, size), cells];
+    for (let i = 0; i < size; i++) cells[i] = (c.cells[start + i] as CellInfo).id;
+    const rows = (field: NumericField) => numericColumn(c, field).subarray(start, start + size);
+    const columns: DuckDBValue[][] = [new Array(size).fill(seq), bigints(rows('bucket')), cells];
+    // The counters follow in the table's order, which is NUMERIC_FIELDS' after `bucket`.
     for (let f = 1; f < NUMERIC_FIELDS.length; f++) {
-      const from = f * n + start;
-      columns.push(
-        ROLLUP_TYPES[f + 2] === BIGINT
-          ? bigints(c.numbers, from, size)
-          : Array.from(c.numbers.subarray(from, from + size)),
-      );
+      const values = rows(NUMERIC_FIELDS[f] as NumericField);
+      columns.push(ROLLUP_TYPES[f + 2] === BIGINT ? bigints(values) : Array.from(values));
     }
     const chunk = DuckDBDataChunk.create(ROLLUP_TYPES, size);
     chunk.setColumns(columns);
@@ -66,6 +64,7 @@ export function appendRollupColumns(appender: DuckDBAppender, seq: number, c: Ro
 
 export function appendViewerColumns(appender: DuckDBAppender, seq: number, c: RollupColumns): void {
   const total = c.viewers.length;
+  const rowBuckets = numericColumn(c, 'bucket');
   let row = 0;
   for (let start = 0; start < total; start += CHUNK_ROWS) {
     const size = Math.min(CHUNK_ROWS, total - start);
@@ -76,8 +75,8 @@ export function appendViewerColumns(appender: DuckDBAppender, seq: number, c: Ro
       const at = start + k;
       // The row whose viewers these are (rows without viewers are passed over).
       while ((c.viewerOffsets[row + 1] as number) <= at) row++;
-      buckets[k] = BigInt(c.numbers[row] as number);
-      cells[k] = c.cellIds[c.cellIndex[row] as number] as bigint;
+      buckets[k] = BigInt(rowBuckets[row] as number);
+      cells[k] = (c.cells[row] as CellInfo).id;
       viewers[k] = c.viewers[at] as bigint;
     }
     const chunk = DuckDBDataChunk.create(VIEWER_TYPES, size);
