@@ -2,8 +2,9 @@
  * API keys: a public id plus a high-entropy secret that is shown once and stored only as a
  * SHA-256 hash (a slow hash buys nothing against 256 random bits). Comparison is constant-time.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { KeyScheme, StoredKey } from '../store/store.js';
+import { sameText } from './same-text.js';
 
 export const KEY_SCHEMES: readonly KeyScheme[] = ['native', 'scaleengine', 'wowza', 'ooyala', 'zendrive'];
 
@@ -19,9 +20,7 @@ export function hashSecret(secret: string): string {
 
 /** Compares a presented secret against a stored hash in constant time. */
 export function secretMatches(presented: string, storedHash: string): boolean {
-  const a = Buffer.from(hashSecret(presented), 'hex');
-  const b = Buffer.from(storedHash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameText(storedHash, hashSecret(presented));
 }
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

@@ -3,7 +3,8 @@
  * the path, the query's `name=value` pairs sorted by name (without `signature`, no separators)
  * and the body; truncated to 43 characters with trailing `=` removed. Compared in constant time.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameText } from './same-text.js';
 
 export function ooyalaSignature(
   secret: string,
@@ -31,7 +32,5 @@ export function ooyalaSignatureMatches(
   presented: string,
   body = '',
 ): boolean {
-  const expected = Buffer.from(ooyalaSignature(secret, method, path, params, body), 'utf8');
-  const given = Buffer.from(presented, 'utf8');
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameText(ooyalaSignature(secret, method, path, params, body), presented);
 }

@@ -3,7 +3,8 @@
  * HMAC-SHA256, keyed with the API key, of `timestamp:path:apiKey`, where `path` is the request
  * path without its query string. Compared in constant time.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameText } from './same-text.js';
 
 export function wowzaSignature(apiKey: string, timestamp: string, path: string): string {
   return createHmac('sha256', apiKey).update(`${timestamp}:${path}:${apiKey}`).digest('hex');
@@ -15,7 +16,5 @@ export function wowzaSignatureMatches(
   path: string,
   presented: string,
 ): boolean {
-  const expected = Buffer.from(wowzaSignature(apiKey, timestamp, path), 'utf8');
-  const given = Buffer.from(presented.toLowerCase(), 'utf8');
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameText(wowzaSignature(apiKey, timestamp, path), presented.toLowerCase());
 }
