@@ -167,6 +167,55 @@ describe('tally CLI', () => {
     );
   });
 
+  test('report prints every row in every format; --limit cuts only with a word on stderr', () => {
+    // 2,750 videos, video i delivering 1000 + i bytes on 2 Feb 2021: more rows than a page.
+    const n = 2750;
+    const dir = join(tmp, 'many-rows');
+    const file = join(tmp, 'many-rows.jsonl');
+    writeFileSync(
+      file,
+      Array.from({ length: n }, (_, i) =>
+        JSON.stringify({
+          time: '2021-02-02T10:00:00Z',
+          app: 'many',
+          resource: `v${i}.mp4`,
+          bytesOut: 1000 + i,
+        }),
+      ).join('\n') + '\n',
+    );
+    const run = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    expect(run('import', '--format', 'jsonl', file).code).toBe(0);
+    const query = ['report', '--account', 'default', '--from', '2021-02-01', '--to', '2021-03-01'];
+    const byVideo = [...query, '--group-by', 'resource', '--metrics', 'bytes_out'];
+    const expectedBytes = n * 1000 + (n * (n - 1)) / 2;
+
+    const csv = run(...byVideo, '--format', 'csv');
+    expect(csv.code).toBe(0);
+    expect(csv.err).toBe('');
+    const lines = csv.out.split('\r\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(n + 1);
+    expect(lines.slice(1).reduce((sum, l) => sum + Number(l.split(',').at(-1)), 0)).toBe(expectedBytes);
+
+    const json = JSON.parse(run(...byVideo, '--format', 'json').out);
+    expect(json.rows).toHaveLength(n);
+    expect(json.next_cursor).toBeNull();
+    expect(new Set(json.rows.map((r: { resource: string }) => r.resource)).size).toBe(n);
+
+    const table = run(...byVideo);
+    expect(table.out.split('\n').filter((l) => l.includes('.mp4'))).toHaveLength(n);
+
+    const page = run(...byVideo, '--format', 'csv', '--limit', '1000');
+    expect(page.code).toBe(0);
+    expect(page.out.split('\r\n').filter((l) => l !== '')).toHaveLength(1001);
+    expect(page.err).toMatch(/1000 rows shown, more remain .*--cursor \S+/);
+  });
+
   test('keys and sources', () => {
     const key = JSON.parse(
       tally('keys', 'create', '--account', 'default', '--scheme', 'native', '--json').out,

@@ -1,4 +1,4 @@
-/** Printing helpers shared by commands: aligned tables and RFC 4180 CSV. */
+/** Printing helpers shared by commands: aligned tables, RFC 4180 CSV, and writing to stdout at the pace it drains. */
 
 export type Cell = string | number | null | undefined;
 
@@ -19,6 +19,27 @@ function csvCell(cell: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function formatCsv(columns: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  return [columns, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n');
+/** RFC 4180 lines joined by CRLF, without a final one; `columns` null for rows that follow a header. */
+export function formatCsv(columns: readonly string[] | null, rows: readonly (readonly Cell[])[]): string {
+  return (columns ? [columns, ...rows] : rows).map((r) => r.map(csvCell).join(',')).join('\r\n');
+}
+
+/**
+ * Writes to stdout and waits while the pipe is full, so a report of millions of rows piped into a
+ * slow reader holds one batch in memory, not the whole output.
+ */
+export class StdoutWriter {
+  write(text: string): Promise<void> {
+    if (process.stdout.write(text)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        process.stdout.off('drain', done);
+        process.stdout.off('error', done);
+        if (error) reject(error);
+        else resolve();
+      };
+      process.stdout.once('drain', done);
+      process.stdout.once('error', done);
+    });
+  }
 }

@@ -1,10 +1,11 @@
 /** `tally report`: the same query as `GET /v1/usage`, printed as a table, JSON (the API body) or CSV. */
 import type { Command } from 'commander';
 import { badParameter } from '../domain/errors.js';
-import type { UsageParams } from '../domain/usage-query.js';
-import { runUsageQuery } from '../query/run-usage-query.js';
+import type { UsageParams, UsageQuery } from '../domain/usage-query.js';
+import { runUsageQuery, streamAllUsage, type UsageHead } from '../query/run-usage-query.js';
+import type { UsageStore } from '../store/store.js';
 import { type CommonOptions, withContext } from './context.js';
-import { formatCsv, formatTable } from './output.js';
+import { type Cell, formatCsv, formatTable, StdoutWriter } from './output.js';
 
 interface ReportFlags extends CommonOptions {
   account: string;
@@ -65,30 +66,73 @@ export function registerReportCommand(program: Command): void {
     )
     .option('--format <format>', 'table | json | csv', 'table')
     .option('--order-by <fields>', 'e.g. -bytes_out')
-    .option('--limit <n>', 'rows per page (default 1000)')
-    .option('--cursor <cursor>', 'next page (from a previous next_cursor)')
+    .option('--limit <n>', 'print at most n rows (a page: more rows are announced on stderr)')
+    .option('--cursor <cursor>', 'the next page (from a previous next_cursor)')
     .action(async (flags: ReportFlags) => {
       if (!['table', 'json', 'csv'].includes(flags.format))
         throw badParameter('--format', `'${flags.format}' is not table, json or csv`);
       await withContext(flags, async ({ store }) => {
-        const { query, body } = await runUsageQuery(store, reportParams(flags));
-        if (flags.format === 'json') {
-          process.stdout.write(`${JSON.stringify(body)}\n`);
-          return;
-        }
-        const columns = ['window_start', 'window_end', ...query.groupBy, ...query.metrics];
-        const rows = body.rows.map((r) => columns.map((c) => r[c]));
-        if (flags.format === 'csv') {
-          process.stdout.write(`${formatCsv(columns, rows)}\r\n`);
-          return;
-        }
-        process.stdout.write(
-          `${body.account}  ${body.from} .. ${body.to}  (${body.tz}, ${body.granularity})\n\n`,
-        );
-        process.stdout.write(
-          `${rows.length > 0 ? formatTable(columns, rows) : '(no usage in this window)'}\n`,
-        );
-        if (body.next_cursor) process.stdout.write(`\nmore rows: add --cursor ${body.next_cursor}\n`);
+        const params = reportParams(flags);
+        const paged = params.limit !== undefined || params.cursor !== undefined;
+        await (paged ? printPage(store, params, flags.format) : printAll(store, params, flags.format));
       });
     });
+}
+
+/** Every row, streamed a batch at a time (CSV, JSON) or held to align the columns (table). */
+async function printAll(store: UsageStore, params: UsageParams, format: string): Promise<void> {
+  const { query, head, batches } = await streamAllUsage(store, params);
+  const columns = columnsOf(query);
+  const out = new StdoutWriter();
+  if (format === 'table') {
+    const rows: Cell[][] = [];
+    for await (const batch of batches) for (const r of batch) rows.push(columns.map((c) => r[c]));
+    await out.write(tableText(head, columns, rows));
+  } else if (format === 'csv') {
+    await out.write(`${formatCsv(columns, [])}\r\n`);
+    for await (const batch of batches)
+      if (batch.length > 0)
+        await out.write(
+          `${formatCsv(
+            null,
+            batch.map((r) => columns.map((c) => r[c])),
+          )}\r\n`,
+        );
+  } else {
+    // The body of GET /v1/usage for the same query, written row by row: every row, no next page.
+    const headText = JSON.stringify(head);
+    await out.write(`${headText.slice(0, -1)},"rows":[`);
+    let first = true;
+    for await (const batch of batches) {
+      const text = batch.map((r) => JSON.stringify(r)).join(',');
+      if (text === '') continue;
+      await out.write(first ? text : `,${text}`);
+      first = false;
+    }
+    await out.write('],"next_cursor":null}\n');
+  }
+}
+
+/** The page `--limit`/`--cursor` ask for; when rows remain, stderr says how many were shown and how to go on. */
+async function printPage(store: UsageStore, params: UsageParams, format: string): Promise<void> {
+  const { query, body } = await runUsageQuery(store, params);
+  const columns = columnsOf(query);
+  const rows = body.rows.map((r) => columns.map((c) => r[c]));
+  const out = new StdoutWriter();
+  if (format === 'json') await out.write(`${JSON.stringify(body)}\n`);
+  else if (format === 'csv') await out.write(`${formatCsv(columns, rows)}\r\n`);
+  else await out.write(tableText(body, columns, rows));
+  if (body.next_cursor)
+    process.stderr.write(
+      `tally report: ${rows.length} rows shown, more remain (--limit ${query.limit}); next page: --cursor ${body.next_cursor}\n`,
+    );
+}
+
+function columnsOf(query: UsageQuery): string[] {
+  return ['window_start', 'window_end', ...query.groupBy, ...query.metrics];
+}
+
+function tableText(head: UsageHead, columns: string[], rows: Cell[][]): string {
+  const title = `${head.account}  ${head.from} .. ${head.to}  (${head.tz}, ${head.granularity})\n\n`;
+  return `${title}${rows.length > 0 ? formatTable(columns, rows) : '(no usage in this window)'}\n`;
 }

@@ -1,57 +1,111 @@
 /**
  * The one executor for usage queries: parameters -> UsageQuery -> windows -> store -> the body of
  * `GET /v1/usage` (DESIGN section 7). `tally report --format json` prints exactly this body.
+ *
+ * Three ways to read: `runUsageQuery` answers one page (the API's `limit`/`cursor`),
+ * `readAllUsage` every row at once (the compatible APIs, whose answers are whole), and
+ * `streamAllUsage` every row a batch at a time (reports of any size in flat memory).
  */
-import { AppError } from '../domain/errors.js';
+import { AppError, badParameter } from '../domain/errors.js';
 import { formatInstant, splitWindows } from '../domain/time-window.js';
 import { encodeCursor, parseUsageQuery, type UsageParams, type UsageQuery } from '../domain/usage-query.js';
-import type { UsageStore } from '../store/store.js';
+import type { UsageRow, UsageStore } from '../store/store.js';
 
 export type UsageBodyRow = Record<string, string | number>;
 
-export interface UsageBody {
+/** The body of `GET /v1/usage` without its rows and cursor: what every reading starts with. */
+export interface UsageHead {
   account: string;
   from: string;
   to: string;
   tz: string;
   granularity: string;
+}
+
+export interface UsageBody extends UsageHead {
   rows: UsageBodyRow[];
   next_cursor: string | null;
 }
 
-export async function runUsageQuery(
-  store: UsageStore,
-  params: UsageParams,
-  options: { alsoAccounts?: string[] } = {},
-): Promise<{ query: UsageQuery; body: UsageBody }> {
+interface ReadOptions {
+  /** Further accounts counted with this one (Ooyala's includeSubAccounts); not a URL parameter. */
+  alsoAccounts?: string[];
+}
+
+async function prepare(store: UsageStore, params: UsageParams, options: ReadOptions) {
   const accountId = params.account?.trim();
   const account = accountId ? await store.getAccount(accountId) : undefined;
   if (accountId && !account)
     throw new AppError('not-found', `account: unknown account '${accountId}'`, { param: 'account' });
-  // Further accounts counted with this one (Ooyala's includeSubAccounts) are not a URL parameter.
   const query = parseUsageQuery(params, account?.timezone ?? 'UTC', options);
   const windows = splitWindows(query.from, query.to, query.granularity, query.tz);
+  const head: UsageHead = {
+    account: query.account,
+    from: formatInstant(query.from, query.tz),
+    to: formatInstant(query.to, query.tz),
+    tz: query.tz,
+    granularity: query.granularity,
+  };
+  return { query, windows, head };
+}
+
+function bodyRow(query: UsageQuery, row: UsageRow): UsageBodyRow {
+  const out: UsageBodyRow = {
+    window_start: formatInstant(row.windowStart, query.tz),
+    window_end: formatInstant(row.windowEnd, query.tz),
+  };
+  for (const d of query.groupBy) out[d] = row.dimensions[d] ?? '';
+  for (const m of query.metrics) out[m] = row.metrics[m] ?? 0;
+  return out;
+}
+
+/** Readers of every row have no page: a `limit` or `cursor` given to them is a mistake, not a cut. */
+function refusePaging(params: UsageParams): void {
+  for (const name of ['limit', 'cursor'] as const)
+    if (params[name] !== undefined) throw badParameter(name, 'does not apply when every row is read');
+}
+
+/** One page of rows, as `GET /v1/usage` answers it. */
+export async function runUsageQuery(
+  store: UsageStore,
+  params: UsageParams,
+  options: ReadOptions = {},
+): Promise<{ query: UsageQuery; body: UsageBody }> {
+  const { query, windows, head } = await prepare(store, params, options);
   const found = await store.queryUsage(query, windows);
   const more = found.length > query.limit;
-  const rows = (more ? found.slice(0, query.limit) : found).map((row) => {
-    const out: UsageBodyRow = {
-      window_start: formatInstant(row.windowStart, query.tz),
-      window_end: formatInstant(row.windowEnd, query.tz),
-    };
-    for (const d of query.groupBy) out[d] = row.dimensions[d] ?? '';
-    for (const m of query.metrics) out[m] = row.metrics[m] ?? 0;
-    return out;
-  });
+  const rows = (more ? found.slice(0, query.limit) : found).map((row) => bodyRow(query, row));
   return {
     query,
-    body: {
-      account: query.account,
-      from: formatInstant(query.from, query.tz),
-      to: formatInstant(query.to, query.tz),
-      tz: query.tz,
-      granularity: query.granularity,
-      rows,
-      next_cursor: more ? encodeCursor(query, query.offset + query.limit) : null,
-    },
+    body: { ...head, rows, next_cursor: more ? encodeCursor(query, query.offset + query.limit) : null },
   };
+}
+
+/**
+ * Every row of the query, a batch at a time, in the query's order. The query is validated (and
+ * the account looked up) before this returns, so errors come before any output is written.
+ */
+export async function streamAllUsage(
+  store: UsageStore,
+  params: UsageParams,
+  options: ReadOptions = {},
+): Promise<{ query: UsageQuery; head: UsageHead; batches: AsyncIterable<UsageBodyRow[]> }> {
+  refusePaging(params);
+  const { query, windows, head } = await prepare(store, params, options);
+  async function* batches(): AsyncIterable<UsageBodyRow[]> {
+    for await (const rows of store.streamUsage(query, windows)) yield rows.map((r) => bodyRow(query, r));
+  }
+  return { query, head, batches: batches() };
+}
+
+/** Every row of the query in one body (`next_cursor` is null): for answers that must be whole. */
+export async function readAllUsage(
+  store: UsageStore,
+  params: UsageParams,
+  options: ReadOptions = {},
+): Promise<{ query: UsageQuery; body: UsageBody }> {
+  const { query, head, batches } = await streamAllUsage(store, params, options);
+  const rows: UsageBodyRow[] = [];
+  for await (const batch of batches) for (const row of batch) rows.push(row);
+  return { query, body: { ...head, rows, next_cursor: null } };
 }

@@ -185,6 +185,12 @@ export interface UsageStore {
    * from `query.offset`, at most `query.limit + 1` rows so the caller can tell whether more remain.
    */
   queryUsage(query: UsageQuery, windows: readonly TimeWindow[]): Promise<UsageRow[]>;
+  /**
+   * Every row of `query` over `windows` (its limit and offset do not apply), in the query's order,
+   * a batch at a time: memory holds one batch however many rows there are. The reader must either
+   * consume the iterator or end it early (`break`, `return()`); both release the store's resources.
+   */
+  streamUsage(query: UsageQuery, windows: readonly TimeWindow[]): AsyncIterable<UsageRow[]>;
 
   putKey(key: StoredKey): Promise<void>;
   getKey(id: string): Promise<StoredKey | undefined>;

@@ -90,6 +90,20 @@ class ChunkWriter {
 
 const LOCK_CONFLICT = /Could not set lock on file|Conflicting lock/i;
 
+/** A result row of `buildUsageSql`: window start and end, the group-by dimensions, the metrics. */
+function usageRow(query: UsageQuery, r: readonly unknown[]): UsageRow {
+  const dims = query.groupBy;
+  const dimensions: Partial<Record<Dimension, string>> = {};
+  dims.forEach((d, i) => {
+    dimensions[d] = r[2 + i] as string;
+  });
+  const metrics: Partial<Record<Metric, number>> = {};
+  query.metrics.forEach((m, i) => {
+    metrics[m] = num(r[2 + dims.length + i]);
+  });
+  return { windowStart: num(r[0]), windowEnd: num(r[1]), dimensions, metrics };
+}
+
 function num(value: unknown): number {
   return typeof value === 'bigint' ? Number(value) : (value as number);
 }
@@ -486,18 +500,20 @@ export class DuckDbStore implements UsageStore {
   async queryUsage(query: UsageQuery, windows: readonly TimeWindow[]): Promise<UsageRow[]> {
     const { sql, params, types } = buildUsageSql(query, windows);
     const result = await this.reader.runAndReadAll(sql, params, types);
-    const dims = query.groupBy;
-    return result.getRowsJS().map((r) => {
-      const dimensions: Partial<Record<Dimension, string>> = {};
-      dims.forEach((d, i) => {
-        dimensions[d] = r[2 + i] as string;
-      });
-      const metrics: Partial<Record<Metric, number>> = {};
-      query.metrics.forEach((m, i) => {
-        metrics[m] = num(r[2 + dims.length + i]);
-      });
-      return { windowStart: num(r[0]), windowEnd: num(r[1]), dimensions, metrics };
-    });
+    return result.getRowsJS().map((r) => usageRow(query, r));
+  }
+
+  async *streamUsage(query: UsageQuery, windows: readonly TimeWindow[]): AsyncIterable<UsageRow[]> {
+    const { sql, params, types } = buildUsageSql(query, windows, { paged: false });
+    // A connection of its own: a streaming result lasts as long as its reader takes, and a
+    // connection runs one statement at a time, so the shared reader would stall every other query.
+    const connection = await this.instance.connect();
+    try {
+      const result = await connection.stream(sql, params, types);
+      for await (const batch of result.yieldRowsJs()) yield batch.map((r) => usageRow(query, r));
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async putKey(key: StoredKey): Promise<void> {

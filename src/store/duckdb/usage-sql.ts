@@ -50,7 +50,15 @@ function column(dimension: Dimension): string {
   return dimension === 'source' ? 's.id' : `c.${dimension}`;
 }
 
-export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[]): BuiltSql {
+/**
+ * `paged` (the default) reads the query's page: `limit + 1` rows from `offset`, so the caller can
+ * tell whether more remain. Unpaged reads every row, for readers that stream or need them all.
+ */
+export function buildUsageSql(
+  query: UsageQuery,
+  windows: readonly TimeWindow[],
+  { paged = true }: { paged?: boolean } = {},
+): BuiltSql {
   const params: DuckDBValue[] = [];
   const types: DuckDBType[] = [];
   const bind = (value: DuckDBValue, type: DuckDBType): string => {
@@ -145,9 +153,10 @@ export function buildUsageSql(query: UsageQuery, windows: readonly TimeWindow[])
   // The default order is always the tie-breaker, so pages are stable.
   order.push('t.ws ASC', ...dims.map((d) => `t.${d} ASC`));
 
-  const limit = bind(BigInt(query.limit + 1), BIGINT);
-  const offset = bind(BigInt(query.offset), BIGINT);
+  const page = paged
+    ? ` LIMIT ${bind(BigInt(query.limit + 1), BIGINT)} OFFSET ${bind(BigInt(query.offset), BIGINT)}`
+    : '';
   const sql = `WITH ${ctes.join(', ')}
-SELECT * FROM (SELECT ${select} FROM ${base}) t ORDER BY ${order.join(', ')} LIMIT ${limit} OFFSET ${offset}`;
+SELECT * FROM (SELECT ${select} FROM ${base}) t ORDER BY ${order.join(', ')}${page}`;
   return { sql, params, types };
 }

@@ -19,7 +19,7 @@ import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
 import { isAppError } from '../../../domain/errors.js';
 import { splitWindows, type TimeWindow } from '../../../domain/time-window.js';
-import { runUsageQuery } from '../../../query/run-usage-query.js';
+import { readAllUsage } from '../../../query/run-usage-query.js';
 import type { Account, UsageStore } from '../../../store/store.js';
 import {
   dayStart,
@@ -157,7 +157,7 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
     const windows = splitWindows(window.start, window.end, breakdownBy, tz);
     const ask = async (id: string, granularity: PeriodType | 'total', also: string[]) => {
       if (start >= end) return new Map<number, number>();
-      const { body } = await runUsageQuery(
+      const { body } = await readAllUsage(
         options.store,
         {
           account: id,
@@ -166,7 +166,6 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
           tz,
           granularity,
           metrics: spec.metric,
-          limit: '100000',
           ...spec.filter,
         },
         { alsoAccounts: also },

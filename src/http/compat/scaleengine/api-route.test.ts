@@ -127,6 +127,33 @@ describe('ScaleEngine usage.all', () => {
     expect(one.usage).toEqual([{ video_url: 'x.mp4', bytes_total: '7', requests_total: '0' }]);
   });
 
+  test('a month of more videos than the native API pages (100,000 rows) counts and sums every one', async () => {
+    // Video i delivers i + 1 bytes on 3 July: the month's total is 1 + 2 + ... + n, known in closed form.
+    const n = 100_123;
+    const rollups = Array.from({ length: n }, (_, i) =>
+      rollupRow({
+        account: 'globex',
+        bucket: Date.parse('2024-07-03T10:00:00Z'),
+        resource: `v${i}.mp4`,
+        bytesOut: i + 1,
+      }),
+    );
+    await store.commitImport({ source: sourceState('many'), rollups });
+    const key = issueKey('scaleengine', 'globex', { seal: sealer.seal });
+    await store.putKey(key.stored);
+    const number = (await store.getAccount('globex'))?.number;
+    const body = (
+      await send(signed({ api_key: key.stored.id, cdn: number, year: 2024, month: 7 }, key.secret))
+    ).json();
+    expect(body.count).toBe(n);
+    expect(body.usage).toHaveLength(n);
+    const total = body.usage.reduce(
+      (sum: number, u: { bytes_total: string }) => sum + Number(u.bytes_total),
+      0,
+    );
+    expect(total).toBe((n * (n + 1)) / 2);
+  });
+
   test("video.getapps lists the account's apps with stable ids", async () => {
     const body = (await send(signed({ command: 'video.getapps' }))).json();
     expect(body.status).toBe('success');

@@ -4,8 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { MAX_LIMIT } from '../../../domain/usage-query.js';
-import { runUsageQuery } from '../../../query/run-usage-query.js';
+import { readAllUsage } from '../../../query/run-usage-query.js';
 import type { Account, UsageStore } from '../../../store/store.js';
 
 /** A failure in ScaleEngine's shape: `{"status":"failure","message":...}` with this HTTP status. */
@@ -68,7 +67,7 @@ export async function usageAll(store: UsageStore, request: Record<string, unknow
 
   const apps = names(request, 'app');
   const urls = names(request, 'url');
-  const { body } = await runUsageQuery(store, {
+  const { body } = await readAllUsage(store, {
     account: account.id,
     from: start.toISO({ suppressMilliseconds: true }) ?? '',
     to: end.toISO({ suppressMilliseconds: true }) ?? '',
@@ -76,7 +75,6 @@ export async function usageAll(store: UsageStore, request: Record<string, unknow
     granularity: 'total',
     group_by: 'resource',
     metrics: 'bytes_out,commands',
-    limit: String(MAX_LIMIT),
     ...(apps ? { app: apps.join(',') } : {}),
     ...(urls ? { resource: urls.join(',') } : {}),
   });
@@ -101,7 +99,7 @@ export function appId(account: string, app: string): number {
 }
 
 export async function videoGetApps(store: UsageStore, account: Account) {
-  const { body } = await runUsageQuery(store, {
+  const { body } = await readAllUsage(store, {
     account: account.id,
     from: '1970-01-01',
     to: DateTime.utc().plus({ days: 1 }).startOf('day').toISODate() ?? '',
@@ -109,7 +107,6 @@ export async function videoGetApps(store: UsageStore, account: Account) {
     granularity: 'total',
     group_by: 'app',
     metrics: 'requests',
-    limit: String(MAX_LIMIT),
   });
   const apps = body.rows.map((r) => ({ app_id: appId(account.id, String(r.app)), app_name: String(r.app) }));
   return {

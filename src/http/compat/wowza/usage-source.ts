@@ -3,8 +3,7 @@
  * resolved range, through the usage executor. Every number in a response is a value of one query
  * row; nothing is summed here.
  */
-import { MAX_LIMIT } from '../../../domain/usage-query.js';
-import { runUsageQuery, type UsageBodyRow } from '../../../query/run-usage-query.js';
+import { readAllUsage, type UsageBodyRow } from '../../../query/run-usage-query.js';
 import type { UsageStore } from '../../../store/store.js';
 import type { Range } from './time-range.js';
 
@@ -14,12 +13,11 @@ export type Ask = (params: Record<string, string>) => Promise<UsageBodyRow[]>;
 
 export function usageSource(store: UsageStore, account: string, range: Range): Ask {
   return async (params) => {
-    const { body } = await runUsageQuery(store, {
+    const { body } = await readAllUsage(store, {
       account,
       from: new Date(range.from).toISOString(),
       to: new Date(range.to).toISOString(),
       tz: 'UTC',
-      limit: String(MAX_LIMIT),
       ...params,
     });
     return body.rows;

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { keyIsLive, secretMatches } from '../../../auth/keys.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import { isAppError } from '../../../domain/errors.js';
-import { runUsageQuery, type UsageBodyRow } from '../../../query/run-usage-query.js';
+import { readAllUsage, type UsageBodyRow } from '../../../query/run-usage-query.js';
 import type { UsageStore } from '../../../store/store.js';
 import { isSecure, type TransportPolicy } from '../../transport.js';
 
@@ -134,8 +134,8 @@ export function registerZendriveRoutes(app: FastifyInstance, options: ZendriveOp
         metrics: METRICS,
       };
       const [total, daily] = await Promise.all([
-        runUsageQuery(options.store, { ...window, granularity: 'total' }),
-        runUsageQuery(options.store, { ...window, granularity: 'day', limit: String(MAX_DAYS) }),
+        readAllUsage(options.store, { ...window, granularity: 'total' }),
+        readAllUsage(options.store, { ...window, granularity: 'day' }),
       ]);
       const summary = counters(total.body.rows[0]);
       return {
