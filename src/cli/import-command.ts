@@ -8,7 +8,13 @@ import { badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 import { followFiles } from '../ingest/follow.js';
 import { checkFormat, IMPORT_FORMATS, type ImportFormat } from '../ingest/formats/index.js';
-import { type FileOutcome, type ImportOptions, importFiles, startWorkersAhead } from '../ingest/import.js';
+import {
+  COMPLETE_AFTER_MS,
+  type FileOutcome,
+  type ImportOptions,
+  importFiles,
+  startWorkersAhead,
+} from '../ingest/import.js';
 import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
 import { type CliContext, type CommonOptions, withContext } from './context.js';
 import { createProgressBar } from './progress.js';
@@ -18,6 +24,7 @@ interface ImportFlags extends CommonOptions {
   account?: string;
   logTimezone?: string;
   follow?: boolean;
+  complete?: boolean;
   json?: boolean;
   workers?: string;
 }
@@ -43,8 +50,10 @@ function describe(outcome: FileOutcome): string {
         ? 'empty'
         : `${outcome.state === 'resumed' ? 'resumed: ' : ''}${outcome.records} records, ${outcome.rejected} rejected`;
   const tail = outcome.incompleteTail
-    ? ' (last line has no newline yet: it will be imported once complete)'
-    : '';
+    ? ` (last line has no newline and the file changed less than ${COMPLETE_AFTER_MS / 1000} s ago: it is imported once the file is complete; --complete imports it now)`
+    : outcome.countedTail
+      ? ' (last line counted without a newline: the file is complete)'
+      : '';
   const threads = outcome.workers > 0 ? ` (parsed with ${outcome.workers} worker threads)` : '';
   const format = `${outcome.format}${outcome.detected ? ' (detected)' : ''}${outcome.compression !== 'none' ? `, ${outcome.compression}` : ''}`;
   return `${outcome.path} [${format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}`;
@@ -64,6 +73,7 @@ function importOptions(
     logTimezone: flags.logTimezone,
     secret: installSecret(dir),
     rejectsDir: dir.rejectsDir,
+    lastLine: flags.complete ? 'count' : 'when-idle',
   };
 }
 
@@ -105,6 +115,7 @@ export function registerImportCommand(program: Command): void {
     .option('--account <id>', 'put every record in this account')
     .option('--log-timezone <zone>', 'IANA time zone of wall-clock log times (Wowza tz column)')
     .option('--follow', 'keep importing files as they grow (and are rotated) until stopped')
+    .option('--complete', 'the files are complete: count a last line that has no newline')
     .option('--json', 'print one JSON summary')
     .option('--workers <n>', 'threads that parse large files (default: one per core, at most 4; 0 = none)')
     .action(async (files: string[], flags: ImportFlags) => {
@@ -116,6 +127,11 @@ export function registerImportCommand(program: Command): void {
           `'${flags.logTimezone}' is not an IANA time zone (e.g. America/Chicago)`,
         );
       }
+      if (flags.follow && flags.complete)
+        throw badParameter(
+          '--complete',
+          'a followed file is still being written: drop --complete or --follow',
+        );
       if (flags.follow) {
         await follow(files, format, flags);
         return;

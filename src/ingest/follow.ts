@@ -65,7 +65,13 @@ function report(outcome: FileOutcome, options: FollowOptions): void {
 }
 
 export async function followFiles(paths: readonly string[], options: FollowOptions): Promise<ImportSummary> {
-  const importer = await openImporter({ ...options, workers: 0, commitEveryMs: FOLLOW_COMMIT_MS });
+  // A followed file is being written: its last line always waits for its newline.
+  const importer = await openImporter({
+    ...options,
+    workers: 0,
+    commitEveryMs: FOLLOW_COMMIT_MS,
+    lastLine: 'wait',
+  });
   const files: Followed[] = paths.map((path) => ({ path, handle: undefined, ino: -1, size: -1 }));
   const pollMs = options.pollMs ?? 250;
   try {

@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../query/run-usage-query.js';
@@ -6,7 +6,7 @@ import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../store/store.js';
 import { sample } from '../test-support/samples.js';
 import { useTempDir } from '../test-support/temp-dir.js';
-import { type ImportOptions, importFiles } from './import.js';
+import { type FileOutcome, type ImportOptions, importFiles } from './import.js';
 
 const dir = useTempDir();
 let store: UsageStore;
@@ -84,6 +84,54 @@ describe('importFiles', () => {
     expect(await totals()).toEqual({ requests: 6, bytes_out: 507, unique_viewers: 6 });
     const [source] = await store.listSources();
     expect(source?.offset).toBe(readFileSync(path).length);
+  });
+
+  test("a complete file's last line counts without a newline, and never twice once the file grows", async () => {
+    // The real CloudFront RTMP sample ends in the `disconnect` that carries the session's bytes.
+    const text = readFileSync(sample('cloudfront_rtmp_claygregory.log'), 'utf8');
+    expect(text.endsWith('\n')).toBe(false);
+    const disconnectBytes = text
+      .split('\n')
+      .filter((l) => l.split('\t')[4] === 'disconnect')
+      .reduce((sum, l) => sum + Number(l.split('\t')[5]), 0);
+    expect(disconnectBytes).toBe(429_824_092);
+    const path = file('rtmp.log', text);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(path, anHourAgo, anHourAgo);
+    const outcomes: FileOutcome[] = [];
+    const first = await importFiles([path], options({ onFile: (o) => outcomes.push(o) }));
+    expect(first.bytes_out).toBe(disconnectBytes);
+    expect(outcomes[0]).toMatchObject({ countedTail: true, incompleteTail: false });
+    expect((await store.listSources())[0]?.offset).toBe(Buffer.byteLength(text));
+
+    // The writer comes back: the newline that ended the counted line, then a new session's end.
+    const more = text.split('\n').at(-1)?.replace('\t429824092\t', '\t1000\t') ?? '';
+    appendFileSync(path, `\n${more}\n`);
+    const second = await importFiles([path], options());
+    expect(second).toMatchObject({ records: 1, rejected: 0, bytes_out: 1000 });
+    expect((await totals()).bytes_out).toBe(disconnectBytes + 1000);
+  });
+
+  test('a last line counted early whose writer carries on: the rest is rejected, never counted', async () => {
+    const path = file('early.log', line(1) + line(2, 250).slice(0, -10));
+    const first = await importFiles([path], options({ lastLine: 'count' }));
+    expect(first.records).toBe(2);
+    appendFileSync(path, `${line(2, 250).slice(-10)}${line(3)}`);
+    const second = await importFiles([path], options());
+    expect(second).toMatchObject({ records: 1, rejected: 1, lines: 2 });
+    expect(readFileSync(second.rejects_file ?? '', 'utf8')).toMatch(/rest of a line already counted/);
+    expect((await totals()).requests).toBe(3);
+  });
+
+  test('a recently written file keeps its last line back; --complete counts it; neither when unchanged', async () => {
+    const path = file('recent.log', line(1) + line(2).slice(0, -1));
+    const outcomes: FileOutcome[] = [];
+    expect((await importFiles([path], options({ onFile: (o) => outcomes.push(o) }))).records).toBe(1);
+    expect(outcomes[0]?.incompleteTail).toBe(true);
+    expect((await importFiles([path], options({ lastLine: 'wait' }))).records).toBe(0);
+    expect((await importFiles([path], options({ lastLine: 'count' }))).records).toBe(1);
+    expect((await importFiles([path], options({ lastLine: 'count' }))).records).toBe(0);
+    expect((await totals()).requests).toBe(2);
   });
 
   test('a renamed copy is recognised by content', async () => {

@@ -47,8 +47,13 @@ export interface FileOutcome {
   lines: number;
   records: number;
   rejected: number;
-  /** True when the file ends in a line without its newline: left for the next import. */
+  /**
+   * True when the file ends in a line without its newline that was left for the next import (the
+   * file may still be being written, see `ImportOptions.lastLine`).
+   */
   incompleteTail: boolean;
+  /** True when a last line without a newline was counted because the file is complete. */
+  countedTail: boolean;
   /** True when the format was detected (`--format auto`) rather than given. */
   detected: boolean;
   compression: Compression;
@@ -81,6 +86,12 @@ export interface ImportOptions {
   flushWeight?: number | undefined;
   /** Commit at least this often while reading (follow mode: new lines become queryable quickly). */
   commitEveryMs?: number | undefined;
+  /**
+   * A plain file's last line without a newline: `when-idle` (the default) counts it when the file
+   * has not changed for `COMPLETE_AFTER_MS`, `count` always (`--complete`), `wait` never (follow
+   * mode: the writer is still at work). Compressed files are complete when their stream ends.
+   */
+  lastLine?: 'when-idle' | 'count' | 'wait' | undefined;
   /** Worker threads for large files; 0 (the default) processes everything on this thread. */
   workers?: number | undefined;
   /**
@@ -94,6 +105,12 @@ const CHUNK_BYTES = 1 << 20;
 /** A "line" longer than this is refused (and skipped to its end) instead of buffered without bound. */
 export const MAX_LINE_BYTES = 8 << 20;
 const DEFAULT_FLUSH_WEIGHT = 400_000;
+/**
+ * A plain file unchanged for this long is complete: its last line counts without a newline. Log
+ * writers append a line in one write, so a minute without a change means the writer is done (a
+ * log being written changes far more often; `--follow` never counts an unterminated line).
+ */
+export const COMPLETE_AFTER_MS = 60_000;
 
 export async function importFiles(paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
   for (const path of paths) {
@@ -287,7 +304,8 @@ async function importFile(
   const { store, rejects, summary } = ctx;
   // `file` is what is read; `path` is what the source is known by.
   const file = readFrom ?? path;
-  const size = (await stat(file)).size;
+  const info = await stat(file);
+  const size = info.size;
   const compression = size === 0 ? 'none' : await compressionOf(file);
   const outcome: FileOutcome = {
     path,
@@ -298,6 +316,7 @@ async function importFile(
     records: 0,
     rejected: 0,
     incompleteTail: false,
+    countedTail: false,
     detected: false,
     compression,
     workers: 0,
@@ -392,8 +411,50 @@ async function importFile(
     skippingLongLine = false;
   };
 
-  const content = openContent(file, compression, source.offset, CHUNK_BYTES);
-  for await (const chunk of content.chunks) {
+  /** A line the file holds but no parser sees: counted as rejected, kept in the rejects file. */
+  const rejectWhole = async (reason: string, text: string): Promise<void> => {
+    // Its number follows the lines of every chunk before it, once they are counted.
+    await pipeline.settle();
+    source.lines += 1;
+    source.rejected += 1;
+    outcome.lines += 1;
+    outcome.rejected += 1;
+    summary.lines += 1;
+    summary.rejected += 1;
+    rejects.add(name, source.lines, reason, text);
+  };
+
+  // The byte before the checkpoint is read too: when it is not a newline, an earlier import counted
+  // the file's last line without one (the file was complete then) and the file has grown since.
+  // The bytes up to the next newline finish that line: never counted again.
+  let lookBehind = source.offset > 0;
+  let finishing: { bytes: number; start: Buffer } | undefined;
+  const content = openContent(file, compression, Math.max(0, source.offset - 1), CHUNK_BYTES);
+  for await (let chunk of content.chunks) {
+    if (lookBehind) {
+      lookBehind = false;
+      if (chunk[0] !== 10) finishing = { bytes: 0, start: Buffer.alloc(0) };
+      chunk = chunk.subarray(1);
+    }
+    if (finishing) {
+      const newline = chunk.indexOf(10);
+      const end = newline < 0 ? chunk.length : newline + 1;
+      if (finishing.start.length < 1024)
+        finishing.start = Buffer.concat([finishing.start, chunk.subarray(0, Math.min(end, 1024))]);
+      finishing.bytes += end;
+      offset += end;
+      chunk = chunk.subarray(end);
+      if (newline >= 0) {
+        // Only the newline: the line was whole, as counted. More: the rest of a line counted early.
+        if (finishing.bytes > 1)
+          await rejectWhole(
+            'rest of a line already counted without its newline (the file grew after it was imported as complete)',
+            finishing.start.subarray(0, Math.min(finishing.start.length, 1024)).toString('utf8').trimEnd(),
+          );
+        finishing = undefined;
+      }
+    }
+    if (chunk.length === 0) continue;
     // `carry` holds no newline, so the chunk's last newline ends the whole lines.
     const lastNewline = chunk.lastIndexOf(10);
     if (lastNewline < 0) {
@@ -442,17 +503,34 @@ async function importFile(
     }
   }
   if (carry !== undefined && carry.length > 0) {
-    if (compression === 'none') {
-      // A plain file may still be being written: its last line waits for its newline.
-      outcome.incompleteTail = true;
-    } else {
-      // A compressed file is complete once its stream ends: its last line is whole without a newline.
+    // A compressed file is complete once its stream ends: its last line is whole without a newline.
+    // A plain file may still be being written: its last line waits for its newline unless the
+    // file is complete.
+    if (compression !== 'none' || (await plainFileComplete(file, info, ctx.lastLine ?? 'when-idle'))) {
       await submit(new Uint8Array(carry));
       offset += carry.length;
+      outcome.countedTail = true;
+    } else {
+      outcome.incompleteTail = true;
     }
   }
   if (offset > source.offset) await commit(pipeline);
   else if (known) outcome.state = 'unchanged';
   await committing;
   return outcome;
+}
+
+/**
+ * Whether a plain file read to its end is complete (see `ImportOptions.lastLine`): unchanged
+ * while it was read (same size and modification time) and for `COMPLETE_AFTER_MS` before.
+ */
+async function plainFileComplete(
+  file: string,
+  before: { size: number; mtimeMs: number },
+  rule: 'when-idle' | 'count' | 'wait',
+): Promise<boolean> {
+  if (rule !== 'when-idle') return rule === 'count';
+  const after = await stat(file).catch(() => undefined);
+  if (after === undefined || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return false;
+  return Date.now() - after.mtimeMs >= COMPLETE_AFTER_MS;
 }

@@ -28,6 +28,8 @@ const options = (format: ImportFormat, extra: Partial<ImportOptions> = {}): Impo
   format,
   secret: Buffer.alloc(32, 7),
   rejectsDir: join(dir, 'rejects'),
+  // The samples are complete files, whatever their modification time after a fresh clone.
+  lastLine: 'count',
   ...extra,
 });
 
@@ -87,13 +89,14 @@ const CASES: Case[] = [
     },
   },
   {
-    // The last line (disconnect, the only one with bytes) has no newline: a plain file keeps it for
-    // later. Read: 2 headers + connect skipped; play, stop, play, stop are commands, two of them starts.
+    // The last line (disconnect, the only one with bytes: sc-bytes 429824092 is the connection's
+    // total) has no newline and counts: the file is complete. 2 headers + connect skipped; play,
+    // stop, play, stop are commands, two of them starts.
     file: sample('cloudfront_rtmp_claygregory.log'),
     format: 'cloudfront',
     detected: 'cloudfront',
-    summary: { lines: 7, records: 4, rejected: 0, skipped_lines: 3, bytes_out: 0 },
-    totals: { requests: 4, commands: 4, starts: 2, bytes_out: 0, unique_viewers: 1 },
+    summary: { lines: 8, records: 5, rejected: 0, skipped_lines: 3, bytes_out: 429_824_092 },
+    totals: { requests: 5, commands: 4, starts: 2, bytes_out: 429_824_092, unique_viewers: 1 },
   },
   {
     // grep -oP '" - \K\d+ \d+' | awk '{i+=$1; o+=$2}' -> 816355055 in, 31161115 out;
