@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoConfig, generateDays } from '../demo/generate-logs.js';
 import { sample } from '../test-support/samples.js';
@@ -216,6 +217,45 @@ describe('tally CLI', () => {
     expect(page.err).toMatch(/1000 rows shown, more remain .*--cursor \S+/);
   });
 
+  test('the wrong --format consumes nothing and exits 1 naming the likely format; a damaged .gz exits 1 after the rest', () => {
+    const dir = join(tmp, 'wrong-format');
+    const run = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    const s3 = sample('s3_dandi_s3-log-parser.log');
+    const s3Lines = readFileSync(s3, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length;
+    const wrong = run('import', '--format', 'combined', '--json', s3);
+    expect(wrong.code).toBe(1);
+    expect(JSON.parse(wrong.out)).toMatchObject({ files: 1, lines: 0, records: 0, rejected: 0 });
+    expect(wrong.err).toMatch(
+      new RegExp(
+        `nothing imported from .*: ${s3Lines} of ${s3Lines} lines rejected as combined .*try --format s3`,
+      ),
+    );
+    expect(JSON.parse(run('sources', 'list', '--json').out).sources).toEqual([]);
+    const right = run('import', '--format', 's3', '--json', s3);
+    expect(right.code).toBe(0);
+    expect(JSON.parse(right.out)).toMatchObject({ lines: s3Lines, records: s3Lines, rejected: 0 });
+
+    const whole = gzipSync(readFileSync(sample('apache_combined_elastic_examples.log')));
+    const damaged = join(tmp, 'damaged.log.gz');
+    writeFileSync(damaged, whole.subarray(0, whole.length >> 1));
+    const more = join(tmp, 'more.log');
+    writeFileSync(more, readFileSync(sample('nginx_rtmp_obrienlabs_readme.log')));
+    const partly = run('import', damaged, more);
+    expect(partly.code).toBe(1);
+    expect(partly.out).toMatch(/imported 2 file\(s\)/);
+    expect(partly.err).toMatch(/damaged.log.gz .*damaged gzip content at content byte \d+/);
+    expect(partly.err).toMatch(/more.log \[rtmp \(detected\).*11 records/);
+    expect(partly.err).toMatch(/1 of 2 file\(s\) not imported whole/);
+  });
+
   test('keys and sources', () => {
     const key = JSON.parse(
       tally('keys', 'create', '--account', 'default', '--scheme', 'native', '--json').out,
@@ -307,7 +347,8 @@ describe('tally CLI', () => {
             '--group-by',
             'resource,rendition',
           ],
-          { encoding: 'utf8' },
+          // Every row is printed (tens of megabytes without path rules), beyond spawnSync's 1 MiB default.
+          { encoding: 'utf8', maxBuffer: 1 << 30 },
         );
         expect(report.status).toBe(0);
         const rejects = readFileSync(summary.rejects_file, 'utf8')

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { installSecret } from '../config/data-dir.js';
-import { badParameter } from '../domain/errors.js';
+import { AppError, badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 import { followFiles } from '../ingest/follow.js';
 import { checkFormat, IMPORT_FORMATS, type ImportFormat } from '../ingest/formats/index.js';
@@ -43,6 +43,7 @@ function parseWorkers(text: string | undefined): number {
 }
 
 function describe(outcome: FileOutcome): string {
+  if (outcome.state === 'refused') return `${outcome.path}: ${outcome.problem}`;
   const what =
     outcome.state === 'unchanged'
       ? 'already imported, nothing new'
@@ -56,7 +57,8 @@ function describe(outcome: FileOutcome): string {
       : '';
   const threads = outcome.workers > 0 ? ` (parsed with ${outcome.workers} worker threads)` : '';
   const format = `${outcome.format}${outcome.detected ? ' (detected)' : ''}${outcome.compression !== 'none' ? `, ${outcome.compression}` : ''}`;
-  return `${outcome.path} [${format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}`;
+  const problem = outcome.problem ? `; ${outcome.problem}` : '';
+  return `${outcome.path} [${format}, ${outcome.source || 'no source'}]: ${what}${threads}${tail}${problem}`;
 }
 
 /** What every import takes from the data dir and the flags, followed or not. */
@@ -181,6 +183,15 @@ async function importCommand(
             `${summary.skipped_lines} skipped, ${summary.bytes_out} bytes out in ${summary.seconds.toFixed(2)} s (${rate} lines/s)\n`,
         );
         if (summary.rejects_file) process.stdout.write(`rejected lines kept in ${summary.rejects_file}\n`);
+      }
+      const problems = outcomes.filter((o) => o.problem !== undefined);
+      if (problems.length > 0) {
+        // --json printed only the summary: each problem is said on stderr before the exit.
+        if (flags.json) for (const o of problems) process.stderr.write(`${o.problem}\n`);
+        throw new AppError(
+          'import-incomplete',
+          `${problems.length} of ${outcomes.length} file(s) not imported whole (see above)`,
+        );
       }
     } finally {
       bar?.stop();

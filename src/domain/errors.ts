@@ -16,6 +16,8 @@ export const ERROR_CATALOGUE = {
   'data-dir-locked': { status: 503, exit: 1 },
   'store-unavailable': { status: 503, exit: 1 },
   'unsupported-format': { status: 400, exit: 2 },
+  /** Some file was refused (wrong format) or damaged; the rest was imported. */
+  'import-incomplete': { status: 422, exit: 1 },
   'io-error': { status: 500, exit: 1 },
   internal: { status: 500, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>;

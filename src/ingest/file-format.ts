@@ -9,10 +9,19 @@ import { type Compression, openContent } from './source-file.js';
 
 const CHUNK_BYTES = 1 << 20;
 
+function firstLines(head: Buffer): string[] {
+  const lines = head.toString('utf8').split('\n').slice(0, 20);
+  return lines.length > 1 ? lines.slice(0, -1) : lines;
+}
+
+/** The name of the format `--format auto` would pick from these first bytes, if any. */
+export function likelyFormat(head: Buffer): string | undefined {
+  return detectFormat(firstLines(head))?.name;
+}
+
 /** The format `--format auto` picks for a file, from the first lines of its head. */
 export function detectFileFormat(path: string, head: Buffer): FormatSpec {
-  const lines = head.toString('utf8').split('\n').slice(0, 20);
-  const format = detectFormat(lines.length > 1 ? lines.slice(0, -1) : lines);
+  const format = detectFormat(firstLines(head));
   if (format === undefined) {
     throw new AppError(
       'unsupported-format',

@@ -10,7 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState, UsageStore } from '../store/store.js';
-import { detectFileFormat, headerAt, lastFieldsLine } from './file-format.js';
+import { detectFileFormat, headerAt, lastFieldsLine, likelyFormat } from './file-format.js';
 import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprint.js';
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
@@ -24,7 +24,13 @@ import {
 import type { ChunkResult } from './pipeline/chunk-processor.js';
 import type { ProcessorSettings } from './pipeline/processor-settings.js';
 import { RejectsFile } from './rejects-file.js';
-import { type Compression, compressionOf, openContent, readContentPrefix } from './source-file.js';
+import {
+  type Compression,
+  compressionOf,
+  DamagedContent,
+  openContent,
+  readContentPrefix,
+} from './source-file.js';
 
 /** The `tally import --json` summary, exactly as DESIGN section 6. */
 export interface ImportSummary {
@@ -42,8 +48,11 @@ export interface FileOutcome {
   path: string;
   source: string;
   format: string;
-  /** `new`, `resumed` (grew since last time), `unchanged` (nothing new), or `empty`. */
-  state: 'new' | 'resumed' | 'unchanged' | 'empty';
+  /**
+   * `new`, `resumed` (grew since last time), `unchanged` (nothing new), `empty`, or `refused`
+   * (nearly every line rejected: nothing was taken from the file, see `problem`).
+   */
+  state: 'new' | 'resumed' | 'unchanged' | 'empty' | 'refused';
   lines: number;
   records: number;
   rejected: number;
@@ -59,6 +68,12 @@ export interface FileOutcome {
   compression: Compression;
   /** Worker threads that parsed part of this file; 0 when it was all parsed on the importing thread. */
   workers: number;
+  /**
+   * Why the file was not imported whole: refused (wrong format), or damaged compressed content
+   * (what came before the damage was imported). The import goes on with the next file and the
+   * command exits 1 at the end.
+   */
+  problem?: string;
 }
 
 export interface ImportProgress {
@@ -203,12 +218,21 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
   return {
     summary,
     async importFile(path, readFrom) {
-      const outcome = await importFile(resolve(path), readFrom, requested, {
-        ...options,
-        pipelineFor,
-        rejects,
-        summary,
-      });
+      const before = { ...summary };
+      let outcome: FileOutcome;
+      try {
+        outcome = await importFile(resolve(path), readFrom, requested, {
+          ...options,
+          pipelineFor,
+          rejects,
+          summary,
+        });
+      } catch (error) {
+        if (!(error instanceof Refused)) throw error;
+        // Nothing was committed: the summary counts only what was imported.
+        Object.assign(summary, { ...before, rejects_file: summary.rejects_file });
+        outcome = error.outcome;
+      }
       if (!seen.has(outcome.path)) {
         seen.add(outcome.path);
         summary.files += 1;
@@ -251,6 +275,23 @@ interface FileContext extends ImportOptions {
   pipelineFor: (format: FormatSpec, parallel: boolean) => ChunkPipeline;
   rejects: RejectsFile;
   summary: ImportSummary;
+}
+
+/**
+ * A file whose lines are nearly all rejected was read with the wrong format (or is not a log): it is
+ * refused whole, so that the right import still finds every line. "Nearly all" is at least this
+ * share of the lines that were not blank or comments, once the first commit is due or the file
+ * ends; a file that has already had lines committed in the same run is not refused part-way.
+ */
+const REFUSE_SHARE = 0.9;
+/** A file imported before is refused only over this many lines: a few bad lines appended to it are just rejects. */
+const REFUSE_MIN_RESUMED_LINES = 100;
+
+/** Thrown inside `importFile` to give up a file before anything of it is committed. */
+class Refused extends Error {
+  constructor(readonly outcome: FileOutcome) {
+    super(outcome.problem);
+  }
 }
 
 /** Below this much new data a file is processed inline: starting workers would cost more than it saves. */
@@ -364,9 +405,11 @@ async function importFile(
   let skippingLongLine = false;
   const name = basename(path);
 
+  let firstReason: string | undefined;
   // Results arrive in chunk order, so the lines counted so far place a chunk's rejected lines.
   const onResult = (result: ChunkResult): void => {
     for (const r of result.rejects) rejects.add(name, source.lines + r.line, r.reason, r.text);
+    firstReason ??= result.rejects[0]?.reason;
     source.lines += result.lines;
     source.records += result.records;
     source.rejected += result.rejected;
@@ -392,15 +435,35 @@ async function importFile(
   // first, so commits stay in order and a failed one stops the import before anything later lands.
   let committing: Promise<void> = Promise.resolve();
   let lastCommitAt = Date.now();
+  let commits = 0;
   const commit = async (active: ChunkPipeline): Promise<void> => {
     lastCommitAt = Date.now();
     const drained = await active.drain();
     await committing;
+    if (commits === 0) refuseWrongFormat();
+    commits += 1;
     source.offset = offset;
     source.lastImported = Date.now();
     committing = store.commitImport({ source: { ...source }, ...drained });
     // Keep an unobserved rejection from being reported before it is awaited.
     committing.catch(() => undefined);
+  };
+
+  /** Gives the file up, before anything of it is committed, when nearly every line was rejected. */
+  const refuseWrongFormat = (): void => {
+    const judged = outcome.records + outcome.rejected;
+    if (outcome.rejected === 0 || outcome.rejected < judged * REFUSE_SHARE) return;
+    if (known && judged < REFUSE_MIN_RESUMED_LINES) return;
+    const likely = likelyFormat(head.bytes);
+    const hint =
+      likely === undefined
+        ? 'no known format matches its first lines'
+        : likely === format.name
+          ? `its first lines look like ${likely}: see the rejects file for why its lines were refused`
+          : `its first lines look like ${likely}: try --format ${likely}`;
+    outcome.state = 'refused';
+    outcome.problem = `nothing imported from ${path}: ${outcome.rejected} of ${judged} lines rejected as ${format.name}${firstReason ? ` (first: ${firstReason})` : ''}; ${hint}`;
+    throw new Refused(outcome);
   };
 
   /** Hands whole lines (without the last newline) to the pipeline. */
@@ -424,83 +487,117 @@ async function importFile(
     rejects.add(name, source.lines, reason, text);
   };
 
+  /** Records damaged compressed content: in the rejects file and this run's counts (the source's move only with its lines). */
+  const rejectDamage = async (error: DamagedContent, cut: Buffer | undefined): Promise<void> => {
+    await pipeline.settle();
+    outcome.lines += 1;
+    outcome.rejected += 1;
+    summary.lines += 1;
+    summary.rejected += 1;
+    const where = `content byte ${offset} (compressed byte ${error.fileOffset})`;
+    rejects.add(
+      name,
+      source.lines + 1,
+      `damaged ${error.compression} content at ${where}: ${error.reason}`,
+      cut ? cut.subarray(0, 1024).toString('utf8') : '',
+    );
+    outcome.problem = `damaged ${error.compression} content at ${where} (${error.reason}): the ${source.lines - (known?.lines ?? 0)} lines before it were imported, nothing after it`;
+  };
+
   // The byte before the checkpoint is read too: when it is not a newline, an earlier import counted
   // the file's last line without one (the file was complete then) and the file has grown since.
   // The bytes up to the next newline finish that line: never counted again.
   let lookBehind = source.offset > 0;
   let finishing: { bytes: number; start: Buffer } | undefined;
   const content = openContent(file, compression, Math.max(0, source.offset - 1), CHUNK_BYTES);
-  for await (let chunk of content.chunks) {
-    if (lookBehind) {
-      lookBehind = false;
-      if (chunk[0] !== 10) finishing = { bytes: 0, start: Buffer.alloc(0) };
-      chunk = chunk.subarray(1);
-    }
-    if (finishing) {
-      const newline = chunk.indexOf(10);
-      const end = newline < 0 ? chunk.length : newline + 1;
-      if (finishing.start.length < 1024)
-        finishing.start = Buffer.concat([finishing.start, chunk.subarray(0, Math.min(end, 1024))]);
-      finishing.bytes += end;
-      offset += end;
-      chunk = chunk.subarray(end);
-      if (newline >= 0) {
-        // Only the newline: the line was whole, as counted. More: the rest of a line counted early.
-        if (finishing.bytes > 1)
-          await rejectWhole(
-            'rest of a line already counted without its newline (the file grew after it was imported as complete)',
-            finishing.start.subarray(0, Math.min(finishing.start.length, 1024)).toString('utf8').trimEnd(),
-          );
-        finishing = undefined;
+  let damage: DamagedContent | undefined;
+  try {
+    for await (let chunk of content.chunks) {
+      if (lookBehind) {
+        lookBehind = false;
+        if (chunk[0] !== 10) finishing = { bytes: 0, start: Buffer.alloc(0) };
+        chunk = chunk.subarray(1);
       }
-    }
-    if (chunk.length === 0) continue;
-    // `carry` holds no newline, so the chunk's last newline ends the whole lines.
-    const lastNewline = chunk.lastIndexOf(10);
-    if (lastNewline < 0) {
-      carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
-      if (carry.length > MAX_LINE_BYTES) {
-        // Keep only the line's start for the rejects file; it is counted when its newline arrives.
-        if (!skippingLongLine) {
-          // Its number follows the lines of every chunk before it, once they are counted.
-          await pipeline.settle();
-          rejects.add(
-            name,
-            source.lines + 1,
-            `line longer than ${MAX_LINE_BYTES} bytes`,
-            carry.subarray(0, 1024).toString('utf8'),
-          );
+      if (finishing) {
+        const newline = chunk.indexOf(10);
+        const end = newline < 0 ? chunk.length : newline + 1;
+        if (finishing.start.length < 1024)
+          finishing.start = Buffer.concat([finishing.start, chunk.subarray(0, Math.min(end, 1024))]);
+        finishing.bytes += end;
+        offset += end;
+        chunk = chunk.subarray(end);
+        if (newline >= 0) {
+          // Only the newline: the line was whole, as counted. More: the rest of a line counted early.
+          if (finishing.bytes > 1)
+            await rejectWhole(
+              'rest of a line already counted without its newline (the file grew after it was imported as complete)',
+              finishing.start.subarray(0, Math.min(finishing.start.length, 1024)).toString('utf8').trimEnd(),
+            );
+          finishing = undefined;
         }
-        skippingLongLine = true;
-        offset += carry.length;
-        carry = undefined;
       }
-      continue;
+      if (chunk.length === 0) continue;
+      // `carry` holds no newline, so the chunk's last newline ends the whole lines.
+      const lastNewline = chunk.lastIndexOf(10);
+      if (lastNewline < 0) {
+        if (skippingLongLine && carry === undefined) {
+          // More of a line already refused for its length: passed over, not held.
+          offset += chunk.length;
+          continue;
+        }
+        carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
+        if (carry.length > MAX_LINE_BYTES) {
+          // Keep only the line's start for the rejects file; it is counted when its newline arrives.
+          if (!skippingLongLine) {
+            // Its number follows the lines of every chunk before it, once they are counted.
+            await pipeline.settle();
+            rejects.add(
+              name,
+              source.lines + 1,
+              `line longer than ${MAX_LINE_BYTES} bytes`,
+              carry.subarray(0, 1024).toString('utf8'),
+            );
+          }
+          skippingLongLine = true;
+          offset += carry.length;
+          carry = undefined;
+        }
+        continue;
+      }
+      // The carried start of a line and the chunk up to its last newline are copied, once, into a
+      // buffer of the pipeline's (it recycles them), which can be handed to a worker.
+      const head = carry?.length ?? 0;
+      const bytes = pipeline.buffer(head + lastNewline);
+      if (carry) bytes.set(carry);
+      bytes.set(chunk.subarray(0, lastNewline), head);
+      carry = lastNewline + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNewline + 1)) : undefined;
+      // Counted before submitting: a worker pipeline transfers the buffer, which leaves `bytes` empty.
+      offset += bytes.length + 1;
+      await submit(bytes);
+      ctx.onProgress?.({
+        file: path,
+        position: content.fileBytesRead(),
+        size,
+        lines: source.lines - (known?.lines ?? 0),
+      });
+      const due = ctx.commitEveryMs !== undefined && Date.now() - lastCommitAt >= ctx.commitEveryMs;
+      if (pipeline.weight >= flushWeight || due) await commit(pipeline);
+      if (firstChunk.fold === 'poorly' && pipeline !== inline) {
+        // Safe to switch once a commit has handed over every chunk's rows.
+        await commit(pipeline);
+        pipeline = inline;
+        flushWeight = inlineWeight;
+      }
     }
-    // The carried start of a line and the chunk up to its last newline are copied, once, into a
-    // buffer of the pipeline's (it recycles them), which can be handed to a worker.
-    const head = carry?.length ?? 0;
-    const bytes = pipeline.buffer(head + lastNewline);
-    if (carry) bytes.set(carry);
-    bytes.set(chunk.subarray(0, lastNewline), head);
-    carry = lastNewline + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNewline + 1)) : undefined;
-    // Counted before submitting: a worker pipeline transfers the buffer, which leaves `bytes` empty.
-    offset += bytes.length + 1;
-    await submit(bytes);
-    ctx.onProgress?.({
-      file: path,
-      position: content.fileBytesRead(),
-      size,
-      lines: source.lines - (known?.lines ?? 0),
-    });
-    const due = ctx.commitEveryMs !== undefined && Date.now() - lastCommitAt >= ctx.commitEveryMs;
-    if (pipeline.weight >= flushWeight || due) await commit(pipeline);
-    if (firstChunk.fold === 'poorly' && pipeline !== inline) {
-      // Safe to switch once a commit has handed over every chunk's rows.
-      await commit(pipeline);
-      pipeline = inline;
-      flushWeight = inlineWeight;
-    }
+  } catch (error) {
+    if (!(error instanceof DamagedContent)) throw error;
+    damage = error;
+  }
+  if (damage) {
+    // What decompressed cleanly is committed up to its last whole line; the line the damage cut
+    // is not (a repaired file resumes there and counts it whole). The damage is a rejection.
+    await rejectDamage(damage, carry);
+    carry = undefined;
   }
   if (carry !== undefined && carry.length > 0) {
     // A compressed file is complete once its stream ends: its last line is whole without a newline.

@@ -5,11 +5,33 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
+
+/**
+ * Compressed content that cannot be decompressed past some point (a truncated or corrupt file).
+ * The content before it was delivered whole; `contentOffset` is where the damage starts in the
+ * decompressed content and `fileOffset` how far into the compressed file it was noticed.
+ */
+export class DamagedContent extends Error {
+  constructor(
+    readonly compression: Compression,
+    readonly contentOffset: number,
+    readonly fileOffset: number,
+    readonly reason: string,
+  ) {
+    super(
+      `damaged ${compression} content after byte ${contentOffset} (compressed byte ${fileOffset}): ${reason}`,
+    );
+    this.name = 'DamagedContent';
+  }
+}
+
+/** A decoder's error, as opposed to one reading the file (those stay I/O errors). */
+class DecoderError extends Error {}
 
 export async function compressionOf(path: string): Promise<Compression> {
   const handle = await open(path, 'r');
@@ -24,30 +46,35 @@ export async function compressionOf(path: string): Promise<Compression> {
   }
 }
 
-/** zstd through fzstd (pure JavaScript, streaming), as a Node stream. */
-function zstdStream(input: Readable): Readable {
-  const output = new PassThrough();
+/**
+ * Compressed input is handed to the zstd decoder this many bytes at a time, and what it decoded is
+ * passed on before the next slice: a block of one repeated byte (RLE) is 4 bytes that decode to
+ * 128 KiB, so a slice bounds the memory a decompression bomb can take (256 B -> at most 8 MiB).
+ * The decoder keeps short input in a list until a block is whole, so small slices cost no copies.
+ */
+const ZSTD_SLICE = 256;
+
+/** zstd through fzstd (pure JavaScript, streaming): content at the pace it is read, never ahead. */
+async function* zstdChunks(input: Readable): AsyncIterable<Buffer> {
+  const decoded: Buffer[] = [];
   const decoder = new Decompress((data) => {
-    output.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    decoded.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   });
-  input.on('data', (chunk: Buffer) => {
+  const push = (slice: Uint8Array, final: boolean, what: string) => {
     try {
-      decoder.push(chunk);
+      decoder.push(slice, final);
     } catch (error) {
-      input.destroy();
-      output.destroy(new Error(`not a valid zstd stream (${(error as Error).message})`));
+      throw new DecoderError(`${what} zstd stream (${(error as Error).message})`);
     }
-  });
-  input.on('end', () => {
-    try {
-      decoder.push(new Uint8Array(0), true);
-      output.end();
-    } catch (error) {
-      output.destroy(new Error(`truncated zstd stream (${(error as Error).message})`));
+  };
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    for (let at = 0; at < chunk.length; at += ZSTD_SLICE) {
+      push(chunk.subarray(at, at + ZSTD_SLICE), false, 'not a valid');
+      while (decoded.length > 0) yield decoded.shift() as Buffer;
     }
-  });
-  input.on('error', (error) => output.destroy(error));
-  return output;
+  }
+  push(new Uint8Array(0), true, 'truncated');
+  while (decoded.length > 0) yield decoded.shift() as Buffer;
 }
 
 export interface ContentStream {
@@ -75,11 +102,18 @@ export function openContent(
     return { chunks: plainChunks(path, progress, chunkBytes), fileBytesRead: () => progress.position };
   }
   const raw = createReadStream(path, { highWaterMark: chunkBytes });
-  const content = compression === 'gzip' ? raw.pipe(createGunzip({ chunkSize: 64 * 1024 })) : zstdStream(raw);
+  let content: AsyncIterable<Buffer>;
   if (compression === 'gzip') {
-    raw.on('error', (error) => content.destroy(error));
+    const gunzip = raw.pipe(createGunzip({ chunkSize: 64 * 1024 }));
+    raw.on('error', (error) => gunzip.destroy(error));
+    content = gunzip;
+  } else {
+    content = zstdChunks(raw);
   }
-  return { chunks: skipBytes(content, start), fileBytesRead: () => raw.bytesRead };
+  return {
+    chunks: skipBytes(reportDamage(content, compression, raw), start),
+    fileBytesRead: () => raw.bytesRead,
+  };
 }
 
 /**
@@ -105,9 +139,30 @@ async function* plainChunks(
   }
 }
 
-async function* skipBytes(stream: Readable, count: number): AsyncIterable<Buffer> {
+/** Turns a decoder's failure into `DamagedContent`, placed by the bytes delivered before it. */
+async function* reportDamage(
+  content: AsyncIterable<Buffer>,
+  compression: Compression,
+  raw: { bytesRead: number },
+): AsyncIterable<Buffer> {
+  let delivered = 0;
+  try {
+    for await (const chunk of content) {
+      delivered += chunk.length;
+      yield chunk;
+    }
+  } catch (error) {
+    // zlib's errors carry a Z_* code (Z_DATA_ERROR, Z_BUF_ERROR for a truncated stream).
+    const code = (error as { code?: unknown }).code;
+    const fromDecoder = error instanceof DecoderError || (typeof code === 'string' && code.startsWith('Z_'));
+    if (!fromDecoder) throw error;
+    throw new DamagedContent(compression, delivered, raw.bytesRead, (error as Error).message);
+  }
+}
+
+async function* skipBytes(stream: AsyncIterable<Buffer>, count: number): AsyncIterable<Buffer> {
   let toSkip = count;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
     if (toSkip >= chunk.length) {
       toSkip -= chunk.length;
       continue;
@@ -127,7 +182,11 @@ export async function readContentPrefix(path: string, length: number, known?: Co
   const iterator = chunks[Symbol.asyncIterator]();
   try {
     while (filled < length) {
-      const next = await iterator.next();
+      // Damage within the prefix: the clean part is the prefix (the import reports the damage).
+      const next = await iterator.next().catch((error) => {
+        if (error instanceof DamagedContent) return { done: true as const, value: undefined };
+        throw error;
+      });
       if (next.done) break;
       const part = next.value.subarray(0, length - filled);
       parts.push(Buffer.from(part));

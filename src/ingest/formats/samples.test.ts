@@ -4,14 +4,14 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../../query/run-usage-query.js';
 import type { UsageStore } from '../../store/store.js';
 import { useMemoryStore } from '../../test-support/memory-store.js';
 import { sample } from '../../test-support/samples.js';
 import { useTempDir } from '../../test-support/temp-dir.js';
-import { type ImportOptions, type ImportSummary, importFiles } from '../import.js';
+import { type FileOutcome, type ImportOptions, type ImportSummary, importFiles } from '../import.js';
 import type { ImportFormat } from './index.js';
 
 const dir = useTempDir();
@@ -189,6 +189,53 @@ describe('sample logs import with independently computed totals', () => {
 });
 
 describe('compressed logs', () => {
+  test('a damaged .gz: its clean lines count, the damage is a rejection, the next file is imported', async () => {
+    const text = readFileSync(sample('apache_combined_elastic_examples.log'));
+    const whole = gzipSync(text);
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
+    const damaged = join(dir, 'damaged.log.gz');
+    writeFileSync(damaged, cut);
+    // Independently: what zlib can decode of the cut file, up to its last whole line.
+    const clean = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH });
+    const cleanLines =
+      clean
+        .subarray(0, clean.lastIndexOf(10) + 1)
+        .toString('utf8')
+        .split('\n').length - 1;
+    expect(cleanLines).toBeGreaterThan(1000);
+    const outcomes: FileOutcome[] = [];
+    const first = await importFiles(
+      [damaged, sample('s3_dandi_s3-log-parser.log')],
+      options('auto', { onFile: (o) => outcomes.push(o) }),
+    );
+    expect(outcomes.map((o) => o.state)).toEqual(['new', 'new']);
+    expect(outcomes[0]?.records).toBe(cleanLines);
+    expect(outcomes[0]?.rejected).toBe(1);
+    expect(outcomes[0]?.problem).toMatch(/^damaged gzip content at content byte \d+ \(compressed byte \d+\)/);
+    expect(outcomes[1]?.problem).toBeUndefined();
+    expect(outcomes[1]?.records).toBeGreaterThan(0);
+    const rejects = readFileSync(first.rejects_file as string, 'utf8');
+    expect(rejects).toMatch(
+      new RegExp(`damaged.log.gz\t${cleanLines + 1}\tdamaged gzip content at content byte`),
+    );
+    const sources = await store.listSources();
+    expect(sources.find((s) => s.path === damaged)?.offset).toBe(clean.lastIndexOf(10) + 1);
+
+    // Again: nothing new is counted, the damage is said again. Repaired: the rest, and nothing twice.
+    const again = await importFiles([damaged], options('auto', { onFile: (o) => outcomes.push(o) }));
+    expect(again).toMatchObject({ records: 0, rejected: 1 });
+    writeFileSync(damaged, whole);
+    const repaired = await importFiles([damaged], options('auto'));
+    expect(repaired).toMatchObject({ records: 10_000 - cleanLines, rejected: 0 });
+    const { body } = await runUsageQuery(store, {
+      account: 'default',
+      from: '2015-05-01',
+      to: '2015-06-01',
+      metrics: 'requests,bytes_out',
+    });
+    expect(body.rows[0]).toMatchObject({ requests: 10_000, bytes_out: 2_747_282_740 });
+  });
+
   test('a .gz file is read as a stream, and its last line counts without a newline', async () => {
     const gz = join(dir, 'rtmp.log.gz');
     writeFileSync(gz, gzipSync(readFileSync(sample('cloudfront_rtmp_claygregory.log'))));
@@ -233,12 +280,18 @@ describe('W3C headers', () => {
   test('Wowza tz abbreviations: an ambiguous one is refused with the flag to use, which then resolves it', async () => {
     const path = join(dir, 'wowza-cst.log');
     writeFileSync(path, readFileSync(fixture('wowza_access.log'), 'utf8').replaceAll('\tCEST\t', '\tCST\t'));
-    const refused = await importFiles([path], options('wowza'));
-    expect(refused).toMatchObject({ records: 0, rejected: 10 });
+    const outcomes: FileOutcome[] = [];
+    const refused = await importFiles([path], options('wowza', { onFile: (o) => outcomes.push(o) }));
+    // Every line rejected: the file is refused whole, so the next import still reads every line.
+    expect(refused).toMatchObject({ lines: 0, records: 0, rejected: 0 });
+    expect(outcomes[0]).toMatchObject({ state: 'refused', rejected: 10 });
+    expect(outcomes[0]?.problem).toMatch(
+      /10 of 10 lines rejected as wowza \(first: time zone 'CST' is ambiguous/,
+    );
     const rejects = readFileSync(refused.rejects_file as string, 'utf8');
     expect(rejects).toContain("time zone 'CST' is ambiguous: pass --log-timezone ZONE");
+    expect(await store.listSources()).toEqual([]);
 
-    await store.forgetSource((await store.listSources())[0]?.id as string);
     const chicago = await importFiles([path], options('wowza', { logTimezone: 'America/Chicago' }));
     expect(chicago).toMatchObject({ records: 10, rejected: 0 });
     // 10:05:02 in Chicago on 1 July (CDT, UTC-5) is 15:05:02 UTC: the 15:00 bucket.
