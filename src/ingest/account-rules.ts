@@ -3,6 +3,8 @@
  * `match` fits the record's host, bucket or app, else `default`.
  */
 
+import type { LineParser, RawDelivery } from './formats/raw-delivery.js';
+
 export const DEFAULT_ACCOUNT = 'default';
 
 export interface AccountMatch {
@@ -50,5 +52,20 @@ export function createAccountResolver(
     if (cache.size > 100_000) cache.clear();
     cache.set(key, id);
     return id;
+  };
+}
+
+/**
+ * Wraps the parser of a format whose records may name their account (JSON lines): a record naming
+ * an account that does not exist is a rejection with the reason, never stored where no report can
+ * reach it. Only such formats are wrapped; log lines never name an account.
+ */
+export function refuseUnknownAccounts(parse: LineParser, accounts: readonly AccountMatch[]): LineParser {
+  const known = new Set(accounts.map((a) => a.id));
+  return (text, context, start, end) => {
+    const parsed = parse(text, context, start, end);
+    const named = (parsed as RawDelivery).extra?.account;
+    if (named === undefined || known.has(named)) return parsed;
+    return { reason: `account: unknown account '${named}' (add it with: tally accounts add ${named})` };
   };
 }

@@ -12,6 +12,7 @@
  * - `transcoding`: VOD or live transcoding minutes and renditions;
  * - `packaging`: live packaging minutes.
  */
+
 import { createHash } from 'node:crypto';
 import { BUCKET_MS, bucketStart } from '../domain/bucket.js';
 import { BILLING_MODES, type CatalogEntry, isCatalogId, TRANSCODER_TYPES } from '../domain/catalog.js';
@@ -23,6 +24,7 @@ import { Aggregator } from './aggregate.js';
 import { deliveryFromObject, instant } from './formats/jsonl.js';
 import { isRejection } from './formats/raw-delivery.js';
 import { zoneOf } from './normalize.js';
+import { createTargetMatcher, type TargetOrigin } from './target-rules.js';
 import { createViewerHasher } from './viewer-hash.js';
 
 export const EVENT_KINDS = ['delivery', 'transcoder', 'storage', 'transcoding', 'packaging'] as const;
@@ -161,9 +163,11 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
   const errors: EventError[] = [];
   const parsed: Parsed[] = [];
   const accounts = new Map<string, boolean>();
+  // A delivery event without a target is claimed by a catalog entry's `match`, as a log line is.
+  const targetOf = createTargetMatcher(await ctx.store.listCatalog());
   for (let index = 0; index < events.length; index++) {
     try {
-      const event = parseEvent(events[index], index, ctx);
+      const event = parseEvent(events[index], index, ctx, targetOf);
       let known = accounts.get(event.account);
       if (known === undefined) {
         known = (await ctx.store.getAccount(event.account)) !== undefined;
@@ -229,7 +233,12 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
   return { accepted: accepted.length, duplicates, rejected: errors.length, errors };
 }
 
-function parseEvent(value: unknown, index: number, ctx: EventContext): Parsed {
+function parseEvent(
+  value: unknown,
+  index: number,
+  ctx: EventContext,
+  targetOf: (origin: TargetOrigin) => string,
+): Parsed {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('not a JSON object');
   const e = value as Record<string, unknown>;
   const kind = oneOf(e, 'kind', EVENT_KINDS);
@@ -278,7 +287,7 @@ function parseEvent(value: unknown, index: number, ctx: EventContext): Parsed {
         app: dims.app,
         resource: dims.resource,
         kind: dims.kind as DeliveryRecord['kind'],
-        target: dims.target,
+        target: dims.target || targetOf({ account, host: '', app: dims.app, resource: dims.resource }),
         rendition: dims.rendition,
         protocol: dims.protocol,
         zone: dims.zone || zoneOf(dims.country, ctx.zones),

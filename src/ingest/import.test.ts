@@ -134,6 +134,51 @@ describe('importFiles', () => {
     expect((await totals()).requests).toBe(2);
   });
 
+  test('JSON lines: a record naming an unknown account is rejected with the reason; a catalog match claims target-less records', async () => {
+    await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+    await store.putCatalogEntry({
+      kind: 'stream_target',
+      id: 'nlyjxjbc',
+      account: 'acme',
+      name: 'News',
+      type: 'fastly',
+      billingMode: '',
+      archived: false,
+      deleted: false,
+      // A pattern that makes a regular expression backtrack for minutes: matched in linear time.
+      match: { apps: ['live'], resources: ['*a*a*a*a*a*a*a*a*a*a*a*b', 'news*'] },
+    });
+    const record = (extra: object) =>
+      JSON.stringify({ time: '2024-07-01T10:00:00Z', app: 'live', bytesOut: 100, ...extra });
+    const path = file(
+      'records.jsonl',
+      [
+        record({ account: 'acme', resource: 'news/ch1' }),
+        record({ account: 'acme', resource: `${'a'.repeat(5000)}c` }),
+        record({ account: 'acme', resource: 'news/ch2', target: 'own' }),
+        record({ account: 'nobody', resource: 'news/ch1' }),
+        '',
+      ].join('\n'),
+    );
+    const summary = await importFiles([path], options({ format: 'jsonl' }));
+    expect(summary).toMatchObject({ records: 3, rejected: 1 });
+    expect(readFileSync(summary.rejects_file ?? '', 'utf8')).toMatch(
+      /\t4\taccount: unknown account 'nobody' \(add it with: tally accounts add nobody\)\t/,
+    );
+    const { body } = await runUsageQuery(store, {
+      account: 'acme',
+      from: '2024-07-01',
+      to: '2024-07-02',
+      group_by: 'target',
+      metrics: 'bytes_out',
+    });
+    expect(body.rows.map((r) => [r.target, r.bytes_out])).toEqual([
+      ['', 100],
+      ['nlyjxjbc', 100],
+      ['own', 100],
+    ]);
+  });
+
   test('a renamed copy is recognised by content', async () => {
     const path = file('a.log', line(1) + line(2));
     await importFiles([path], options());

@@ -199,10 +199,18 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
     return found;
   };
 
-  /** Already-normalised records (JSON lines) keep their dimensions: only account and zone are filled in. */
+  /**
+   * Already-normalised records (JSON lines) keep their dimensions: only account, zone and, when the
+   * record names none, the target (a catalog entry's `match`, as for log lines) are filled in.
+   */
   const adopt = (dims: RowDimensions, named: string | undefined): Normalized => {
     const account = options.forcedAccount ?? named ?? accountOf({ host: '', bucket: '', app: dims.app });
-    const filled = dims.zone === '' ? { ...dims, zone: zoneOf(dims.country, options.zones) } : dims;
+    const zone = dims.zone === '' ? zoneOf(dims.country, options.zones) : dims.zone;
+    const target =
+      dims.target === ''
+        ? targetOf({ account, host: '', app: dims.app, resource: dims.resource })
+        : dims.target;
+    const filled = zone === dims.zone && target === dims.target ? dims : { ...dims, zone, target };
     return { cell: cellFor(account, filled), segmentSeconds: 0 };
   };
 

@@ -101,3 +101,26 @@ describe('URL paths', () => {
     expect(decodeOnce('/plain')).toBe('/plain');
   });
 });
+
+describe('rules bounded in time', () => {
+  test('a rule that backtracks exponentially answers at once on a crafted path', () => {
+    const rules = compilePathRules([
+      { regex: '^/(?<app>(a+)+)b/' },
+      { regex: '^/(?<app>x)/(?<resource>(.*a){12})$' },
+    ]);
+    const started = performance.now();
+    // Without the linear-time fallback each of these takes minutes (the first about 2^40 steps).
+    expect(resolvePath(`/${'a'.repeat(40)}c/x.ts`, rules, 'http').app).toBe('a'.repeat(40) + 'c');
+    expect(resolvePath(`/x/${'a'.repeat(30)}`, rules, 'http').resource).toBe('a'.repeat(30));
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  test.each([
+    ['^/(?<app>[^/]+)(?=/live)', 'lookaround'],
+    ['^/(?<app>[^/]+)/\\1', 'backreference'],
+  ])('%s is refused: it cannot be bounded', (regex) => {
+    expect(() => compilePathRules([{ regex }])).toThrow(
+      /pathRules\[0\]: bad regex \(uses a lookaround or a backreference, which can take exponential time/,
+    );
+  });
+});

@@ -8,6 +8,7 @@ import type { PathRuleConfig } from '../config/config.js';
 import { type Kind, PATH_RULE_GROUPS } from '../domain/dimensions.js';
 import { AppError } from '../domain/errors.js';
 import type { DeliveryRecord } from '../domain/record.js';
+import { compileBoundedRegExp } from './bounded-regexp.js';
 import { directoryOutcome, type RuleScope, ruleScope } from './path-rule-scope.js';
 
 /** The dimensions a path decides (DeliveryRecord's names), and the viewing seconds of its rule. */
@@ -74,12 +75,10 @@ export function patternToRegex(pattern: string): string {
 export function compilePathRules(rules: readonly PathRuleConfig[]): CompiledRule[] {
   return rules.map((rule, index) => {
     const source = rule.regex ?? patternToRegex(rule.pattern ?? '');
-    let regex: RegExp;
-    try {
-      regex = new RegExp(source);
-    } catch (error) {
-      throw new AppError('bad-config', `pathRules[${index}]: bad regex (${(error as Error).message})`);
-    }
+    const compiled = compileBoundedRegExp(source);
+    if ('problem' in compiled)
+      throw new AppError('bad-config', `pathRules[${index}]: bad regex (${compiled.problem})`);
+    const { regex } = compiled;
     const groups = [...source.matchAll(/\(\?<([A-Za-z0-9_]+)>/g)].map((m) => m[1] ?? '');
     for (const group of groups) {
       if (!(PATH_RULE_GROUPS as readonly string[]).includes(group)) {

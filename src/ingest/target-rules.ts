@@ -5,17 +5,13 @@
  */
 import type { CatalogEntry } from '../domain/catalog.js';
 import { hostMatches } from './account-rules.js';
+import { compileGlob } from './glob.js';
 
 export interface TargetOrigin {
   account: string;
   host: string;
   app: string;
   resource: string;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
 }
 
 /** The resolver from a delivery's origin to its stream target or VOD stream id ('' when none). */
@@ -26,7 +22,7 @@ export function createTargetMatcher(entries: readonly CatalogEntry[]): (origin: 
       id: e.id,
       account: e.account,
       apps: e.match?.apps,
-      resources: e.match?.resources?.map(globToRegExp),
+      resources: e.match?.resources?.map(compileGlob),
       hosts: e.match?.hosts,
     }))
     .filter((e) => e.apps !== undefined || e.resources !== undefined || e.hosts !== undefined);
@@ -36,7 +32,7 @@ export function createTargetMatcher(entries: readonly CatalogEntry[]): (origin: 
     for (const e of compiled) {
       if (e.account !== account) continue;
       if (e.apps !== undefined && !e.apps.includes(app)) continue;
-      if (e.resources !== undefined && !e.resources.some((r) => r.test(resource))) continue;
+      if (e.resources !== undefined && !e.resources.some((matches) => matches(resource))) continue;
       if (e.hosts !== undefined && !e.hosts.some((h) => hostMatches(h, lowerHost))) continue;
       return e.id;
     }

@@ -151,6 +151,32 @@ describe('POST /v1/events', () => {
     });
   });
 
+  test("a delivery without a target is claimed by a catalog entry's match, as a log line is", async () => {
+    await store.putCatalogEntry({
+      kind: 'stream_target',
+      id: 'nlyjxjbc',
+      account: 'acme',
+      name: 'News',
+      type: 'fastly',
+      billingMode: '',
+      archived: false,
+      deleted: false,
+      match: { apps: ['live'], resources: ['news*'] },
+    });
+    const live = (resource: string, extra: Record<string, unknown> = {}) =>
+      delivery({ app: 'live', resource, type: 'live', ...extra });
+    const r = await post(
+      JSON.stringify([live('news/ch1'), live('sport'), live('news/ch2', { target: 'own' })]),
+    );
+    expect(r.json()).toMatchObject({ accepted: 3 });
+    const rows = await usage('metrics=bytes_out&group_by=target');
+    expect(rows.map((row) => [row.target, row.bytes_out])).toEqual([
+      ['', 1000],
+      ['nlyjxjbc', 1000],
+      ['own', 1000],
+    ]);
+  });
+
   test('a transcoder session is split exactly across the 15-minute buckets it covers', async () => {
     // 10:07:30 to 10:52:30: 7.5 min in the 10:00 bucket, 15 in 10:15 and 10:30, 7.5 in 10:45.
     const start = T0 + 450_000;

@@ -1,7 +1,7 @@
 /** Everything needed to build a ChunkProcessor, in a form that can be sent to a worker thread. */
 import type { TallyConfig } from '../../config/config.js';
 import type { CatalogEntry } from '../../domain/catalog.js';
-import type { AccountMatch } from '../account-rules.js';
+import { type AccountMatch, refuseUnknownAccounts } from '../account-rules.js';
 import { ClientTable } from '../clients.js';
 import { type FormatName, formatSpec, type ParserOptions } from '../formats/index.js';
 import { createCountryLookup } from '../geo.js';
@@ -38,8 +38,12 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
     defaultProtocol: format.defaultProtocol,
     extensionProtocol: format.extensionProtocol,
   });
+  const parse = format.createParser(settings.parser);
   return new ChunkProcessor(
-    format.createParser(settings.parser),
+    // Records that name their account (JSON lines) must name one that exists, unless --account overrides it.
+    format.name === 'jsonl' && settings.forcedAccount === undefined
+      ? refuseUnknownAccounts(parse, settings.accounts)
+      : parse,
     format.inPlace,
     normalize,
     createViewerHasher(Buffer.from(settings.secret)),
