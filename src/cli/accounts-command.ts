@@ -10,6 +10,7 @@ interface AddFlags extends CommonOptions {
   timezone?: string;
   parent?: string;
   billingDay?: string;
+  number?: string;
 }
 
 export function registerAccountsCommand(program: Command): void {
@@ -21,10 +22,12 @@ export function registerAccountsCommand(program: Command): void {
     .option('--timezone <zone>', 'IANA time zone for reports', 'UTC')
     .option('--parent <id>', 'parent account')
     .option('--billing-day <day>', 'day of the month (1-28) the billing period starts (Wowza default from)')
+    .option('--number <n>', 'ScaleEngine cdn_id / ZenDRIVE service_id (default: the next free number)')
     .action(async (id: string, flags: AddFlags) => {
       const billingDay = flags.billingDay === undefined ? undefined : Number(flags.billingDay);
+      const number = flags.number === undefined ? undefined : Number(flags.number);
       const account = parseAccountInput(
-        { id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null, billingDay },
+        { id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null, billingDay, number },
         'accounts add',
       );
       await withContext(flags, async ({ store }) => {

@@ -40,7 +40,25 @@ describe('validateConfig', () => {
     ],
     [
       { catalog: { streamTargets: [{ account: 'a', bogus: 1 }] } },
-      'catalog.streamTargets.0: Unrecognized key: "bogus"',
+      'catalog.streamTargets.0.bogus: unknown key (one of id, account, name, type, archived, deleted, match)',
+    ],
+    [{ pathRule: [] }, "pathRule: unknown key (did you mean 'pathRules'?)"],
+    [{ acounts: [] }, "acounts: unknown key (did you mean 'accounts'?)"],
+    [{ accounts: [{ id: 'a', matches: {} }] }, "accounts.0.matches: unknown key (did you mean 'match'?)"],
+    [
+      { accounts: [{ id: 'a', match: { host: [] } }] },
+      "accounts.0.match.host: unknown key (did you mean 'hosts'?)",
+    ],
+    [
+      { pathRules: [{ pattern: '/x', segmentseconds: 2 }] },
+      "pathRules.0.segmentseconds: unknown key (did you mean 'segmentSeconds'?)",
+    ],
+    [{ geo: { mmdbb: 'x' } }, "geo.mmdbb: unknown key (did you mean 'mmdb'?)"],
+    [{ http: { trustedProxy: [] } }, "http.trustedProxy: unknown key (did you mean 'trustedProxies'?)"],
+    [{ events: { dedupdays: 3 } }, "events.dedupdays: unknown key (did you mean 'dedupDays'?)"],
+    [
+      { rateLimits: { wowza: { capacity: 1, windowSeconds: 1, burst: 2 } } },
+      'rateLimits.wowza.burst: unknown key (one of capacity, windowSeconds)',
     ],
     [
       { rateLimits: { wowza: { capacity: 0, windowSeconds: 1 } } },
@@ -55,7 +73,7 @@ describe('validateConfig', () => {
 
   it('refuses a rate limit for a scheme that does not exist', () => {
     expect(() => validateConfig({ rateLimits: { foo: { capacity: 1, windowSeconds: 1 } } }, 'f')).toThrow(
-      'f: rateLimits: Unrecognized key: "foo"',
+      'f: rateLimits.foo: unknown key (one of scaleengine, wowza, ooyala, zendrive)',
     );
   });
 });

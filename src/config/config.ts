@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { closest as closestOf, distance } from 'fastest-levenshtein';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { BILLING_MODES, CATALOG_ID, TRANSCODER_TYPES } from '../domain/catalog.js';
@@ -15,15 +16,20 @@ import type { Account } from '../store/store.js';
 // which every command loads before it does anything (about 25 ms less start-up, docs/PERFORMANCE.md).
 z.config(en());
 
-const accountSchema = z.object({
+const accountSchema = z.strictObject({
   id: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')),
   name: z.optional(z.string()),
   timezone: z.optional(z.string().check(z.refine(isValidTimeZone, 'unknown IANA time zone'))),
   parent: z.optional(z.nullable(z.string())),
   /** Day of the month (1-28) the billing period starts: Wowza's default `from`. Default 1. */
   billingDay: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
+  /**
+   * ScaleEngine `cdn_id` / ZenDRIVE `service_id`: unique among accounts. The store assigns the next
+   * free one when absent; set it to keep the number customers already use.
+   */
+  number: z.optional(z.int().check(z.minimum(1), z.maximum(2_147_483_647))),
   match: z.optional(
-    z.object({
+    z.strictObject({
       hosts: z.optional(z.array(z.string())),
       buckets: z.optional(z.array(z.string())),
       apps: z.optional(z.array(z.string())),
@@ -32,7 +38,7 @@ const accountSchema = z.object({
 });
 
 const pathRuleSchema = z
-  .object({
+  .strictObject({
     regex: z.optional(z.string()),
     pattern: z.optional(z.string()),
     protocol: z.optional(z.string()),
@@ -80,7 +86,7 @@ const transcoderSchema = z.strictObject({
 const positive = () => z.number().check(z.positive());
 const positiveInt = () => z.int().check(z.positive());
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   /** Stream targets, transcoders and VOD streams (docs/CONFIGURATION.md): written into the store at start. */
   catalog: z.optional(
     z.strictObject({
@@ -99,7 +105,7 @@ export const configSchema = z.object({
     z.record(z.string().check(z.regex(/^[A-Za-z]{3}$/, 'a three-letter edge location code')), z.string()),
   ),
   /** Country lookup: `mmdb` a MaxMind-format file (else the bundled DB-IP Lite); `enabled: false` switches it off. */
-  geo: z.optional(z.object({ mmdb: z.optional(z.string()), enabled: z.optional(z.boolean()) })),
+  geo: z.optional(z.strictObject({ mmdb: z.optional(z.string()), enabled: z.optional(z.boolean()) })),
   retentionDays: z.optional(positiveInt()),
   /**
    * Key sealing HMAC secrets of compatible-API keys (64 hex characters), instead of one derived
@@ -107,18 +113,18 @@ export const configSchema = z.object({
    */
   sealingKey: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '64 hex characters'))),
   /** HTTP: TLS-terminating proxies whose X-Forwarded-Proto is trusted (APIs that require HTTPS). */
-  http: z.optional(z.object({ trustedProxies: z.optional(z.array(z.string())) })),
+  http: z.optional(z.strictObject({ trustedProxies: z.optional(z.array(z.string())) })),
   /** Per-key rate limits of the compatible APIs, by scheme: a burst of `capacity` per `windowSeconds`. */
   rateLimits: z.optional(
     // Partial: a scheme left out keeps its default (zod's record over an enum requires every key).
     z.partialRecord(
       z.enum(['scaleengine', 'wowza', 'ooyala', 'zendrive']),
-      z.object({ capacity: positiveInt(), windowSeconds: positive() }),
+      z.strictObject({ capacity: positiveInt(), windowSeconds: positive() }),
     ),
   ),
   /** POST /v1/events limits (DESIGN section 4): see docs/api/events.md. */
   events: z.optional(
-    z.object({
+    z.strictObject({
       dedupDays: z.optional(positive()),
       latenessDays: z.optional(positive()),
       bodyLimitBytes: z.optional(positiveInt()),
@@ -138,11 +144,75 @@ export function validateConfig(value: unknown, origin: string): TallyConfig {
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.join('.') || '(top level)';
-    throw new AppError('bad-config', `${origin}: ${where}: ${issue?.message ?? 'invalid'}`, {
-      param: 'config',
-    });
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? unknownKeys(issue.path, issue.keys)
+        : `${where}: ${issue?.message ?? 'invalid'}`;
+    throw new AppError('bad-config', `${origin}: ${message}`, { param: 'config' });
   }
   return result.data;
+}
+
+/**
+ * `pathRule: unknown key (did you mean 'pathRules'?)`: every section refuses keys it does not
+ * know, since a misspelt key would otherwise be ignored without a word (and its rules with it).
+ */
+function unknownKeys(path: readonly PropertyKey[], keys: readonly string[]): string {
+  const known = keysAt(configSchema, path);
+  return keys
+    .map((key) => {
+      const where = [...path, key].join('.');
+      const near = known.length > 0 ? closest(key, known) : undefined;
+      const hint = near
+        ? `did you mean '${near}'?`
+        : known.length > 0
+          ? `one of ${known.join(', ')}`
+          : 'not a setting';
+      return `${where}: unknown key (${hint})`;
+    })
+    .join('; ');
+}
+
+/** The keys the schema allows at `path` (objects, through optional, nullable, arrays and records). */
+function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const inner = (next: unknown, rest: readonly PropertyKey[]) => keysAt(next as z.core.$ZodType, rest);
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+      return inner(def.innerType, path);
+    case 'array':
+      return path.length === 0 ? [] : inner(def.element, path.slice(1));
+    case 'record': {
+      if (path.length > 0) return inner(def.valueType, path.slice(1));
+      const keyDef = (def.keyType as z.core.$ZodType)._zod.def as unknown as {
+        type: string;
+        entries?: object;
+      };
+      return keyDef.type === 'enum' && keyDef.entries ? Object.keys(keyDef.entries) : [];
+    }
+    case 'object': {
+      const shape = def.shape as Record<string, z.core.$ZodType>;
+      if (path.length === 0) return Object.keys(shape);
+      const next = shape[String(path[0])];
+      return next ? keysAt(next, path.slice(1)) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The known key nearest to `key` when it is near enough to be a typo (case, a letter or two). */
+function closest(key: string, known: readonly string[]): string | undefined {
+  const near = closestOf(
+    key.toLowerCase(),
+    known.map((k) => k.toLowerCase()),
+  );
+  const at = known.map((k) => k.toLowerCase()).indexOf(near);
+  const candidate = known[at];
+  if (candidate === undefined) return undefined;
+  const allowed = Math.max(2, Math.floor(candidate.length / 3));
+  return distance(key.toLowerCase(), near) <= allowed ? candidate : undefined;
 }
 
 /** A validated account as the store keeps it: the name defaults to the id, the time zone to UTC. */
@@ -154,6 +224,7 @@ export function accountOfConfig(a: AccountConfig): Account {
     parent: a.parent ?? null,
     match: a.match,
     billingDay: a.billingDay,
+    ...(a.number === undefined ? {} : { number: a.number }),
   };
 }
 
@@ -168,7 +239,8 @@ export function accountUpToDate(stored: Account, wanted: Account): boolean {
     stored.timezone === wanted.timezone &&
     stored.parent === wanted.parent &&
     JSON.stringify(stored.match ?? null) === JSON.stringify(wanted.match ?? null) &&
-    (wanted.billingDay === undefined || stored.billingDay === wanted.billingDay)
+    (wanted.billingDay === undefined || stored.billingDay === wanted.billingDay) &&
+    (wanted.number === undefined || stored.number === wanted.number)
   );
 }
 

@@ -51,6 +51,31 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       expect((await store.getAccount('zeta'))?.suspended).toBe(false);
     });
 
+    test('a number given is kept, unique, and left alone when not given; the next new account takes the next', async () => {
+      const account = (id: string, number?: number) => ({
+        id,
+        name: id,
+        timezone: 'UTC',
+        parent: null,
+        ...(number === undefined ? {} : { number }),
+      });
+      await store.putAccount(account('migrated', 158));
+      expect((await store.getAccount('migrated'))?.number).toBe(158);
+      await store.putAccount(account('fresh'));
+      expect((await store.getAccount('fresh'))?.number).toBe(159);
+      await expect(store.putAccount(account('thief', 158))).rejects.toMatchObject({
+        code: 'conflict',
+        message: "number: 158 is the number of account 'migrated'",
+      });
+      expect(await store.getAccount('thief')).toBeUndefined();
+      await store.putAccount(account('migrated'));
+      expect((await store.getAccount('migrated'))?.number).toBe(158);
+      await store.putAccount(account('fresh', 7));
+      expect((await store.getAccount('fresh'))?.number).toBe(7);
+      await store.putAccount(account('migrated', 158));
+      expect((await store.getAccount('migrated'))?.number).toBe(158);
+    });
+
     test('accounts round-trip and update in place', async () => {
       await store.putAccount({
         id: 'kol',

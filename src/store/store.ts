@@ -127,7 +127,11 @@ export interface Account {
   timezone: string;
   parent: string | null;
   match?: { hosts?: string[]; buckets?: string[]; apps?: string[] } | undefined;
-  /** Stable number assigned by the store at creation (ScaleEngine `cdn_id`, ZenDRIVE `service_id`). */
+  /**
+   * ScaleEngine `cdn_id`, ZenDRIVE `service_id`: unique, and stable. Given, it is set (a number
+   * another account holds is a `conflict`); absent, a new account takes the next free number and
+   * an existing one keeps its own.
+   */
   number?: number;
   /** A suspended account's compatible APIs answer "not active"; its data stays. Kept by putAccount when absent. */
   suspended?: boolean;

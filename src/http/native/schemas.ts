@@ -25,6 +25,13 @@ export const accountSchema = {
       maximum: 28,
       description: 'day the billing period starts (Wowza)',
     },
+    number: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 2_147_483_647,
+      description:
+        'ScaleEngine cdn_id / ZenDRIVE service_id: unique; assigned (the next free) when not given, kept when left out',
+    },
     match: {
       type: 'object',
       properties: {
@@ -43,7 +50,6 @@ export const accountOutSchema = {
   ...accountSchema,
   properties: {
     ...accountSchema.properties,
-    number: { type: 'integer', description: 'ScaleEngine cdn_id / ZenDRIVE service_id' },
     suspended: { type: 'boolean' },
   },
 } as const;

@@ -212,13 +212,26 @@ export class DuckDbStore implements UsageStore {
 
   async putAccount(account: Account): Promise<void> {
     await this.transaction(async () => {
-      // A new account takes the next number; an existing one keeps its number, and its suspension
-      // unless the caller says otherwise.
+      if (account.number !== undefined) {
+        // Checked under the write lock, so no other writer can take the number in between.
+        const holder = await this.writer.runAndReadAll(
+          'SELECT id FROM accounts WHERE number = $1 AND id <> $2',
+          [account.number, account.id],
+        );
+        const other = holder.getRowsJS()[0]?.[0];
+        if (other !== undefined)
+          throw new AppError('conflict', `number: ${account.number} is the number of account '${other}'`, {
+            param: 'number',
+          });
+      }
+      // A new account takes the number given, else the next one; an existing one keeps its number
+      // unless one is given, and its suspension unless the caller says otherwise.
       await this.writer.run(
         `INSERT INTO accounts (id, name, timezone, parent, match_json, created_at, number, suspended, billing_day)
-         VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(number), 0) + 1 FROM accounts), coalesce($7, false), coalesce($8, 1))
+         VALUES ($1, $2, $3, $4, $5, $6, coalesce($9, (SELECT coalesce(max(number), 0) + 1 FROM accounts)), coalesce($7, false), coalesce($8, 1))
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone,
            parent = excluded.parent, match_json = excluded.match_json,
+           number = CASE WHEN $9 IS NULL THEN accounts.number ELSE excluded.number END,
            suspended = CASE WHEN $7 IS NULL THEN accounts.suspended ELSE excluded.suspended END,
            billing_day = CASE WHEN $8 IS NULL THEN accounts.billing_day ELSE excluded.billing_day END`,
         [
@@ -230,6 +243,7 @@ export class DuckDbStore implements UsageStore {
           BigInt(Date.now()),
           account.suspended ?? null,
           account.billingDay ?? null,
+          account.number ?? null,
         ],
       );
     });
