@@ -220,6 +220,22 @@ describe('native API', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/timezone/);
+    // A customer migrating keeps its number (ScaleEngine cdn_id, ZenDRIVE service_id); numbers are unique.
+    const post = (payload: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/accounts',
+        headers: { authorization: `Bearer ${admin}` },
+        payload,
+      });
+    expect((await post({ id: 'kol', timezone: 'Asia/Kolkata', number: 158 })).json().number).toBe(158);
+    const taken = await post({ id: 'z', number: 158 });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toEqual({
+      code: 'conflict',
+      message: "number: 158 is the number of account 'kol'",
+    });
+    expect((await post({ id: 'kol', timezone: 'Asia/Kolkata' })).json().number).toBe(158);
     expect((await get('/v1/accounts', admin)).json().accounts.map((a: { id: string }) => a.id)).toEqual([
       'acme',
       'globex',
