@@ -528,9 +528,29 @@ describe('auth, parameters and errors', () => {
     expect((await get('usage/stream_targets', { from: FROM, to: TO }, 'v2.0')).status).toBe(404);
     const versions = await app.inject({ method: 'GET', url: '/api/versions' });
     expect(versions.json().versions.map((v: { version: string }) => v.version)).toEqual([
+      'v1.0',
+      'v1.1',
+      'v1.2',
+      'v1.3',
       'v1.4',
       'v1.5',
       'v1.6',
     ]);
+  });
+
+  test('each endpoint from the first version that has it, the same answer in every later one', async () => {
+    // Seed 002 tells customers to use v1.2 for network usage; seed 001 gives vod_streams from v1.5.
+    const served = async (path: string, version: string) =>
+      (await get(path, { from: FROM, to: TO }, version)).status;
+    for (const version of ['v1.0', 'v1.1'])
+      expect(await served('usage/network/stream_targets', version)).toBe(404);
+    const network = await get('usage/network/stream_targets', {}, 'v1.2');
+    expect(network.status).toBe(200);
+    expect(network.body).toEqual((await get('usage/network/stream_targets', {}, 'v1.6')).body);
+    for (const version of ['v1.0', 'v1.2', 'v1.3'])
+      expect(await served('usage/stream_targets/summary', version), version).toBe(200);
+    for (const version of ['v1.0', 'v1.4']) expect(await served('usage/vod_streams', version)).toBe(404);
+    const missing = await get('usage/network/stream_targets', {}, 'v1.1');
+    expect(missing.body).toMatchObject({ meta: { status: 404, code: 'ERR-404-RecordNotFound' } });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Wowza Streaming Cloud usage (seeds 001 and 002) under `/api/v1.4`, `/api/v1.5` and `/api/v1.6`:
+ * Wowza Streaming Cloud usage (seeds 001 and 002) under `/api/v1.0` to `/api/v1.6`, each endpoint
+ * from the first version that has it:
  * request -> UsageQuery -> the seed's shapes. Stream targets and VOD streams are catalog entries
  * found in usage by the `target` dimension; transcoders are the subjects of transcoder meters.
  * Errors use Wowza's `meta` shape; nothing becomes a 500.
@@ -17,7 +18,12 @@ import { type Ask, countryName, limits, usageSource, VIEW_METRICS, viewing } fro
 import { authenticateWowza } from './wowza-auth.js';
 import { invalidParameter, recordNotFound, WowzaError } from './wowza-error.js';
 
-export const WOWZA_VERSIONS = ['v1.4', 'v1.5', 'v1.6'] as const;
+/**
+ * Every version a Wowza client may name (DESIGN section 8). Seed 002 gives v1.2 as the current
+ * version for network usage, seed 001 says vod_streams came with v1.5 and names no first version
+ * for the rest, which are served from v1.0. A version without the endpoint answers Wowza's 404.
+ */
+export const WOWZA_VERSIONS = ['v1.0', 'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6'] as const;
 /** Wowza's own documented limit is not public; this is generous for scripts and configurable. */
 export const DEFAULT_WOWZA_RATE: RateLimitPolicy = { capacity: 60, windowSeconds: 60 };
 
@@ -249,7 +255,7 @@ const ROUTES: [string, Handler, Rounding, string][] = [];
 const targetFamily = family('stream_target');
 const vodFamily = family('vod_stream');
 for (const [base, f, since] of [
-  ['usage/stream_targets', targetFamily, 'v1.4'],
+  ['usage/stream_targets', targetFamily, 'v1.0'],
   ['usage/vod_streams', vodFamily, 'v1.5'],
 ] as const) {
   ROUTES.push(
@@ -261,11 +267,11 @@ for (const [base, f, since] of [
   );
 }
 ROUTES.push(
-  ['usage/transcoders', transcoderHandlers.list as Handler, 'hour', 'v1.4'],
-  ['usage/transcoders/summary', transcoderHandlers.summary as Handler, 'hour', 'v1.4'],
-  ['usage/transcoders/:id', transcoderHandlers.single as Handler, 'hour', 'v1.4'],
-  ['usage/storage/peak', storagePeak, 'bucket', 'v1.4'],
-  ['usage/network/stream_targets', networkUsage, 'bucket', 'v1.4'],
+  ['usage/transcoders', transcoderHandlers.list as Handler, 'hour', 'v1.0'],
+  ['usage/transcoders/summary', transcoderHandlers.summary as Handler, 'hour', 'v1.0'],
+  ['usage/transcoders/:id', transcoderHandlers.single as Handler, 'hour', 'v1.0'],
+  ['usage/storage/peak', storagePeak, 'bucket', 'v1.0'],
+  ['usage/network/stream_targets', networkUsage, 'bucket', 'v1.2'],
 );
 
 export function registerWowzaRoutes(app: FastifyInstance, options: WowzaOptions): void {
