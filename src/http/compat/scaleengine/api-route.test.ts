@@ -230,6 +230,43 @@ describe('ScaleEngine failures', () => {
     await failure(signed({ year: 2024, month: 7 }), 401, /invalid api_key/);
   });
 
+  test('multipart bodies a client got wrong get a 4xx failure, never a 503', async () => {
+    const json = phpJsonEncode(signed({ year: 2024, month: 7, day: 19 }));
+    const multipart = (body: string, contentType = 'multipart/form-data; boundary=XyZ') =>
+      app.inject({ method: 'POST', url: '/api', payload: body, headers: { 'content-type': contentType } });
+    const field = `--XyZ\r\nContent-Disposition: form-data; name="json"\r\n\r\n${json}\r\n`;
+    const file =
+      '--XyZ\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n';
+    const cases: [string, Awaited<ReturnType<typeof multipart>>, number, RegExp][] = [
+      ['a file part first', await multipart(`${file}${field}--XyZ--\r\n`), 400, /file part/],
+      [
+        'no boundary',
+        await multipart(`${field}--XyZ--\r\n`, 'multipart/form-data'),
+        400,
+        /malformed multipart/,
+      ],
+      [
+        'cut short',
+        await multipart(`--XyZ\r\nContent-Disposition: form-data; name="js`),
+        400,
+        /malformed multipart/,
+      ],
+      [
+        'garbage',
+        await multipart('not a multipart body at all'),
+        400,
+        /malformed multipart|missing form field json/,
+      ],
+    ];
+    for (const [name, r, status, message] of cases) {
+      expect(r.statusCode, name).toBe(status);
+      expect(r.json(), name).toMatchObject({ status: 'failure', message: expect.stringMatching(message) });
+    }
+    // The well-formed multipart request of seed 000 still works.
+    const ok = await multipart(`${field}--XyZ--\r\n`);
+    expect(ok.json()).toMatchObject({ status: 'success', count: 3 });
+  });
+
   test('a body over the limit gets a failure, not a 500', async () => {
     const r = await send(signed({ year: 2024, month: 7, padding: 'x'.repeat(200 * 1024) }));
     expect(r.statusCode).toBe(413);

@@ -37,15 +37,32 @@ function handleTime(started: bigint): string {
 /** The `json` form field, from an urlencoded or a multipart body. */
 async function jsonField(request: FastifyRequest): Promise<string | undefined> {
   if (request.isMultipart()) {
-    for await (const part of request.parts()) {
-      if (part.type === 'field' && part.fieldname === 'json' && typeof part.value === 'string')
-        return part.value;
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'field' && part.fieldname === 'json' && typeof part.value === 'string')
+          return part.value;
+      }
+    } catch (error) {
+      throw multipartFailure(error);
     }
     return undefined;
   }
   const body = request.body as Record<string, unknown> | undefined;
   const value = body?.json;
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A multipart body the client got wrong (a file part, no boundary, a cut or malformed body) as
+ * ScaleEngine's failure with a 4xx: busboy's and the plugin's errors are the client's, not ours.
+ */
+function multipartFailure(error: unknown): Failure {
+  const { code, statusCode, message } = error as { code?: string; statusCode?: number; message?: string };
+  if (code === 'FST_FILES_LIMIT')
+    return new Failure(400, 'multipart body with a file part: send the request in the form field json');
+  if (statusCode === 413) return new Failure(413, 'request too large');
+  const reason = (message ?? 'unreadable').replace(/^Multipart: /, '').slice(0, 80);
+  return new Failure(400, `malformed multipart body (${reason})`);
 }
 
 export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEngineOptions): void {
