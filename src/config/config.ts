@@ -114,7 +114,7 @@ export const configSchema = z.strictObject({
   sealingKey: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '64 hex characters'))),
   /** HTTP: TLS-terminating proxies whose X-Forwarded-Proto is trusted (APIs that require HTTPS). */
   http: z.optional(z.strictObject({ trustedProxies: z.optional(z.array(z.string())) })),
-  /** Per-key rate limits of the compatible APIs, by scheme: a burst of `capacity` per `windowSeconds`. */
+  /** Per-key rate limits of the compatible APIs, by scheme: at most `capacity` in any window of `windowSeconds`. */
   rateLimits: z.optional(
     // Partial: a scheme left out keeps its default (zod's record over an enum requires every key).
     z.partialRecord(

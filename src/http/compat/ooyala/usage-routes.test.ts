@@ -289,11 +289,8 @@ describe('Ooyala usage v3', () => {
     const q = { type: 'year', period: '2026' };
     for (let i = 0; i < 60; i++) await get(`${base}/metric/streams`, q, { sign: 'bad' });
     for (let i = 0; i < 40; i++) expect((await get(`${base}/metric/streams`, q)).status).toBe(200);
-    // The bucket refills at 100 per 60 s while the test runs: a few more requests exhaust it.
-    let refused = await app.inject({ method: 'GET', url: `${base}/metric/streams?api_key=${apiKey}` });
-    for (let i = 0; i < 5 && refused.statusCode !== 429; i++) {
-      refused = await app.inject({ method: 'GET', url: `${base}/metric/streams?api_key=${apiKey}` });
-    }
+    // The 101st request inside the minute is refused, whatever came before it.
+    const refused = await app.inject({ method: 'GET', url: `${base}/metric/streams?api_key=${apiKey}` });
     expect(refused.statusCode).toBe(429);
     expect(refused.headers['retry-after']).toBeDefined();
   });

@@ -185,7 +185,7 @@ describe('ZenDRIVE cdn-stats', () => {
     let last = await post({ access_key: access, secret_key: secret });
     statuses.push(last.statusCode);
     expect(last.headers['ratelimit-policy']).toBe('3;w=60');
-    expect(last.headers.ratelimit).toBe('limit=3, remaining=2, reset=20');
+    expect(last.headers.ratelimit).toBe('limit=3, remaining=2, reset=60');
     for (let i = 0; i < 3; i++) {
       last = await post({ access_key: access, secret_key: secret });
       statuses.push(last.statusCode);
