@@ -1,20 +1,22 @@
 /**
- * Signatures seen within the timestamp window: a request replayed inside the window is refused.
- * After the window its timestamp is refused anyway, so entries expire with it.
+ * Signatures accepted within the timestamp window: a request replayed inside the window is
+ * refused, before and after a server restart alike (the store keeps them). After twice the window
+ * (a timestamp may be that far either way of the clock) its timestamp is refused anyway, so
+ * entries expire then. Only a digest of each signature is stored.
  */
+import { createHash } from 'node:crypto';
+import type { KeyScheme, UsageStore } from '../store/store.js';
+
 export class ReplayCache {
-  private readonly seen = new Map<string, number>();
+  constructor(
+    private readonly store: UsageStore,
+    private readonly scheme: KeyScheme,
+    private readonly windowMs: number,
+  ) {}
 
-  constructor(private readonly windowMs: number) {}
-
-  /** Records `signature` at `now`; false when it was already seen within the window. */
-  firstUse(signature: string, now: number): boolean {
-    if (this.seen.size > 10_000) {
-      for (const [sig, at] of this.seen) if (now - at > this.windowMs * 2) this.seen.delete(sig);
-    }
-    const at = this.seen.get(signature);
-    if (at !== undefined && now - at <= this.windowMs * 2) return false;
-    this.seen.set(signature, now);
-    return true;
+  /** Records `signature` at `now`; false when it was already used within the window. */
+  firstUse(signature: string, now: number): Promise<boolean> {
+    const digest = createHash('sha256').update(signature).digest('hex');
+    return this.store.claimSignature(this.scheme, digest, now, now + this.windowMs * 2);
   }
 }

@@ -76,6 +76,16 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       expect((await store.getAccount('migrated'))?.number).toBe(158);
     });
 
+    test('a signature is claimed once until it expires', async () => {
+      expect(await store.claimSignature('scaleengine', 'd1', 1000, 5000)).toBe(true);
+      expect(await store.claimSignature('scaleengine', 'd1', 4999, 9999)).toBe(false);
+      expect(await store.claimSignature('ooyala', 'd1', 4999, 9999)).toBe(true);
+      expect(await store.claimSignature('scaleengine', 'd2', 4999, 9999)).toBe(true);
+      // Expired: the same digest may be used again (its timestamp is refused long before).
+      expect(await store.claimSignature('scaleengine', 'd1', 5000, 9000)).toBe(true);
+      expect(await store.claimSignature('scaleengine', 'd1', 5001, 9000)).toBe(false);
+    });
+
     test('accounts round-trip and update in place', async () => {
       await store.putAccount({
         id: 'kol',

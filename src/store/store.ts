@@ -196,6 +196,12 @@ export interface UsageStore {
    */
   streamUsage(query: UsageQuery, windows: readonly TimeWindow[]): AsyncIterable<UsageRow[]>;
 
+  /**
+   * Records a signed request's signature digest as used until `expiresAt`; false when it was
+   * already used and has not expired (a replay). Durable: a restart does not forget it.
+   */
+  claimSignature(scheme: KeyScheme, digest: string, now: number, expiresAt: number): Promise<boolean>;
+
   putKey(key: StoredKey): Promise<void>;
   getKey(id: string): Promise<StoredKey | undefined>;
   listKeys(): Promise<StoredKey[]>;

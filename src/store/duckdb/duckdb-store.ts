@@ -530,6 +530,18 @@ export class DuckDbStore implements UsageStore {
     }
   }
 
+  async claimSignature(scheme: KeyScheme, digest: string, now: number, expiresAt: number): Promise<boolean> {
+    return this.transaction(async () => {
+      // Expired entries go first, so the table holds at most a window's worth of requests.
+      await this.writer.run('DELETE FROM used_signatures WHERE expires_at <= $1', [BigInt(now)]);
+      const inserted = await this.writer.runAndReadAll(
+        'INSERT INTO used_signatures VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING digest',
+        [scheme, digest, BigInt(expiresAt)],
+      );
+      return inserted.currentRowCount > 0;
+    });
+  }
+
   async putKey(key: StoredKey): Promise<void> {
     await this.transaction(async () => {
       await this.writer.run(

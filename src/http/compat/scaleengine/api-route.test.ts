@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../../auth/keys.js';
@@ -200,6 +203,42 @@ describe('ScaleEngine failures', () => {
     const once = signed({ year: 2024, month: 7 });
     expect((await send(once)).statusCode).toBe(200);
     await failure(once, 401, /replayed request/);
+  });
+
+  test('a replay is refused after the server restarts too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-replay-'));
+    try {
+      const path = join(dir, 'tally.duckdb');
+      let fileStore = await DuckDbStore.open(path);
+      await fileStore.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
+      const key = issueKey('scaleengine', 'acme', { seal: sealer.seal });
+      await fileStore.putKey(key.stored);
+      const number = (await fileStore.getAccount('acme'))?.number;
+      const request = signed({ api_key: key.stored.id, cdn: number, year: 2024, month: 7 }, key.secret);
+      const serve = async () => {
+        const server = await createApp({
+          store: fileStore,
+          compat: { transport: { insecureHttp: true, trustedProxies: [] }, sealer },
+        });
+        const r = await server.inject({
+          method: 'POST',
+          url: '/api',
+          payload: new URLSearchParams({ json: phpJsonEncode(request) }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        await server.close();
+        await fileStore.close();
+        return r.json();
+      };
+      expect(await serve()).toMatchObject({ status: 'success' });
+      fileStore = await DuckDbStore.open(path);
+      expect(await serve()).toMatchObject({
+        status: 'failure',
+        message: 'replayed request: this signature was already used',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a signature over the received text (another encoder) also passes', async () => {

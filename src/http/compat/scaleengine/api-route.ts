@@ -67,7 +67,7 @@ function multipartFailure(error: unknown): Failure {
 
 export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEngineOptions): void {
   const limiter = new RateLimiter(options.rate ?? DEFAULT_SCALEENGINE_RATE);
-  const replays = new ReplayCache(TIMESTAMP_WINDOW_S * 1000);
+  const replays = new ReplayCache(options.store, 'scaleengine', TIMESTAMP_WINDOW_S * 1000);
   const now = options.now ?? Date.now;
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
@@ -109,7 +109,7 @@ export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEng
     if (!signatureMatches(options.sealer.open(key.sealedSecret), req, text, signature)) {
       throw new Failure(401, 'bad signature');
     }
-    if (!replays.firstUse(signature, now()))
+    if (!(await replays.firstUse(signature, now())))
       throw new Failure(401, 'replayed request: this signature was already used');
     const decision = limiter.take(key.id, now());
     void reply.headers(limiter.headers(decision));
