@@ -44,8 +44,8 @@ export class RateLimiter {
     const windowMs = this.policy.windowSeconds * 1000;
     let log = this.logs.get(key);
     if (log === undefined) {
-      // Keys are authenticated API keys, so this only bounds memory; it never resets a live limit
-      // an attacker could reach.
+      // A bound on memory. Ooyala counts requests before the key is checked, so anyone can fill
+      // this map; starting over then only forgets counts, it never refuses a request.
       if (this.logs.size >= MAX_KEYS) this.logs.clear();
       log = { times: new Float64Array(capacity).fill(Number.NEGATIVE_INFINITY), next: 0 };
       this.logs.set(key, log);

@@ -4,11 +4,13 @@
  * three HMAC headers (`wsc-access-key`, `wsc-timestamp`, `wsc-signature`) as curl `-H` arguments.
  * It reads no data dir: credentials come from flags or TALLY_SIGN_* environment variables.
  */
+
 import type { Command } from 'commander';
 import { ooyalaSignature } from '../auth/ooyala-signature.js';
 import { wowzaSignature } from '../auth/wowza-signature.js';
 import { readEnvironment } from '../config/environment.js';
 import { badParameter } from '../domain/errors.js';
+import { MAX_EXPIRES_AHEAD_S } from '../http/compat/ooyala/usage-routes.js';
 
 function parseUrl(text: string): URL {
   try {
@@ -33,8 +35,8 @@ export function registerSignCommand(program: Command): void {
       if (!apiKey) throw badParameter('--api-key', 'required (or TALLY_SIGN_API_KEY)');
       if (!secret) throw badParameter('--secret', 'required (or TALLY_SIGN_SECRET)');
       const seconds = Number(flags.expiresIn);
-      if (!Number.isInteger(seconds) || seconds < 1)
-        throw badParameter('--expires-in', 'a positive number of seconds');
+      if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_EXPIRES_AHEAD_S)
+        throw badParameter('--expires-in', `a number of seconds from 1 to ${MAX_EXPIRES_AHEAD_S} (one day)`);
       const url = parseUrl(text);
       url.searchParams.set('api_key', apiKey);
       url.searchParams.set('expires', String(Math.floor(Date.now() / 1000) + seconds));

@@ -14,6 +14,7 @@ import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
 import { registerWowzaRoutes } from './compat/wowza/usage-routes.js';
 import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
 import { handleError } from './errors.js';
+import { REDACTED, REDACTED_HEADER_PATHS, serializeRequest } from './log-redaction.js';
 import { registerAccountRoutes } from './native/accounts-route.js';
 import { registerBillingRoutes } from './native/billing-route.js';
 import { registerCatalogRoutes } from './native/catalog-route.js';
@@ -26,8 +27,8 @@ export interface AppOptions {
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: Buffer; key: Buffer };
   store: UsageStore;
-  /** Pino logging; off in tests. */
-  logger?: boolean;
+  /** Pino logging (to stdout, or to `stream`); off in tests. Secrets are redacted (log-redaction.ts). */
+  logger?: boolean | { stream: NodeJS.WritableStream };
   version?: string;
   /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
   events?: Omit<EventsRouteOptions, 'store'>;
@@ -52,7 +53,13 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   // (an HTTPS instance has the same routes and API; its type differs only in the raw server)
   const app = Fastify({
     ...(options.https ? { https: options.https } : {}),
-    logger: options.logger ? { redact: ['req.headers.authorization'] } : false,
+    logger: options.logger
+      ? {
+          redact: { paths: REDACTED_HEADER_PATHS, censor: REDACTED },
+          serializers: { req: serializeRequest },
+          ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}),
+        }
+      : false,
     bodyLimit: HTTP_DEFAULTS.bodyLimit,
     requestTimeout: HTTP_DEFAULTS.requestTimeout,
   });

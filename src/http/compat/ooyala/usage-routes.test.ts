@@ -280,6 +280,14 @@ describe('Ooyala usage v3', () => {
     ).toEqual({
       message: 'The request has expired.',
     });
+    // A signed URL is a credential: it may not stay valid for more than a day.
+    const nowS = Math.floor(Date.now() / 1000);
+    for (const expires of [nowS + 10 * 365 * 86_400, 1e20, nowS + 86_400 + 60]) {
+      expect((await get(`${base}/metric/streams`, q, { expires })).body, String(expires)).toEqual({
+        message: 'expires is too far ahead: at most 86400 s (one day) from now.',
+      });
+    }
+    expect((await get(`${base}/metric/streams`, q, { expires: nowS + 86_400 - 60 })).status).toBe(200);
     expect((await get('/v3/billing/usage/period/provider/other/metric/streams', q)).status).toBe(403);
     expect((await get(`${base}/metric/live_ads_bytes_delivered`, q)).status).toBe(400);
     expect((await get(`${base}/metric/streams`, q, { key: 'nobody.xxxxx' })).status).toBe(401);

@@ -31,6 +31,9 @@ import {
   rollupDate,
 } from './periods.js';
 
+/** How far ahead a signed request's `expires` may be. */
+export const MAX_EXPIRES_AHEAD_S = 86_400;
+
 export const DEFAULT_OOYALA_RATE: RateLimitPolicy = { capacity: 100, windowSeconds: 60 };
 
 class Refusal extends Error {
@@ -105,7 +108,15 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
       throw new Refusal(429, 'Rate limit exceeded: at most 100 requests per minute per API key.');
     const { expires, signature } = query;
     if (!expires || !/^\d+$/.test(expires)) throw new Refusal(401, 'expires is required (unix time).');
-    if (Number(expires) * 1000 < now()) throw new Refusal(401, 'The request has expired.');
+    const expiresMs = Number(expires) * 1000;
+    if (expiresMs < now()) throw new Refusal(401, 'The request has expired.');
+    // A signed URL that never expires is a credential for good: the original's clients sign for
+    // minutes; a day covers any script.
+    if (expiresMs > now() + MAX_EXPIRES_AHEAD_S * 1000)
+      throw new Refusal(
+        401,
+        `expires is too far ahead: at most ${MAX_EXPIRES_AHEAD_S} s (one day) from now.`,
+      );
     if (!signature) throw new Refusal(401, 'signature is required.');
     const key = await options.store.getKey(apiKey);
     if (
