@@ -1,6 +1,6 @@
 /** End-to-end: the built CLI as a user runs it (requires `npm run build`, which `npm test` does first). */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -254,6 +254,38 @@ describe('tally CLI', () => {
     expect(partly.err).toMatch(/damaged.log.gz .*damaged gzip content at content byte \d+/);
     expect(partly.err).toMatch(/more.log \[rtmp \(detected\).*11 records/);
     expect(partly.err).toMatch(/1 of 2 file\(s\) not imported whole/);
+  });
+
+  test('the data dir is made private: 0700 folders and 0600 files, an existing loose one included', () => {
+    const dir = join(tmp, 'loose');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args, '--data', dir], { encoding: 'utf8', timeout: 60_000 });
+    const broken = join(tmp, 'broken.log');
+    writeFileSync(
+      broken,
+      'not a log line\n'.repeat(3) + readFileSync(sample('apache_combined_elastic_examples.log'), 'utf8'),
+    );
+    expect(run('import', '--format', 'combined', broken).status).toBe(0);
+    const modes = () =>
+      Object.fromEntries(
+        [
+          dir,
+          ...readdirSync(dir).map((n) => join(dir, n)),
+          ...readdirSync(join(dir, 'rejects')).map((n) => join(dir, 'rejects', n)),
+        ].map((p) => [p.slice(dir.length) || '/', (statSync(p).mode & 0o777).toString(8)]),
+      );
+    const first = modes();
+    expect(first['/']).toBe('700');
+    expect(Object.entries(first).filter(([, m]) => m !== '700' && m !== '600')).toEqual([]);
+    expect(first['/tally.duckdb']).toBe('600');
+    expect(first['/install.key']).toBe('600');
+    // An older install left them readable: the next command makes them private again.
+    for (const p of Object.keys(first))
+      chmodSync(join(dir, p), p === '/' || p === '/rejects' ? 0o755 : 0o644);
+    expect(run('sources', 'list').status).toBe(0);
+    expect(modes()).toEqual(first);
   });
 
   test('keys and sources', () => {

@@ -1,7 +1,16 @@
 /** The data dir: where the store file, rejects files, the install secret and the server marker live. */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AppError } from '../domain/errors.js';
 
 export interface DataDir {
   root: string;
@@ -21,9 +30,44 @@ export function dataDirPaths(root: string): DataDir {
   };
 }
 
+/** The files and folders Tally writes in the data dir, made private if they exist. */
+function ownEntries(dir: DataDir): string[] {
+  const names = readdirSync(dir.root).filter((n) =>
+    /^tally\.duckdb(\.wal)?$|^install\.key$|^server\.json$/.test(n),
+  );
+  const rejects = existsSync(dir.rejectsDir)
+    ? readdirSync(dir.rejectsDir).map((n) => join('rejects', n))
+    : [];
+  return [...names, ...(existsSync(dir.rejectsDir) ? ['rejects'] : []), ...rejects].map((n) =>
+    join(dir.root, n),
+  );
+}
+
+/**
+ * Creates the data dir, or makes an existing one private: the dir and its folders 0700, the files
+ * Tally writes 0600 (key hashes, sealed secrets, usage and rejected log lines are in there). From
+ * here on this process creates files 0600 and folders 0700 (umask 077), the store's own included.
+ * A dir that cannot be made private (another user's) is refused with what to do.
+ */
 export function ensureDataDir(root: string): DataDir {
   const dir = dataDirPaths(root);
+  process.umask(0o077);
   mkdirSync(dir.root, { recursive: true, mode: 0o700 });
+  for (const path of [dir.root, ...ownEntries(dir)]) {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) continue;
+    const wanted = stat.isDirectory() ? 0o700 : 0o600;
+    if ((stat.mode & 0o777) === wanted) continue;
+    try {
+      chmodSync(path, wanted);
+    } catch (error) {
+      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+      throw new AppError(
+        'data-dir-unsafe',
+        `${path} has mode ${mode} and cannot be made private (${(error as NodeJS.ErrnoException).code}): run tally as its owner, or chmod ${wanted.toString(8)} it`,
+      );
+    }
+  }
   return dir;
 }
 

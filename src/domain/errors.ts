@@ -15,6 +15,8 @@ export const ERROR_CATALOGUE = {
   'unsupported-media-type': { status: 415, exit: 2 },
   'data-dir-locked': { status: 503, exit: 1 },
   'store-unavailable': { status: 503, exit: 1 },
+  /** The data dir or a file in it is readable by others and cannot be made private. */
+  'data-dir-unsafe': { status: 503, exit: 1 },
   'unsupported-format': { status: 400, exit: 2 },
   /** Some file was refused (wrong format) or damaged; the rest was imported. */
   'import-incomplete': { status: 422, exit: 1 },
