@@ -1,6 +1,7 @@
 /** End-to-end: the built CLI as a user runs it (requires `npm run build`, which `npm test` does first). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -286,6 +287,35 @@ describe('tally CLI', () => {
       chmodSync(join(dir, p), p === '/' || p === '/rejects' ? 0o755 : 0o644);
     expect(run('sources', 'list').status).toBe(0);
     expect(modes()).toEqual(first);
+  });
+
+  test('serve on a port in use says which port and what to do, without a stack, and exits 1', async () => {
+    const busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const r = await new Promise<{ code: number | null; err: string }>((done) => {
+        const child = spawn(process.execPath, [
+          BIN,
+          'serve',
+          '--port',
+          String(port),
+          '--data',
+          join(tmp, 'busy'),
+        ]);
+        let err = '';
+        child.stderr.on('data', (chunk) => {
+          err += chunk;
+        });
+        child.on('close', (code) => done({ code, err }));
+      });
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(
+        `tally: --port: 127.0.0.1:${port} is already in use (another tally serve, or another server): stop it, or pass --port with a free port\n`,
+      );
+    } finally {
+      busy.close();
+    }
   });
 
   test('keys and sources', () => {

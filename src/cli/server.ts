@@ -6,6 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { issueKey } from '../auth/keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
+import { AppError } from '../domain/errors.js';
 import { createApp } from '../http/app.js';
 import { DEFAULT_SNAPSHOT_HOURS, runSnapshotSchedule } from '../query/billing-snapshots.js';
 import type { CliContext } from './context.js';
@@ -64,7 +65,13 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
     logger: options.logger ?? true,
     ...(https ? { https } : {}),
   });
-  const address = await app.listen({ host: options.host, port: options.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    throw listenFailure(error, options.host, options.port);
+  }
   const url = address.replace('[::1]', 'localhost');
   writeFileSync(ctx.dir.serverFile, `${JSON.stringify({ pid: process.pid, url })}\n`, { mode: 0o600 });
 
@@ -95,4 +102,27 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
     });
   }
   return { url, close };
+}
+
+/** Why the server could not listen, said for the operator (the port, what to do), not as a stack. */
+function listenFailure(error: unknown, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE')
+    return new AppError(
+      'address-unavailable',
+      `--port: ${where} is already in use (another tally serve, or another server): stop it, or pass --port with a free port`,
+      { param: 'port' },
+    );
+  if (code === 'EACCES')
+    return new AppError(
+      'address-unavailable',
+      `--port: not allowed to listen on ${where} (ports below 1024 need privileges): pass --port 1024 or above`,
+      { param: 'port' },
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new AppError('address-unavailable', `--host: ${host} is not an address of this machine`, {
+      param: 'host',
+    });
+  return error instanceof Error ? error : new Error(String(error));
 }

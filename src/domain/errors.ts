@@ -17,6 +17,8 @@ export const ERROR_CATALOGUE = {
   'store-unavailable': { status: 503, exit: 1 },
   /** The data dir or a file in it is readable by others and cannot be made private. */
   'data-dir-unsafe': { status: 503, exit: 1 },
+  /** `tally serve` cannot listen where it was asked to (port in use, no permission, no such address). */
+  'address-unavailable': { status: 503, exit: 1 },
   'unsupported-format': { status: 400, exit: 2 },
   /** Some file was refused (wrong format) or damaged; the rest was imported. */
   'import-incomplete': { status: 422, exit: 1 },
