@@ -5,6 +5,7 @@ import { runUsageQuery } from '../query/run-usage-query.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../store/store.js';
 import { sample } from '../test-support/samples.js';
+import { streamTarget } from '../test-support/stream-target.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { type FileOutcome, type ImportOptions, importFiles } from './import.js';
 
@@ -136,18 +137,10 @@ describe('importFiles', () => {
 
   test('JSON lines: a record naming an unknown account is rejected with the reason; a catalog match claims target-less records', async () => {
     await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
-    await store.putCatalogEntry({
-      kind: 'stream_target',
-      id: 'nlyjxjbc',
-      account: 'acme',
-      name: 'News',
-      type: 'fastly',
-      billingMode: '',
-      archived: false,
-      deleted: false,
-      // A pattern that makes a regular expression backtrack for minutes: matched in linear time.
-      match: { apps: ['live'], resources: ['*a*a*a*a*a*a*a*a*a*a*a*b', 'news*'] },
-    });
+    // A pattern that makes a regular expression backtrack for minutes: matched in linear time.
+    await store.putCatalogEntry(
+      streamTarget({ apps: ['live'], resources: ['*a*a*a*a*a*a*a*a*a*a*a*b', 'news*'] }),
+    );
     const record = (extra: object) =>
       JSON.stringify({ time: '2024-07-01T10:00:00Z', app: 'live', bytesOut: 100, ...extra });
     const path = file(

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../store/store.js';
+import { streamTarget } from '../../test-support/stream-target.js';
 import { createApp } from '../app.js';
 
 let store: UsageStore;
@@ -152,17 +153,7 @@ describe('POST /v1/events', () => {
   });
 
   test("a delivery without a target is claimed by a catalog entry's match, as a log line is", async () => {
-    await store.putCatalogEntry({
-      kind: 'stream_target',
-      id: 'nlyjxjbc',
-      account: 'acme',
-      name: 'News',
-      type: 'fastly',
-      billingMode: '',
-      archived: false,
-      deleted: false,
-      match: { apps: ['live'], resources: ['news*'] },
-    });
+    await store.putCatalogEntry(streamTarget());
     const live = (resource: string, extra: Record<string, unknown> = {}) =>
       delivery({ app: 'live', resource, type: 'live', ...extra });
     const r = await post(
