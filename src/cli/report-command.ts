@@ -90,14 +90,11 @@ async function printAll(store: UsageStore, params: UsageParams, format: string):
     await out.write(tableText(head, columns, rows));
   } else if (format === 'csv') {
     await out.write(`${formatCsv(columns, [])}\r\n`);
-    for await (const batch of batches)
-      if (batch.length > 0)
-        await out.write(
-          `${formatCsv(
-            null,
-            batch.map((r) => columns.map((c) => r[c])),
-          )}\r\n`,
-        );
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      const rows = batch.map((r) => columns.map((c) => r[c]));
+      await out.write(`${formatCsv(null, rows)}\r\n`);
+    }
   } else {
     // The body of GET /v1/usage for the same query, written row by row: every row, no next page.
     const headText = JSON.stringify(head);

