@@ -1,4 +1,4 @@
-/** Printing helpers shared by commands: aligned tables, RFC 4180 CSV, and writing to stdout at the pace it drains. */
+/** Printing helpers shared by commands: aligned tables, and writing to stdout at the pace it drains. */
 
 export type Cell = string | number | null | undefined;
 
@@ -12,16 +12,6 @@ export function formatTable(columns: readonly string[], rows: readonly (readonly
       .join('  ')
       .trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n');
-}
-
-function csvCell(cell: Cell): string {
-  const s = cell === null || cell === undefined ? '' : String(cell);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** RFC 4180 lines joined by CRLF, without a final one; `columns` null for rows that follow a header. */
-export function formatCsv(columns: readonly string[] | null, rows: readonly (readonly Cell[])[]): string {
-  return (columns ? [columns, ...rows] : rows).map((r) => r.map(csvCell).join(',')).join('\r\n');
 }
 
 /**

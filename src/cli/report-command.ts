@@ -1,11 +1,12 @@
 /** `tally report`: the same query as `GET /v1/usage`, printed as a table, JSON (the API body) or CSV. */
 import type { Command } from 'commander';
 import { badParameter } from '../domain/errors.js';
-import type { UsageParams, UsageQuery } from '../domain/usage-query.js';
+import type { UsageParams } from '../domain/usage-query.js';
 import { runUsageQuery, streamAllUsage, type UsageHead } from '../query/run-usage-query.js';
+import { csvLines, usageColumns, usageCsvLines } from '../query/usage-csv.js';
 import type { UsageStore } from '../store/store.js';
 import { type CommonOptions, withContext } from './context.js';
-import { type Cell, formatCsv, formatTable, StdoutWriter } from './output.js';
+import { type Cell, formatTable, StdoutWriter } from './output.js';
 
 interface ReportFlags extends CommonOptions {
   account: string;
@@ -82,19 +83,15 @@ export function registerReportCommand(program: Command): void {
 /** Every row, streamed a batch at a time (CSV, JSON) or held to align the columns (table). */
 async function printAll(store: UsageStore, params: UsageParams, format: string): Promise<void> {
   const { query, head, batches } = await streamAllUsage(store, params);
-  const columns = columnsOf(query);
+  const columns = usageColumns(query);
   const out = new StdoutWriter();
   if (format === 'table') {
     const rows: Cell[][] = [];
     for await (const batch of batches) for (const r of batch) rows.push(columns.map((c) => r[c]));
     await out.write(tableText(head, columns, rows));
   } else if (format === 'csv') {
-    await out.write(`${formatCsv(columns, [])}\r\n`);
-    for await (const batch of batches) {
-      if (batch.length === 0) continue;
-      const rows = batch.map((r) => columns.map((c) => r[c]));
-      await out.write(`${formatCsv(null, rows)}\r\n`);
-    }
+    await out.write(csvLines([columns]));
+    for await (const batch of batches) await out.write(usageCsvLines(columns, batch));
   } else {
     // The body of GET /v1/usage for the same query, written row by row: every row, no next page.
     const headText = JSON.stringify(head);
@@ -113,20 +110,16 @@ async function printAll(store: UsageStore, params: UsageParams, format: string):
 /** The page `--limit`/`--cursor` ask for; when rows remain, stderr says how many were shown and how to go on. */
 async function printPage(store: UsageStore, params: UsageParams, format: string): Promise<void> {
   const { query, body } = await runUsageQuery(store, params);
-  const columns = columnsOf(query);
+  const columns = usageColumns(query);
   const rows = body.rows.map((r) => columns.map((c) => r[c]));
   const out = new StdoutWriter();
   if (format === 'json') await out.write(`${JSON.stringify(body)}\n`);
-  else if (format === 'csv') await out.write(`${formatCsv(columns, rows)}\r\n`);
+  else if (format === 'csv') await out.write(csvLines([columns, ...rows]));
   else await out.write(tableText(body, columns, rows));
   if (body.next_cursor)
     process.stderr.write(
       `tally report: ${rows.length} rows shown, more remain (--limit ${query.limit}); next page: --cursor ${body.next_cursor}\n`,
     );
-}
-
-function columnsOf(query: UsageQuery): string[] {
-  return ['window_start', 'window_end', ...query.groupBy, ...query.metrics];
 }
 
 function tableText(head: UsageHead, columns: string[], rows: Cell[][]): string {

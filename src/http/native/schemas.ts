@@ -72,6 +72,12 @@ export const usageQuerySchema = {
     order_by: text('Comma-separated fields, "-" for descending (e.g. -bytes_out)'),
     limit: text('Rows per page, 1..100000 (default 1000)'),
     cursor: text('next_cursor of the previous page'),
+    format: {
+      type: 'string',
+      enum: ['json', 'csv'],
+      description:
+        'csv: every row as RFC 4180 text/csv, streamed (also chosen by Accept: text/csv); limit and cursor do not apply',
+    },
     ...Object.fromEntries(DIMENSIONS.map((d) => [d, text(`Filter: ${d} in this comma-separated list`)])),
   },
   required: ['from', 'to'],
