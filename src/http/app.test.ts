@@ -220,6 +220,15 @@ describe('native API', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/timezone/);
+    // A misspelt field is refused by name, not dropped (the account would get UTC silently).
+    const typo = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { id: 'y', timezon: 'Asia/Kolkata' },
+    });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().error).toEqual({ code: 'bad-parameter', message: 'timezon: unknown field' });
     // A customer migrating keeps its number (ScaleEngine cdn_id, ZenDRIVE service_id); numbers are unique.
     const post = (payload: object) =>
       app.inject({

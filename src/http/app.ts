@@ -19,6 +19,7 @@ import { registerAccountRoutes } from './native/accounts-route.js';
 import { registerBillingRoutes } from './native/billing-route.js';
 import { registerCatalogRoutes } from './native/catalog-route.js';
 import { type EventsRouteOptions, registerEventsRoute } from './native/events-route.js';
+import { registerKeysRoutes } from './native/keys-route.js';
 import { registerSourcesRoute } from './native/sources-route.js';
 import { registerUsageRoute } from './native/usage-route.js';
 import type { TransportPolicy } from './transport.js';
@@ -62,6 +63,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       : false,
     bodyLimit: HTTP_DEFAULTS.bodyLimit,
     requestTimeout: HTTP_DEFAULTS.requestTimeout,
+    // Fastify's validator drops properties a schema does not list by default; a field no route
+    // knows (a typo) must be a 400 that names it, never silently ignored.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
@@ -90,8 +94,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerBillingRoutes(app, store);
   registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
   const compat = options.compat ?? { transport: { insecureHttp: false, trustedProxies: [] } };
-  registerZendriveRoutes(app, { store, transport: compat.transport, rate: compat.rateLimits?.zendrive });
   const sealer = compat.sealer ?? createSealer(randomBytes(32));
+  registerKeysRoutes(app, store, sealer);
+  registerZendriveRoutes(app, { store, transport: compat.transport, rate: compat.rateLimits?.zendrive });
   registerScaleEngineRoute(app, { store, sealer, rate: compat.rateLimits?.scaleengine });
   registerWowzaRoutes(app, { store, sealer, rate: compat.rateLimits?.wowza });
   registerOoyalaRoutes(app, { store, sealer, rate: compat.rateLimits?.ooyala });

@@ -12,8 +12,14 @@ export function toAppError(error: unknown): AppError {
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const first = fastifyError.validation[0];
-    const param =
-      (first?.instancePath ?? '').replace(/^\//, '') || String(first?.params?.missingProperty ?? 'request');
+    const at = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    const unknown = first?.params?.additionalProperty;
+    if (first?.keyword === 'additionalProperties' && typeof unknown === 'string') {
+      // A field the route does not know is refused by name, never dropped (a typo would be silent).
+      const param = at ? `${at}.${unknown}` : unknown;
+      return new AppError('bad-parameter', `${param}: unknown field`, { param });
+    }
+    const param = at || String(first?.params?.missingProperty ?? 'request');
     return new AppError('bad-parameter', `${param}: ${first?.message ?? 'invalid'}`, { param });
   }
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
