@@ -1,7 +1,11 @@
-/** `GET /v1/accounts` (what the key may see) and `POST /v1/accounts` (admin: create or update). */
+/**
+ * `GET /v1/accounts` (what the key may see), `POST /v1/accounts` (admin: create or replace) and
+ * `PATCH /v1/accounts/{id}` (admin: change some fields, suspend or resume).
+ */
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import { parseAccountInput } from '../../config/config.js';
+import { AppError } from '../../domain/errors.js';
 import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { accountOutSchema, accountSchema, errorSchema } from './schemas.js';
@@ -52,6 +56,43 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
       const account = parseAccountInput(request.body, 'body');
       await store.putAccount(account);
       return reply.status(201).send((await store.getAccount(account.id)) ?? account);
+    },
+  );
+
+  app.patch(
+    '/v1/accounts/:id',
+    {
+      preHandler: bearerAuth(store),
+      schema: {
+        summary: 'Change an account (admin key): the fields given; suspended true/false suspends or resumes',
+        security: [{ bearer: [] }],
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        body: {
+          type: 'object',
+          properties: {
+            ...Object.fromEntries(Object.entries(accountSchema.properties).filter(([name]) => name !== 'id')),
+            suspended: {
+              type: 'boolean',
+              description:
+                "a suspended account's compatible APIs answer that the service is not active; its usage is kept",
+            },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: accountOutSchema, '4xx': errorSchema },
+      },
+    },
+    async (request) => {
+      requireAdmin(principalOf(request));
+      const { id } = request.params as { id: string };
+      const existing = await store.getAccount(id);
+      if (!existing) throw new AppError('not-found', `id: unknown account '${id}'`, { param: 'id' });
+      const { suspended, ...changes } = request.body as Record<string, unknown> & { suspended?: boolean };
+      // The merged account goes through the same validation as a new one.
+      const { id: _id, suspended: _suspended, ...kept } = existing;
+      const account = parseAccountInput({ ...kept, id, ...changes }, 'body');
+      await store.putAccount({ ...account, ...(suspended === undefined ? {} : { suspended }) });
+      return (await store.getAccount(id)) ?? account;
     },
   );
 }

@@ -1,6 +1,10 @@
-/** `GET /v1/sources` (admin): what has been imported, with checkpoints and counts. */
+/**
+ * `GET /v1/sources` (admin): what has been imported, with checkpoints and counts;
+ * `DELETE /v1/sources/{id}` (admin): forget a source and every row it contributed.
+ */
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
+import { AppError } from '../../domain/errors.js';
 import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
@@ -32,6 +36,32 @@ export function registerSourcesRoute(app: FastifyInstance, store: UsageStore): v
           last_imported: new Date(s.lastImported).toISOString(),
         })),
       };
+    },
+  );
+
+  app.delete(
+    '/v1/sources/:id',
+    {
+      preHandler: bearerAuth(store),
+      schema: {
+        summary:
+          'Forget a source (admin key): its rows and checkpoint are removed, so it can be imported again',
+        security: [{ bearer: [] }],
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: {
+          200: { type: 'object', properties: { forgotten: { type: 'string' } } },
+          '4xx': errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      requireAdmin(principalOf(request));
+      const { id } = request.params as { id: string };
+      if (!(await store.forgetSource(id)))
+        throw new AppError('not-found', `id: no source '${id}' (GET /v1/sources lists them)`, {
+          param: 'id',
+        });
+      return { forgotten: id };
     },
   );
 }
