@@ -318,6 +318,56 @@ describe('tally CLI', () => {
     }
   });
 
+  test('retention apply deletes usage older than retentionDays whole days; without the setting, nothing', () => {
+    const dir = join(tmp, 'retention');
+    const run = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    // One record 10 days ago and one 1 day ago (UTC noon), in the default account (UTC).
+    const day = (ago: number) =>
+      new Date(Date.parse(new Date().toISOString().slice(0, 10)) - ago * 86_400_000);
+    const records = [10, 1].map((ago, i) =>
+      JSON.stringify({
+        time: new Date(day(ago).getTime() + 12 * 3_600_000).toISOString(),
+        bytesOut: 1000 * (i + 1),
+      }),
+    );
+    const file = join(tmp, 'retention.jsonl');
+    writeFileSync(file, `${records.join('\n')}\n`);
+    expect(run('import', '--format', 'jsonl', file).code).toBe(0);
+    expect(run('retention', 'apply').out).toBe(
+      'no retentionDays in the config: all usage is kept, nothing deleted\n',
+    );
+    writeFileSync(join(dir, 'tally.json'), JSON.stringify({ retentionDays: 5 }));
+    const applied = run('retention', 'apply', '--json');
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.out).accounts).toContainEqual({
+      account: 'default',
+      kept_from: day(5).toISOString(),
+      deleted_rows: 1,
+    });
+    const from = day(30).toISOString().slice(0, 10);
+    const to = day(-1).toISOString().slice(0, 10);
+    const total = run(
+      'report',
+      '--account',
+      'default',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--metrics',
+      'bytes_out',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(total.out).rows[0].bytes_out).toBe(2000);
+  });
+
   test('keys and sources', () => {
     const key = JSON.parse(
       tally('keys', 'create', '--account', 'default', '--scheme', 'native', '--json').out,

@@ -12,6 +12,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerReportCommand } from './report-command.js';
+import { registerRetentionCommand } from './retention-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSignCommand } from './sign-command.js';
 import { registerSourcesCommand } from './sources-command.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerKeysCommand(program);
   registerCatalogCommand(program);
   registerBillingCommand(program);
+  registerRetentionCommand(program);
   registerSignCommand(program);
   registerSourcesCommand(program);
   registerDemoCommand(program);

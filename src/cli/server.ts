@@ -9,6 +9,7 @@ import { installSecret } from '../config/data-dir.js';
 import { AppError } from '../domain/errors.js';
 import { createApp } from '../http/app.js';
 import { DEFAULT_SNAPSHOT_HOURS, runSnapshotSchedule } from '../query/billing-snapshots.js';
+import { runRetentionSchedule } from '../query/retention.js';
 import type { CliContext } from './context.js';
 
 export interface ServeOptions {
@@ -79,7 +80,10 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
   const snapshotHours = ctx.config.billing?.snapshotHours ?? DEFAULT_SNAPSHOT_HOURS;
   const snapshots = (signal: AbortSignal) =>
     runSnapshotSchedule(ctx.store, snapshotHours * 3_600_000, signal);
-  const tasks = [...(options.tasks ?? []), snapshots].map((task) =>
+  const retentionDays = ctx.config.retentionDays;
+  const retention = (signal: AbortSignal) =>
+    retentionDays === undefined ? Promise.resolve() : runRetentionSchedule(ctx.store, retentionDays, signal);
+  const tasks = [...(options.tasks ?? []), snapshots, retention].map((task) =>
     task(stop.signal).catch((error: Error) => {
       process.stderr.write(`tally: background task stopped: ${error.message}\n`);
     }),

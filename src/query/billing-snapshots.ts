@@ -6,6 +6,7 @@
  */
 import { bucketStart } from '../domain/bucket.js';
 import type { BillingSnapshot, UsageStore } from '../store/store.js';
+import { sleep } from './abortable-sleep.js';
 
 export const DEFAULT_SNAPSHOT_HOURS = 12;
 
@@ -21,20 +22,6 @@ export function snapshotOut(s: BillingSnapshot) {
     cutoff: new Date(s.cutoff).toISOString(),
     changed_rows: s.changedRows,
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 /**

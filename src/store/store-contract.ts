@@ -540,5 +540,52 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       // Nothing changed since: a third snapshot records nothing new.
       expect((await store.takeBillingSnapshot(T0 + 9 * Q, T0 + 9 * Q)).changedRows).toBe(0);
     });
+
+    test("retention deletes one account's usage before an instant; what was billed stays billed", async () => {
+      await store.putAccount({ id: 'globex', name: 'G', timezone: 'UTC', parent: null });
+      await store.commitImport({
+        source: source('s1'),
+        rollups: [
+          row({ bucket: T0, bytesOut: 100, viewers: [1n] }),
+          row({ bucket: T0 + 4 * Q, bytesOut: 50, viewers: [2n] }),
+          row({ account: 'globex', bucket: T0, bytesOut: 9, viewers: [3n] }),
+        ],
+      });
+      await store.commitEvents({
+        ids: [],
+        rollups: [],
+        meters: [
+          { account: 'acme', bucket: T0, meter: 'transcode_seconds', subject: 't', value: 60 },
+          { account: 'acme', bucket: T0 + 4 * Q, meter: 'transcode_seconds', subject: 't', value: 30 },
+        ],
+        accepted: 2,
+        receivedAt: T0 + 8 * Q,
+        forgetIdsBefore: 0,
+      });
+      await store.takeBillingSnapshot(T0 + 8 * Q, T0 + 8 * Q);
+
+      // acme keeps from T0 + 4Q: one rollup, its viewer and one meter row go (3 rows).
+      expect(await store.deleteUsageBefore('acme', T0 + 4 * Q)).toBe(3);
+      const metrics = 'bytes_out,unique_viewers,transcode_seconds,billed_bytes_out';
+      expect((await usage(store, { metrics }))[0]?.metrics).toEqual({
+        bytes_out: 50,
+        unique_viewers: 1,
+        transcode_seconds: 30,
+        billed_bytes_out: 150,
+      });
+      // Another account is untouched; the next snapshot bills nothing new and un-bills nothing.
+      const globex = parseUsageQuery({ account: 'globex', from: '2024-07-01', to: '2024-07-03' }, 'UTC');
+      const [g] = await store.queryUsage(
+        globex,
+        splitWindows(globex.from, globex.to, globex.granularity, globex.tz),
+      );
+      expect(g?.metrics.bytes_out).toBe(9);
+      expect((await store.takeBillingSnapshot(T0 + 9 * Q, T0 + 9 * Q)).changedRows).toBe(0);
+      expect((await usage(store, { metrics: 'billed_bytes_out' }))[0]?.metrics.billed_bytes_out).toBe(150);
+      // Applied again, or to an earlier instant, it deletes nothing more.
+      expect(await store.deleteUsageBefore('acme', T0 + 4 * Q)).toBe(0);
+      expect(await store.deleteUsageBefore('acme', T0)).toBe(0);
+      expect((await store.takeBillingSnapshot(T0 + 10 * Q, T0 + 10 * Q)).changedRows).toBe(0);
+    });
   });
 }

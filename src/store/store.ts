@@ -181,6 +181,12 @@ export interface UsageStore {
   findEventIds(ids: readonly { account: string; id: string }[]): Promise<Map<string, string>>;
   /** Writes an event batch (ids, rows, meters, the events source's counters) in one transaction. */
   commitEvents(batch: EventBatch): Promise<void>;
+  /**
+   * Retention: deletes the account's usage (deliveries, viewers, meters) in buckets before
+   * `before`. Billed bytes stay, and billing snapshots no longer look at those buckets, so what
+   * was billed stays billed. Returns the number of rows deleted.
+   */
+  deleteUsageBefore(account: string, before: number): Promise<number>;
   /** Removes a source and every row it contributed; false when there is no such source. */
   forgetSource(id: string): Promise<boolean>;
 

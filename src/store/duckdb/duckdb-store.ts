@@ -636,16 +636,43 @@ export class DuckDbStore implements UsageStore {
     );
   }
 
+  async deleteUsageBefore(account: string, before: number): Promise<number> {
+    return this.transaction(async () => {
+      const cells = 'cell IN (SELECT cell FROM cells WHERE account = $1)';
+      let rows = 0;
+      for (const sql of [
+        `DELETE FROM delivery_rollups WHERE bucket < $2 AND ${cells}`,
+        `DELETE FROM viewers WHERE bucket < $2 AND ${cells}`,
+        'DELETE FROM meters WHERE bucket < $2 AND account = $1',
+      ]) {
+        rows += Number((await this.writer.run(sql, [account, BigInt(before)])).rowsChanged);
+      }
+      await this.writer.run(
+        `INSERT INTO retention VALUES ($1, $2)
+         ON CONFLICT (account) DO UPDATE SET kept_from = greatest(retention.kept_from, excluded.kept_from)`,
+        [account, BigInt(before)],
+      );
+      return rows;
+    });
+  }
+
   async takeBillingSnapshot(takenAt: number, cutoff: number): Promise<BillingSnapshot> {
     return this.transaction(async () => {
       // Late data for an already billed bucket is billed by the next snapshot, in its own bucket.
+      // Buckets whose usage retention deleted keep what they billed: they are left out.
       const inserted = await this.writer.run(
         `INSERT INTO billed_rollups
-         SELECT $1, coalesce(n.bucket, b.bucket), coalesce(n.cell, b.cell), coalesce(n.bytes, 0) - coalesce(b.bytes, 0)
-         FROM (SELECT bucket, cell, sum(bytes_out)::BIGINT AS bytes FROM delivery_rollups WHERE bucket < $2 GROUP BY bucket, cell) n
-         FULL OUTER JOIN (SELECT bucket, cell, sum(bytes_out)::BIGINT AS bytes FROM billed_rollups GROUP BY bucket, cell) b
-           ON n.bucket = b.bucket AND n.cell = b.cell
-         WHERE coalesce(n.bytes, 0) <> coalesce(b.bytes, 0)`,
+         SELECT $1, d.bucket, d.cell, d.delta FROM (
+           SELECT coalesce(n.bucket, b.bucket) AS bucket, coalesce(n.cell, b.cell) AS cell,
+             coalesce(n.bytes, 0) - coalesce(b.bytes, 0) AS delta
+           FROM (SELECT bucket, cell, sum(bytes_out)::BIGINT AS bytes FROM delivery_rollups WHERE bucket < $2 GROUP BY bucket, cell) n
+           FULL OUTER JOIN (SELECT bucket, cell, sum(bytes_out)::BIGINT AS bytes FROM billed_rollups GROUP BY bucket, cell) b
+             ON n.bucket = b.bucket AND n.cell = b.cell
+           WHERE coalesce(n.bytes, 0) <> coalesce(b.bytes, 0)
+         ) d
+         LEFT JOIN cells c ON c.cell = d.cell
+         LEFT JOIN retention r ON r.account = c.account
+         WHERE r.kept_from IS NULL OR d.bucket >= r.kept_from`,
         [BigInt(takenAt), BigInt(cutoff)],
       );
       await this.writer.run('INSERT INTO billing_snapshots VALUES ($1, $2) ON CONFLICT DO NOTHING', [
