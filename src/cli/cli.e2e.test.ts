@@ -17,12 +17,19 @@ let reportedByHttp = '';
 const tmp = useTempDir('tally-cli-');
 const data = join(tmp, 'data');
 
-function tally(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], {
+/** Runs the built CLI on the data dir `dir`, as a user would. */
+function tallyAt(dir: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], {
     encoding: 'utf8',
     timeout: 60_000,
+    // Reports print every row: more than spawnSync's 1 MiB default.
+    maxBuffer: 1 << 30,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function tally(...args: string[]) {
+  return tallyAt(data, ...args);
 }
 
 /** The figures of `tally import`'s human summary line, named as in the --json summary. */
@@ -185,13 +192,7 @@ describe('tally CLI', () => {
         }),
       ).join('\n') + '\n',
     );
-    const run = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: r.status, out: r.stdout, err: r.stderr };
-    };
+    const run = (...args: string[]) => tallyAt(dir, ...args);
     expect(run('import', '--format', 'jsonl', file).code).toBe(0);
     const query = ['report', '--account', 'default', '--from', '2021-02-01', '--to', '2021-03-01'];
     const byVideo = [...query, '--group-by', 'resource', '--metrics', 'bytes_out'];
@@ -220,13 +221,7 @@ describe('tally CLI', () => {
 
   test('the wrong --format consumes nothing and exits 1 naming the likely format; a damaged .gz exits 1 after the rest', () => {
     const dir = join(tmp, 'wrong-format');
-    const run = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: r.status, out: r.stdout, err: r.stderr };
-    };
+    const run = (...args: string[]) => tallyAt(dir, ...args);
     const s3 = sample('s3_dandi_s3-log-parser.log');
     const s3Lines = readFileSync(s3, 'utf8')
       .split('\n')
@@ -261,14 +256,13 @@ describe('tally CLI', () => {
     const dir = join(tmp, 'loose');
     mkdirSync(dir, { mode: 0o755 });
     chmodSync(dir, 0o755);
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, [BIN, ...args, '--data', dir], { encoding: 'utf8', timeout: 60_000 });
+    const run = (...args: string[]) => tallyAt(dir, ...args);
     const broken = join(tmp, 'broken.log');
     writeFileSync(
       broken,
       'not a log line\n'.repeat(3) + readFileSync(sample('apache_combined_elastic_examples.log'), 'utf8'),
     );
-    expect(run('import', '--format', 'combined', broken).status).toBe(0);
+    expect(run('import', '--format', 'combined', broken).code).toBe(0);
     const modes = () =>
       Object.fromEntries(
         [
@@ -285,7 +279,7 @@ describe('tally CLI', () => {
     // An older install left them readable: the next command makes them private again.
     for (const p of Object.keys(first))
       chmodSync(join(dir, p), p === '/' || p === '/rejects' ? 0o755 : 0o644);
-    expect(run('sources', 'list').status).toBe(0);
+    expect(run('sources', 'list').code).toBe(0);
     expect(modes()).toEqual(first);
   });
 
@@ -320,13 +314,7 @@ describe('tally CLI', () => {
 
   test('retention apply deletes usage older than retentionDays whole days; without the setting, nothing', () => {
     const dir = join(tmp, 'retention');
-    const run = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: r.status, out: r.stdout, err: r.stderr };
-    };
+    const run = (...args: string[]) => tallyAt(dir, ...args);
     // One record 10 days ago and one 1 day ago (UTC noon), in the default account (UTC).
     const day = (ago: number) =>
       new Date(Date.parse(new Date().toISOString().slice(0, 10)) - ago * 86_400_000);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../store/store.js';
+import { bearerCaller } from '../../test-support/bearer-call.js';
 import { rollupRow } from '../../test-support/rollup-row.js';
 import { sourceState } from '../../test-support/source-state.js';
 import { createApp } from '../app.js';
@@ -34,14 +35,7 @@ afterEach(async () => {
   await store.close();
 });
 
-function call(method: 'GET' | 'PATCH' | 'DELETE', url: string, key: string, payload?: object) {
-  return app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${key}` },
-    ...(payload ? { payload } : {}),
-  });
-}
+const call = bearerCaller(() => app);
 
 describe('PATCH /v1/accounts/{id}', () => {
   test('changes the fields given and keeps the rest; suspends and resumes', async () => {

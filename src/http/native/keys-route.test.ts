@@ -4,6 +4,7 @@ import { issueKey } from '../../auth/keys.js';
 import { createSealer } from '../../auth/sealed-secret.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../store/store.js';
+import { bearerCaller } from '../../test-support/bearer-call.js';
 import { createApp } from '../app.js';
 
 let store: UsageStore;
@@ -31,14 +32,7 @@ afterEach(async () => {
   await store.close();
 });
 
-function call(method: 'GET' | 'POST' | 'DELETE', url: string, key: string, payload?: object) {
-  return app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${key}` },
-    ...(payload ? { payload } : {}),
-  });
-}
+const call = bearerCaller(() => app);
 
 describe('/v1/keys', () => {
   test('an admin creates a key of each scheme; each works at its API; the secret is never listed', async () => {
