@@ -54,6 +54,12 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
       rateLimits: ctx.config.rateLimits,
       sealer: sealerFor(ctx.config, () => installSecret(ctx.dir)),
     },
+    imports: {
+      config: ctx.config,
+      secret: installSecret(ctx.dir),
+      rejectsDir: ctx.dir.rejectsDir,
+      uploadsDir: ctx.dir.uploadsDir,
+    },
     events: {
       secret: installSecret(ctx.dir),
       zones: ctx.config.zones ?? {},

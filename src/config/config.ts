@@ -107,6 +107,8 @@ export const configSchema = z.strictObject({
   /** Country lookup: `mmdb` a MaxMind-format file (else the bundled DB-IP Lite); `enabled: false` switches it off. */
   geo: z.optional(z.strictObject({ mmdb: z.optional(z.string()), enabled: z.optional(z.boolean()) })),
   retentionDays: z.optional(positiveInt()),
+  /** Directories whose files an admin may import by path through the server (`POST /v1/imports`). */
+  importDirs: z.optional(z.array(z.string())),
   /**
    * Key sealing HMAC secrets of compatible-API keys (64 hex characters), instead of one derived
    * from the data dir's install.key: lets an operator keep it outside the data dir.

@@ -18,6 +18,8 @@ export interface DataDir {
   rejectsDir: string;
   /** Written by a running server so that other processes can say who holds the store. */
   serverFile: string;
+  /** Files uploaded to `POST /v1/imports` while they are imported. */
+  uploadsDir: string;
 }
 
 export function dataDirPaths(root: string): DataDir {
@@ -27,6 +29,7 @@ export function dataDirPaths(root: string): DataDir {
     storeFile: join(abs, 'tally.duckdb'),
     rejectsDir: join(abs, 'rejects'),
     serverFile: join(abs, 'server.json'),
+    uploadsDir: join(abs, 'uploads'),
   };
 }
 

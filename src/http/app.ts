@@ -19,6 +19,7 @@ import { registerAccountRoutes } from './native/accounts-route.js';
 import { registerBillingRoutes } from './native/billing-route.js';
 import { registerCatalogRoutes } from './native/catalog-route.js';
 import { type EventsRouteOptions, registerEventsRoute } from './native/events-route.js';
+import { type ImportsRouteOptions, registerImportsRoute } from './native/imports-route.js';
 import { registerKeysRoutes } from './native/keys-route.js';
 import { registerSourcesRoute } from './native/sources-route.js';
 import { registerUsageRoute } from './native/usage-route.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   /** Pino logging (to stdout, or to `stream`); off in tests. Secrets are redacted (log-redaction.ts). */
   logger?: boolean | { stream: NodeJS.WritableStream };
   version?: string;
+  /** What imports through the server need (`POST /v1/imports`); without it, the route is not served. */
+  imports?: Omit<ImportsRouteOptions, 'store'>;
   /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
   events?: Omit<EventsRouteOptions, 'store'>;
   /** What the compatible APIs need: whether plain HTTP counts as secure, trusted proxies, rate limits. */
@@ -90,6 +93,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerUsageRoute(app, store);
   registerAccountRoutes(app, store);
   registerSourcesRoute(app, store);
+  if (options.imports) registerImportsRoute(app, { store, ...options.imports });
   registerCatalogRoutes(app, store);
   registerBillingRoutes(app, store);
   registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });

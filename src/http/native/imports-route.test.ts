@@ -1,0 +1,128 @@
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { issueKey } from '../../auth/keys.js';
+import { importFiles } from '../../ingest/import.js';
+import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
+import type { UsageStore } from '../../store/store.js';
+import { sample } from '../../test-support/samples.js';
+import { useTempDir } from '../../test-support/temp-dir.js';
+import { createApp } from '../app.js';
+
+const tmp = useTempDir('tally-imports-');
+const logs = join(tmp, 'logs');
+const outside = join(tmp, 'outside');
+const ELASTIC = readFileSync(sample('apache_combined_elastic_examples.log'));
+// The sample's totals, as GoAccess counts them (src/ingest/import.test.ts).
+const ELASTIC_TOTALS = { files: 1, lines: 10_000, records: 10_000, rejected: 0, bytes_out: 2_747_282_740 };
+
+let store: UsageStore;
+let app: FastifyInstance;
+let admin: string;
+let acme: string;
+let n = 0;
+
+beforeEach(async () => {
+  store = await DuckDbStore.open(':memory:');
+  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
+  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  const keys = [issueKey('native', null), issueKey('native', 'acme')];
+  for (const k of keys) await store.putKey(k.stored);
+  [admin, acme] = keys.map((k) => k.secret) as [string, string];
+  mkdirSync(logs, { recursive: true });
+  mkdirSync(outside, { recursive: true });
+  app = await createApp({
+    store,
+    imports: {
+      config: { importDirs: [logs] },
+      secret: Buffer.alloc(32, 7),
+      rejectsDir: join(tmp, 'rejects'),
+      uploadsDir: join(tmp, `uploads-${n++}`),
+      maxUploadBytes: 16 * 1024 * 1024,
+    },
+  });
+});
+afterEach(async () => {
+  await app.close();
+  await store.close();
+});
+
+function upload(body: Buffer, query = '', key = admin, type = 'text/plain') {
+  return app.inject({
+    method: 'POST',
+    url: `/v1/imports${query}`,
+    payload: body,
+    headers: { authorization: `Bearer ${key}`, 'content-type': type },
+  });
+}
+
+function byPath(path: string, key = admin) {
+  return app.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    payload: { path },
+    headers: { authorization: `Bearer ${key}` },
+  });
+}
+
+describe('POST /v1/imports', () => {
+  test('a file in the body is imported like tally import, once: again by upload or from disk adds nothing', async () => {
+    const first = await upload(ELASTIC, '?name=access.log');
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject(ELASTIC_TOTALS);
+    expect((await upload(ELASTIC)).json()).toMatchObject({ lines: 0, records: 0 });
+    const local = await importFiles([sample('apache_combined_elastic_examples.log')], {
+      store,
+      config: {},
+      format: 'auto',
+      secret: Buffer.alloc(32, 7),
+      rejectsDir: join(tmp, 'rejects'),
+    });
+    expect(local).toMatchObject({ lines: 0, records: 0 });
+    // The upload is not kept once imported.
+    expect(readdirSync(join(tmp, 'uploads-0'))).toEqual([]);
+  });
+
+  test('gzip bodies are told by their bytes; a scoped key imports into its own account only', async () => {
+    const r = await upload(gzipSync(ELASTIC), '?format=combined', acme, 'application/gzip');
+    expect(r.json()).toMatchObject(ELASTIC_TOTALS);
+    const [row] = (
+      await app.inject({
+        method: 'GET',
+        url: '/v1/usage?from=2015-05-01&to=2015-06-01&metrics=bytes_out',
+        headers: { authorization: `Bearer ${acme}` },
+      })
+    ).json().rows;
+    expect(row.bytes_out).toBe(ELASTIC_TOTALS.bytes_out);
+    expect((await upload(ELASTIC, '?account=default', acme)).statusCode).toBe(403);
+  });
+
+  test('a file the format refuses is a 422 and consumes nothing; too large a body is a 413', async () => {
+    const wrong = await upload(ELASTIC, '?format=s3');
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error).toMatchObject({ code: 'import-incomplete' });
+    expect(wrong.json().error.message).toMatch(/10000 of 10000 lines rejected as s3 .*try --format combined/);
+    expect(await store.listSources()).toEqual([]);
+    const big = await upload(
+      Buffer.concat(Array.from({ length: 2 }, () => Buffer.alloc(9 * 1024 * 1024, 10))),
+    );
+    expect(big.statusCode).toBe(413);
+    expect(await store.listSources()).toEqual([]);
+  });
+
+  test('by path: only under importDirs, links and .. resolved first, admin only', async () => {
+    writeFileSync(join(logs, 'access.log'), ELASTIC);
+    writeFileSync(join(outside, 'secret.log'), ELASTIC);
+    symlinkSync(join(outside, 'secret.log'), join(logs, 'link.log'));
+    expect((await byPath(join(logs, 'access.log'), acme)).statusCode).toBe(403);
+    for (const escape of [join(logs, 'link.log'), join(logs, '..', 'outside', 'secret.log'), '/etc/passwd']) {
+      const r = await byPath(escape);
+      expect(r.statusCode, escape).toBe(403);
+      expect(r.json().error.message).toMatch(/not under a directory the config's importDirs names/);
+    }
+    expect((await byPath(join(logs, 'missing.log'))).statusCode).toBe(400);
+    expect((await byPath(join(logs, 'access.log'))).json()).toMatchObject(ELASTIC_TOTALS);
+  });
+});
