@@ -1,8 +1,10 @@
 /** `tally serve`: the HTTP server over the data dir (DESIGN sections 6 and 7). */
+
 import type { Command } from 'commander';
 import { installSecret } from '../config/data-dir.js';
 import { badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
+import type { ServerMetrics } from '../http/metrics.js';
 import { type CliContext, type CommonOptions, openContext } from './context.js';
 
 interface ServeFlags extends CommonOptions {
@@ -24,7 +26,7 @@ export function parsePort(text: string): number {
 
 /** Follows log files inside the server process, which holds the store: new lines are queryable within seconds. */
 function followTask(ctx: CliContext, files: string[], logTimezone: string | undefined) {
-  return async (signal: AbortSignal): Promise<void> => {
+  return async (signal: AbortSignal, metrics: ServerMetrics): Promise<void> => {
     const { followFiles } = await import('../ingest/follow.js');
     await followFiles(files, {
       store: ctx.store,
@@ -34,6 +36,7 @@ function followTask(ctx: CliContext, files: string[], logTimezone: string | unde
       secret: installSecret(ctx.dir),
       rejectsDir: ctx.dir.rejectsDir,
       signal,
+      onPass: (outcome) => metrics.countImport(outcome.format, outcome),
     });
   };
 }
@@ -67,6 +70,7 @@ export function registerServeCommand(program: Command): void {
         tlsKey: flags.tlsKey,
         insecureHttp: flags.insecureHttp ?? false,
         tasks: follow.length > 0 ? [followTask(ctx, follow, flags.logTimezone)] : [],
+        followed: follow,
       });
       process.stdout.write(`tally serving ${server.url} (data: ${ctx.dir.root})\n`);
       if (flags.insecureHttp)

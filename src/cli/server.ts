@@ -8,6 +8,7 @@ import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
 import { AppError } from '../domain/errors.js';
 import { createApp } from '../http/app.js';
+import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { DEFAULT_SNAPSHOT_HOURS, runSnapshotSchedule } from '../query/billing-snapshots.js';
 import { runRetentionSchedule } from '../query/retention.js';
 import type { CliContext } from './context.js';
@@ -21,7 +22,9 @@ export interface ServeOptions {
   /** `--insecure-http`: APIs that require HTTPS accept plain HTTP (local use). */
   insecureHttp?: boolean;
   /** Work that runs beside the server until it stops (following log files); awaited before the store closes. */
-  tasks?: ((signal: AbortSignal) => Promise<void>)[];
+  tasks?: ((signal: AbortSignal, metrics: ServerMetrics) => Promise<void>)[];
+  /** Files the tasks follow, for their lag in `GET /metrics`. */
+  followed?: readonly string[];
 }
 
 export interface RunningServer {
@@ -44,8 +47,10 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
       ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
       : undefined;
   const events = ctx.config.events;
+  const metrics = createMetrics(ctx.store, { storeFile: ctx.dir.storeFile, followed: options.followed });
   const app = await createApp({
     store: ctx.store,
+    metrics,
     compat: {
       transport: {
         insecureHttp: options.insecureHttp ?? false,
@@ -90,7 +95,7 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
   const retention = (signal: AbortSignal) =>
     retentionDays === undefined ? Promise.resolve() : runRetentionSchedule(ctx.store, retentionDays, signal);
   const tasks = [...(options.tasks ?? []), snapshots, retention].map((task) =>
-    task(stop.signal).catch((error: Error) => {
+    task(stop.signal, metrics).catch((error: Error) => {
       process.stderr.write(`tally: background task stopped: ${error.message}\n`);
     }),
   );

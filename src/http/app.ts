@@ -15,6 +15,7 @@ import { registerWowzaRoutes } from './compat/wowza/usage-routes.js';
 import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
 import { handleError } from './errors.js';
 import { REDACTED, REDACTED_HEADER_PATHS, serializeRequest } from './log-redaction.js';
+import { createMetrics, registerMetrics, type ServerMetrics } from './metrics.js';
 import { registerAccountRoutes } from './native/accounts-route.js';
 import { registerBillingRoutes } from './native/billing-route.js';
 import { registerCatalogRoutes } from './native/catalog-route.js';
@@ -32,6 +33,8 @@ export interface AppOptions {
   /** Pino logging (to stdout, or to `stream`); off in tests. Secrets are redacted (log-redaction.ts). */
   logger?: boolean | { stream: NodeJS.WritableStream };
   version?: string;
+  /** The server's metrics (`GET /metrics`); without it, the app keeps its own. */
+  metrics?: ServerMetrics;
   /** What imports through the server need (`POST /v1/imports`); without it, the route is not served. */
   imports?: Omit<ImportsRouteOptions, 'store'>;
   /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
@@ -92,11 +95,13 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerUsageRoute(app, store);
   registerAccountRoutes(app, store);
+  const metrics = options.metrics ?? createMetrics(store);
+  registerMetrics(app, metrics);
   registerSourcesRoute(app, store);
-  if (options.imports) registerImportsRoute(app, { store, ...options.imports });
+  if (options.imports) registerImportsRoute(app, { store, metrics, ...options.imports });
   registerCatalogRoutes(app, store);
   registerBillingRoutes(app, store);
-  registerEventsRoute(app, { store, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
+  registerEventsRoute(app, { store, metrics, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
   const compat = options.compat ?? { transport: { insecureHttp: false, trustedProxies: [] } };
   const sealer = compat.sealer ?? createSealer(randomBytes(32));
   registerKeysRoutes(app, store, sealer);

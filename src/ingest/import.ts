@@ -56,6 +56,8 @@ export interface FileOutcome {
   lines: number;
   records: number;
   rejected: number;
+  /** Delivered bytes counted from this file in this run. */
+  bytesOut: number;
   /**
    * True when the file ends in a line without its newline that was left for the next import (the
    * file may still be being written, see `ImportOptions.lastLine`).
@@ -356,6 +358,7 @@ async function importFile(
     lines: 0,
     records: 0,
     rejected: 0,
+    bytesOut: 0,
     incompleteTail: false,
     countedTail: false,
     detected: false,
@@ -417,6 +420,7 @@ async function importFile(
     outcome.lines += result.lines;
     outcome.records += result.records;
     outcome.rejected += result.rejected;
+    outcome.bytesOut += result.bytesOut;
     summary.lines += result.lines;
     summary.records += result.records;
     summary.rejected += result.rejected;

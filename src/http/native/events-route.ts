@@ -13,6 +13,7 @@ import {
   type EventLimits,
 } from '../../ingest/events.js';
 import type { UsageStore } from '../../store/store.js';
+import type { ServerMetrics } from '../metrics.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
@@ -24,6 +25,8 @@ export interface EventsRouteOptions {
   limits?: Partial<EventLimits>;
   /** Largest decoded body accepted (413 beyond). */
   bodyLimitBytes?: number;
+  /** Counts events by outcome, when the server keeps metrics. */
+  metrics?: Pick<ServerMetrics, 'countEvents'> | undefined;
 }
 
 export const DEFAULT_EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
@@ -147,6 +150,7 @@ export function registerEventsRoute(app: FastifyInstance, options: EventsRouteOp
           limits,
           now: Date.now(),
         });
+        options.metrics?.countEvents(result);
         // Lines that were not JSON are rejected as "not a JSON object" by the ingester; say why instead.
         const reasons = new Map(unreadable.map((u) => [u.index, u.reason]));
         const errors = result.errors.map((e) => ({

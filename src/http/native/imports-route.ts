@@ -21,6 +21,7 @@ import { AppError, badParameter } from '../../domain/errors.js';
 import { checkFormat } from '../../ingest/formats/index.js';
 import { type FileOutcome, importFiles } from '../../ingest/import.js';
 import type { UsageStore } from '../../store/store.js';
+import type { ServerMetrics } from '../metrics.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
@@ -34,6 +35,8 @@ export interface ImportsRouteOptions {
   uploadsDir: string;
   /** The largest body accepted, in bytes (as received: a compressed file counts compressed). */
   maxUploadBytes?: number;
+  /** Counts what each import read, by format, when the server keeps metrics. */
+  metrics?: Pick<ServerMetrics, 'countImport'> | undefined;
 }
 
 /** 4 GiB: a day of a busy edge's log, compressed; larger files are imported by path. */
@@ -147,6 +150,7 @@ export function registerImportsRoute(app: FastifyInstance, options: ImportsRoute
             lastLine: query.complete === 'false' ? 'when-idle' : 'count',
             onFile: (o) => outcomes.push(o),
           }).then((summary) => {
+            for (const o of outcomes) options.metrics?.countImport(o.format, o);
             const problem = outcomes.find((o) => o.problem !== undefined)?.problem;
             if (problem) throw new AppError('import-incomplete', problem);
             return summary;
