@@ -55,7 +55,7 @@ export async function compressionOf(path: string): Promise<Compression> {
 const ZSTD_SLICE = 256;
 
 /** zstd through fzstd (pure JavaScript, streaming): content at the pace it is read, never ahead. */
-async function* zstdChunks(input: Readable): AsyncIterable<Buffer> {
+export async function* zstdContent(input: Readable): AsyncIterable<Buffer> {
   const decoded: Buffer[] = [];
   const decoder = new Decompress((data) => {
     decoded.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
@@ -108,7 +108,7 @@ export function openContent(
     raw.on('error', (error) => gunzip.destroy(error));
     content = gunzip;
   } else {
-    content = zstdChunks(raw);
+    content = zstdContent(raw);
   }
   return {
     chunks: skipBytes(reportDamage(content, compression, raw), start),
