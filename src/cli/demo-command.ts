@@ -1,16 +1,20 @@
 /**
- * `tally demo`: the newcomer's first run. Writes a demo config and a month of realistic HLS/VOD
- * logs for two accounts into the data dir, imports them (with a progress bar), starts the server
- * and prints URLs, an admin key and curl commands that work as printed.
+ * `tally demo`: the newcomer's first run. Writes a demo config (accounts, path rules, a catalog)
+ * and a month of realistic HLS/VOD logs for two accounts into the data dir, imports them (with a
+ * progress bar), starts the server and prints keys and a command for each API that works as
+ * printed. A second run reuses the logs and the keys.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { issueKey } from '../auth/keys.js';
+import { sealerFor } from '../auth/sealed-secret.js';
 import { ensureDataDir, installSecret } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
-import { demoConfig, generateDays } from '../demo/generate-logs.js';
+import { demoCommands } from '../demo/demo-commands.js';
+import { demoKeys } from '../demo/demo-keys.js';
+import { demoCatalog, demoConfig, generateDays } from '../demo/generate-logs.js';
+import { scaleEngineExample } from '../demo/scaleengine-example.js';
 import { importFiles } from '../ingest/import.js';
 import { type CommonOptions, openContext } from './context.js';
 import { defaultWorkers } from './import-command.js';
@@ -37,25 +41,33 @@ export function registerDemoCommand(program: Command): void {
       const port = parsePort(flags.port);
       const dir = ensureDataDir(flags.data ?? readEnvironment().dataDir);
       const configFile = flags.config ?? join(dir.root, 'tally.json');
-      if (!existsSync(configFile)) writeFileSync(configFile, `${JSON.stringify(demoConfig(), null, 2)}\n`);
+      if (!existsSync(configFile))
+        writeFileSync(
+          configFile,
+          `${JSON.stringify({ ...demoConfig(), catalog: demoCatalog() }, null, 2)}\n`,
+        );
 
       const month = demoMonth();
       const logDir = join(dir.root, 'demo-logs');
       mkdirSync(logDir, { recursive: true });
-      const files: string[] = [];
       const days = month.daysInMonth ?? 30;
-      process.stderr.write(
-        `writing ${days} days of demo logs (${month.toFormat('LLLL yyyy')}) to ${logDir}\n`,
+      const files = Array.from({ length: days }, (_, day) =>
+        join(logDir, `access-${month.plus({ days: day }).toISODate()}.log`),
       );
-      for (const { day, text } of generateDays({
-        start: month.toMillis(),
-        days,
-        sessionsPerDay: 400,
-        seed: 2026,
-      })) {
-        const file = join(logDir, `access-${month.plus({ days: day }).toISODate()}.log`);
-        if (!existsSync(file)) writeFileSync(file, text);
-        files.push(file);
+      // Written once: a second run reuses them (and imports nothing new from them).
+      if (files.some((file) => !existsSync(file))) {
+        process.stderr.write(
+          `writing ${days} days of demo logs (${month.toFormat('LLLL yyyy')}) to ${logDir}\n`,
+        );
+        for (const { day, text } of generateDays({
+          start: month.toMillis(),
+          days,
+          sessionsPerDay: 400,
+          seed: 2026,
+        })) {
+          const file = files[day] as string;
+          if (!existsSync(file)) writeFileSync(file, text);
+        }
       }
 
       const ctx = await openContext({ data: dir.root, config: configFile });
@@ -75,37 +87,36 @@ export function registerDemoCommand(program: Command): void {
           `${summary.lines === 0 ? ' - the logs were imported before: nothing is counted twice' : ''}\n`,
       );
 
-      // A fresh admin key each run: secrets are stored hashed, so an old one cannot be shown again.
-      const admin = issueKey('native', null);
-      await ctx.store.putKey(admin.stored);
-      const acme = issueKey('native', 'acme');
-      await ctx.store.putKey(acme.stored);
+      const sealer = sealerFor(ctx.config, () => installSecret(dir));
+      const { keys, reused } = await demoKeys(ctx.store, sealer, join(dir.root, 'demo-keys.json'));
+      const phpFile = join(dir.root, 'scaleengine-usage.php');
+      writeFileSync(phpFile, scaleEngineExample(month.year, month.month));
+      const acmeNumber = (await ctx.store.getAccount('acme'))?.number ?? 0;
       const { startServer } = await import('./server.js');
-      const server = await startServer(ctx, { host: flags.host, port, logger: false });
+      // Plain HTTP for every API, ZenDRIVE's included (it requires HTTPS otherwise): local use only.
+      const server = await startServer(ctx, { host: flags.host, port, logger: false, insecureHttp: true });
 
+      const commands = demoCommands({
+        url: server.url,
+        month: month.toFormat('yyyy-MM'),
+        keys,
+        acmeNumber,
+        phpFile,
+      });
       const from = month.toISODate();
       const to = month.plus({ months: 1 }).toISODate();
-      const u = server.url;
       process.stdout.write(`
-Tally is serving ${u}
-  health:   ${u}/healthz
-  OpenAPI:  ${u}/v1/openapi.json
+Tally is serving ${server.url}
+  health:   ${server.url}/healthz
+  metrics:  ${server.url}/metrics
+  OpenAPI:  ${server.url}/v1/openapi.json
+  Plain HTTP is accepted by every API here (--insecure-http), ZenDRIVE's too: local use only.
 
-Admin key (all accounts):  ${admin.secret}
-Key for account acme only: ${acme.secret}
-
-Try:
-  curl -s -H "Authorization: Bearer ${admin.secret}" \\
-    "${u}/v1/usage?account=acme&from=${from}&to=${to}&metrics=requests,bytes_out,unique_viewers,view_seconds"
-
-  curl -s -H "Authorization: Bearer ${admin.secret}" \\
-    "${u}/v1/usage?account=globex&from=${from}&to=${to}&granularity=day&metrics=bytes_out,unique_viewers"
-
-  curl -s -H "Authorization: Bearer ${acme.secret}" \\
-    "${u}/v1/usage?from=${from}&to=${to}&group_by=resource,kind&order_by=-bytes_out&limit=5&metrics=bytes_out,requests"
-
-  curl -s -H "Authorization: Bearer ${admin.secret}" "${u}/v1/accounts"
-
+Admin key (all accounts):  ${keys.admin.secret}
+Key for account acme only: ${keys.acme.secret}
+${reused ? '(the keys of the last demo run, kept in demo-keys.json)\n' : ''}
+Try, one per API (each line works as printed):
+${commands.map((c) => `\n  # ${c.title}\n  $ ${c.command}\n`).join('')}
 Press Ctrl-C to stop. Afterwards the same numbers are on the command line:
   npx tally report --account acme --from ${from} --to ${to} --group-by kind
 `);

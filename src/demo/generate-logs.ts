@@ -191,3 +191,28 @@ export function demoConfig(): Record<string, unknown> {
     zones: { '*': 'global' },
   };
 }
+
+/**
+ * The demo's catalog (Wowza stream targets for acme's live channels): the news channel on a
+ * Fastly target, sports on an ultra low latency one, so every Wowza route has numbers.
+ */
+export function demoCatalog(): Record<string, unknown> {
+  return {
+    streamTargets: [
+      {
+        id: 'acmenews',
+        account: 'acme',
+        name: 'Acme News',
+        type: 'fastly',
+        match: { apps: ['live'], resources: ['acme-news*'] },
+      },
+      {
+        id: 'acmesprt',
+        account: 'acme',
+        name: 'Acme Sports ULL',
+        type: 'ull',
+        match: { apps: ['live'], resources: ['acme-sports*'] },
+      },
+    ],
+  };
+}
