@@ -47,6 +47,9 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
       ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
       : undefined;
   const events = ctx.config.events;
+  // Uploads left by a server that was killed mid-import: their content is either committed up to
+  // its checkpoint or not at all, and the client sends it again.
+  rmSync(ctx.dir.uploadsDir, { recursive: true, force: true });
   const metrics = createMetrics(ctx.store, { storeFile: ctx.dir.storeFile, followed: options.followed });
   const app = await createApp({
     store: ctx.store,
