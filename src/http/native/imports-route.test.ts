@@ -105,6 +105,9 @@ describe('POST /v1/imports', () => {
     expect(wrong.json().error).toMatchObject({ code: 'import-incomplete' });
     expect(wrong.json().error.message).toMatch(/10000 of 10000 lines rejected as s3 .*try --format combined/);
     expect(await store.listSources()).toEqual([]);
+    const unknown = await upload(ELASTIC, '?format=apache');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toMatch(/^format: unknown format 'apache'/);
     const big = await upload(
       Buffer.concat(Array.from({ length: 2 }, () => Buffer.alloc(9 * 1024 * 1024, 10))),
     );

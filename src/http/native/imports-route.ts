@@ -134,7 +134,7 @@ export function registerImportsRoute(app: FastifyInstance, options: ImportsRoute
           name?: string;
           complete?: string;
         };
-        const format = checkFormat(query.format ?? 'auto');
+        const format = checkFormat(query.format ?? 'auto', 'format');
         // A scoped key imports into its own account only; an admin key as it says (or by the rules).
         const account = query.account ?? principal.account ?? undefined;
         if (account !== undefined) authorizeAccount(principal, account);

@@ -71,11 +71,12 @@ const FORMATS: Record<FormatName, FormatSpec> = {
   jsonl: spec('jsonl', () => parseJsonLine),
 };
 
-export function checkFormat(name: string): ImportFormat {
+/** `name` as an import format; `where` is how the user gave it (`--format`, or `format` over HTTP). */
+export function checkFormat(name: string, where = '--format'): ImportFormat {
   if ((IMPORT_FORMATS as readonly string[]).includes(name)) return name as ImportFormat;
   throw new AppError(
     'bad-parameter',
-    `--format: unknown format '${name}' (one of ${IMPORT_FORMATS.join(', ')})`,
+    `${where}: unknown format '${name}' (one of ${IMPORT_FORMATS.join(', ')})`,
     { param: 'format' },
   );
 }
