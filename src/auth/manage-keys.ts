@@ -13,8 +13,9 @@ export const MAX_ACTIVE_PER_SCHEME = 2;
 
 export interface KeyRequest {
   scheme: string;
-  /** The account the key may read; null for an admin key (native only). */
-  account: string | null;
+  /** The account the key may read; or `admin` for an admin key (native only): exactly one. */
+  account?: string | undefined;
+  admin?: boolean | undefined;
   /** ISO 8601 instant after which the key is refused; absent: no expiry. */
   expires?: string | undefined;
 }
@@ -59,7 +60,9 @@ export async function createKey(
     if (Number.isNaN(expiresAt) || expiresAt <= now)
       throw badParameter(names.expires, `'${request.expires}' is not a future ISO 8601 instant`);
   }
-  const { account } = request;
+  if ((request.account === undefined) === (request.admin !== true))
+    throw badParameter(names.account, `give exactly one of ${names.account} or ${names.admin}`);
+  const account = request.account ?? null;
   if (account === null && scheme !== 'native')
     throw badParameter(names.admin, `${scheme} keys belong to one account: give the account`);
   if (account !== null && !(await store.getAccount(account)))

@@ -67,7 +67,6 @@ describe('tally demo', () => {
       expect(json(6).total.bytes_used).toBeGreaterThan(0);
       expect(json(7).total).toBeGreaterThan(0);
       expect(json(8)).toMatchObject({ status: 'ok' });
-      // Every API tells the same acme's delivered bytes over the month, in the account's time zone.
       expect(json(8).summary.bytes_sent).toBeGreaterThan(0);
     } finally {
       await stop(first.child);

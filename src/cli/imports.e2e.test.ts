@@ -30,23 +30,24 @@ function writeLog(file: string): { bytes: number } {
   return { bytes };
 }
 
+/** curl's arguments to upload `file` to `url`'s `POST /v1/imports`, as an operator would. */
+function uploadArgs(url: string, key: string, file: string): string[] {
+  return [
+    '-s',
+    '-X',
+    'POST',
+    '-H',
+    `Authorization: Bearer ${key}`,
+    '-H',
+    'Content-Type: text/plain',
+    '--data-binary',
+    `@${file}`,
+    `${url}/v1/imports?format=combined&name=big.log`,
+  ];
+}
+
 function upload(url: string, key: string, file: string): { code: number | null; out: string } {
-  const r = spawnSync(
-    'curl',
-    [
-      '-s',
-      '-X',
-      'POST',
-      '-H',
-      `Authorization: Bearer ${key}`,
-      '-H',
-      'Content-Type: text/plain',
-      '--data-binary',
-      `@${file}`,
-      `${url}/v1/imports?format=combined&name=big.log`,
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
+  const r = spawnSync('curl', uploadArgs(url, key, file), { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout };
 }
 
@@ -61,18 +62,7 @@ describe('POST /v1/imports, killed mid-import', () => {
       const server = await startTallyServer(['--data', data], { adminKey: key === '' });
       key ||= server.adminKey;
       const sending = new Promise<void>((done) => {
-        const child = spawn('curl', [
-          '-s',
-          '-X',
-          'POST',
-          '-H',
-          `Authorization: Bearer ${key}`,
-          '-H',
-          'Content-Type: text/plain',
-          '--data-binary',
-          `@${file}`,
-          `${server.url}/v1/imports?format=combined&name=big.log`,
-        ]);
+        const child = spawn('curl', uploadArgs(server.url, key, file));
         child.on('exit', () => done());
       });
       await new Promise((r) => setTimeout(r, killAfterMs));

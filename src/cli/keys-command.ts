@@ -7,7 +7,7 @@ import { KEY_SCHEMES } from '../auth/keys.js';
 import { createKey, keyView } from '../auth/manage-keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
-import { AppError, badParameter } from '../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 import { type CommonOptions, withContext } from './context.js';
 import { formatTable } from './output.js';
 
@@ -32,13 +32,11 @@ export function registerKeysCommand(program: Command): void {
       'the key is refused after this ISO 8601 instant (any scheme; Wowza access keys)',
     )
     .action(async (flags: CreateFlags) => {
-      if ((flags.account === undefined) === (flags.admin !== true))
-        throw badParameter('--account', 'give exactly one of --account ID or --admin');
       await withContext(flags, async ({ store, dir, config }) => {
         const out = await createKey(
           store,
           sealerFor(config, () => installSecret(dir)),
-          { scheme: flags.scheme, account: flags.account ?? null, expires: flags.expires },
+          { scheme: flags.scheme, account: flags.account, admin: flags.admin, expires: flags.expires },
           { scheme: '--scheme', account: '--account', expires: '--expires', admin: '--admin' },
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);

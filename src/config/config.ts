@@ -4,11 +4,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closest as closestOf, distance } from 'fastest-levenshtein';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { BILLING_MODES, CATALOG_ID, TRANSCODER_TYPES } from '../domain/catalog.js';
 import { AppError } from '../domain/errors.js';
+import { nearestName } from '../domain/nearest-name.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 import type { Account } from '../store/store.js';
 
@@ -164,7 +164,7 @@ function unknownKeys(path: readonly PropertyKey[], keys: readonly string[]): str
   return keys
     .map((key) => {
       const where = [...path, key].join('.');
-      const near = known.length > 0 ? closest(key, known) : undefined;
+      const near = nearestName(key, known);
       const hint = near
         ? `did you mean '${near}'?`
         : known.length > 0
@@ -202,19 +202,6 @@ function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[]
     default:
       return [];
   }
-}
-
-/** The known key nearest to `key` when it is near enough to be a typo (case, a letter or two). */
-function closest(key: string, known: readonly string[]): string | undefined {
-  const near = closestOf(
-    key.toLowerCase(),
-    known.map((k) => k.toLowerCase()),
-  );
-  const at = known.map((k) => k.toLowerCase()).indexOf(near);
-  const candidate = known[at];
-  if (candidate === undefined) return undefined;
-  const allowed = Math.max(2, Math.floor(candidate.length / 3));
-  return distance(key.toLowerCase(), near) <= allowed ? candidate : undefined;
 }
 
 /** A validated account as the store keeps it: the name defaults to the id, the time zone to UTC. */

@@ -39,11 +39,9 @@ function ownEntries(dir: DataDir): string[] {
     /^tally\.duckdb(\.wal)?$|^install\.key$|^server\.json$/.test(n),
   );
   const rejects = existsSync(dir.rejectsDir)
-    ? readdirSync(dir.rejectsDir).map((n) => join('rejects', n))
+    ? ['rejects', ...readdirSync(dir.rejectsDir).map((n) => join('rejects', n))]
     : [];
-  return [...names, ...(existsSync(dir.rejectsDir) ? ['rejects'] : []), ...rejects].map((n) =>
-    join(dir.root, n),
-  );
+  return [...names, ...rejects].map((n) => join(dir.root, n));
 }
 
 /**

@@ -10,18 +10,22 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { UsageStore } from '../store/store.js';
+import { SCALEENGINE_PATH } from './compat/scaleengine/api-route.js';
+import { ZENDRIVE_PATH } from './compat/zendrive/cdn-stats-route.js';
 
 /** The compatible API a 429 came from, by the route that answered it. */
 function apiOf(route: string): string {
-  if (route.startsWith('/zendrive-api')) return 'zendrive';
+  if (route === ZENDRIVE_PATH) return 'zendrive';
   if (route.startsWith('/v3/')) return 'ooyala';
   if (route.startsWith('/api/:version')) return 'wowza';
-  if (route === '/api') return 'scaleengine';
+  if (route === SCALEENGINE_PATH) return 'scaleengine';
   return 'native';
 }
 
 export interface ServerMetrics {
   registry: Registry;
+  /** The text `GET /metrics` answers. */
+  scrape(): Promise<string>;
   /** Counts one answered request (the 429s of the compatible APIs also as rate-limit refusals). */
   observeRequest(route: string, method: string, status: number, seconds: number): void;
   /** Counts one import run of a file through the server (upload, path or follow). */
@@ -94,63 +98,60 @@ export function createMetrics(store: UsageStore, options: MetricsOptions = {}): 
     labelNames: ['outcome'],
     registers: [registry],
   });
-  new Gauge({
+  const followLag = new Gauge({
     name: 'tally_follow_lag_bytes',
     help: 'Bytes of a followed file not imported yet (its size minus its checkpoint), by path',
     labelNames: ['file'],
     registers: [registry],
-    async collect() {
-      if (followed.length === 0) return;
-      const sources = await store.listSources();
-      for (const file of followed) {
-        // The source last imported from this path is the one being followed (older ones were rotated away).
-        const source = sources
-          .filter((s) => s.path === file)
-          .sort((a, b) => b.lastImported - a.lastImported)[0];
-        let size = 0;
-        try {
-          size = statSync(file).size;
-        } catch {
-          // Not there (yet, or rotated away and not recreated): nothing waits.
-        }
-        this.set({ file }, Math.max(0, size - (source?.offset ?? 0)));
-      }
-    },
   });
-  new Gauge({
+  const storeSize = new Gauge({
     name: 'tally_store_size_bytes',
     help: 'Size of the store file on disk',
     registers: [registry],
-    collect() {
-      if (storeFile === undefined) return;
-      try {
-        this.set(statSync(storeFile).size);
-      } catch {
-        // No file (an in-memory store): no sample.
-      }
-    },
   });
-  new Gauge({
+  const lastCommit = new Gauge({
     name: 'tally_last_commit_timestamp_seconds',
     help: 'When an import last committed (Unix time)',
     registers: [registry],
-    async collect() {
-      const last = Math.max(0, ...(await store.listSources()).map((s) => s.lastImported));
-      if (last > 0) this.set(last / 1000);
-    },
   });
-  new Gauge({
+  const snapshotAge = new Gauge({
     name: 'tally_billing_snapshot_age_seconds',
     help: 'Seconds since the last billing snapshot',
     registers: [registry],
-    async collect() {
-      const last = await store.lastBillingSnapshot();
-      if (last !== undefined) this.set((Date.now() - last.takenAt) / 1000);
-    },
   });
+  const sizeOf = (file: string): number | undefined => {
+    try {
+      return statSync(file).size;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** The gauges read from the store and the disk, each read once per scrape. */
+  async function sample(): Promise<void> {
+    const sources = await store.listSources();
+    const last = Math.max(0, ...sources.map((s) => s.lastImported));
+    if (last > 0) lastCommit.set(last / 1000);
+    for (const file of followed) {
+      // The source last imported from this path is the one being followed (older ones were rotated away).
+      const source = sources
+        .filter((s) => s.path === file)
+        .sort((a, b) => b.lastImported - a.lastImported)[0];
+      // A file not there (yet, or rotated away and not recreated) has nothing waiting.
+      followLag.set({ file }, Math.max(0, (sizeOf(file) ?? 0) - (source?.offset ?? 0)));
+    }
+    const size = storeFile === undefined ? undefined : sizeOf(storeFile);
+    if (size !== undefined) storeSize.set(size);
+    const snapshot = await store.lastBillingSnapshot();
+    if (snapshot !== undefined) snapshotAge.set((Date.now() - snapshot.takenAt) / 1000);
+  }
 
   return {
     registry,
+    async scrape() {
+      await sample();
+      return registry.metrics();
+    },
     observeRequest(route, method, status, seconds) {
       requests.inc({ route, method, status: String(status) });
       latency.observe({ route, method }, seconds);
@@ -181,7 +182,7 @@ export function registerMetrics(app: FastifyInstance, metrics: ServerMetrics): v
     '/metrics',
     { schema: { summary: 'Prometheus metrics (text exposition format)' } },
     async (_request, reply) => {
-      const text = await metrics.registry.metrics();
+      const text = await metrics.scrape();
       return reply.type(metrics.registry.contentType).send(text);
     },
   );

@@ -14,8 +14,8 @@
  * Any other field is refused by name for the whole request, never silently ignored: a misspelt
  * `bytes_out` would otherwise store 0 bytes.
  */
-import { closest, distance } from 'fastest-levenshtein';
 import { badParameter } from '../domain/errors.js';
+import { nearestName } from '../domain/nearest-name.js';
 
 const COMMON = ['kind', 'id', 'account'];
 /** The fields each kind reads (DESIGN section 2 and docs/api/events.md). */
@@ -104,13 +104,10 @@ export function normalizeEvent(value: unknown, index: number): unknown {
     const name = known.includes(key) ? key : camel(key);
     if (!known.includes(name)) {
       if (SHIPPER_METADATA.has(key)) continue;
-      const near = closest(name, known as string[]);
+      const near = nearestName(name, known);
       // Suggested in the sender's own style: snake_case to a snake_case sender.
-      const shown = key.includes('_') ? near.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : near;
-      const hint =
-        distance(name, near) <= Math.max(2, Math.floor(near.length / 3))
-          ? `did you mean '${shown}'?`
-          : `a ${kind} event has ${known.join(', ')}`;
+      const shown = near && key.includes('_') ? near.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : near;
+      const hint = shown ? `did you mean '${shown}'?` : `a ${kind} event has ${known.join(', ')}`;
       throw badParameter(`events[${index}].${key}`, `unknown field (${hint})`);
     }
     out[name] = TIME_FIELDS.has(name) ? timeValue(raw) : raw;

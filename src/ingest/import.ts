@@ -478,33 +478,30 @@ async function importFile(
     skippingLongLine = false;
   };
 
-  /** A line the file holds but no parser sees: counted as rejected, kept in the rejects file. */
-  const rejectWhole = async (reason: string, text: string): Promise<void> => {
-    // Its number follows the lines of every chunk before it, once they are counted.
+  /**
+   * A line the file holds but no parser sees: counted as rejected, kept in the rejects file. Its
+   * number follows the lines of every chunk before it, once they are counted. `consumed` says
+   * whether the line is behind the checkpoint (then the source counts it too); a line cut by
+   * damage is not, and is read again from a repaired file.
+   */
+  const rejectLine = async (reason: string, text: string, consumed: boolean): Promise<void> => {
     await pipeline.settle();
-    source.lines += 1;
-    source.rejected += 1;
+    if (consumed) {
+      source.lines += 1;
+      source.rejected += 1;
+    }
     outcome.lines += 1;
     outcome.rejected += 1;
     summary.lines += 1;
     summary.rejected += 1;
-    rejects.add(name, source.lines, reason, text);
+    rejects.add(name, consumed ? source.lines : source.lines + 1, reason, text);
   };
 
-  /** Records damaged compressed content: in the rejects file and this run's counts (the source's move only with its lines). */
+  /** Records damaged compressed content as a rejection, and as the file's problem. */
   const rejectDamage = async (error: DamagedContent, cut: Buffer | undefined): Promise<void> => {
-    await pipeline.settle();
-    outcome.lines += 1;
-    outcome.rejected += 1;
-    summary.lines += 1;
-    summary.rejected += 1;
     const where = `content byte ${offset} (compressed byte ${error.fileOffset})`;
-    rejects.add(
-      name,
-      source.lines + 1,
-      `damaged ${error.compression} content at ${where}: ${error.reason}`,
-      cut ? cut.subarray(0, 1024).toString('utf8') : '',
-    );
+    const reason = `damaged ${error.compression} content at ${where}: ${error.reason}`;
+    await rejectLine(reason, cut ? cut.subarray(0, 1024).toString('utf8') : '', false);
     outcome.problem = `damaged ${error.compression} content at ${where} (${error.reason}): the ${source.lines - (known?.lines ?? 0)} lines before it were imported, nothing after it`;
   };
 
@@ -533,9 +530,10 @@ async function importFile(
         if (newline >= 0) {
           // Only the newline: the line was whole, as counted. More: the rest of a line counted early.
           if (finishing.bytes > 1)
-            await rejectWhole(
+            await rejectLine(
               'rest of a line already counted without its newline (the file grew after it was imported as complete)',
-              finishing.start.subarray(0, Math.min(finishing.start.length, 1024)).toString('utf8').trimEnd(),
+              finishing.start.subarray(0, 1024).toString('utf8').trimEnd(),
+              true,
             );
           finishing = undefined;
         }

@@ -8,7 +8,7 @@ import { KEY_SCHEMES } from '../../auth/keys.js';
 import { createKey, keyView } from '../../auth/manage-keys.js';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import type { Sealer } from '../../auth/sealed-secret.js';
-import { AppError, badParameter } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
@@ -65,12 +65,10 @@ export function registerKeysRoutes(app: FastifyInstance, store: UsageStore, seal
         admin?: boolean;
         expires?: string;
       };
-      if ((body.account === undefined) === (body.admin !== true))
-        throw badParameter('account', 'give exactly one of account or admin: true');
       const created = await createKey(
         store,
         sealer,
-        { scheme: body.scheme ?? 'native', account: body.account ?? null, expires: body.expires },
+        { scheme: body.scheme ?? 'native', account: body.account, admin: body.admin, expires: body.expires },
         { scheme: 'scheme', account: 'account', expires: 'expires', admin: 'admin' },
       );
       return reply.status(201).send(created);
