@@ -2,11 +2,18 @@
 import { AppError } from '../domain/errors.js';
 import type { UsageStore } from '../store/store.js';
 import { keyIdOfToken, keyIsLive, secretMatches } from './keys.js';
+import { sameText } from './same-text.js';
 
 export interface Principal {
   keyId: string;
   /** null for an admin key: every account. */
   account: string | null;
+  /**
+   * The token a server leaves in its data dir for the CLI on the same machine: an admin that may
+   * also import and follow any file the server can read (its holder can read the data dir, so it
+   * is the server's own user). Keys never are.
+   */
+  local?: boolean;
 }
 
 export async function authenticateBearer(store: UsageStore, header: string | undefined): Promise<Principal> {
@@ -33,6 +40,13 @@ export function authorizeAccount(principal: Principal, account: string): void {
       param: 'account',
     });
   }
+}
+
+/** The principal of the server's own data-dir token, when `header` carries it (compared in constant time). */
+export function localPrincipal(header: string | undefined, localToken: string): Principal | undefined {
+  const token = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (token === undefined || !sameText(localToken, token)) return undefined;
+  return { keyId: 'local', account: null, local: true };
 }
 
 export function requireAdmin(principal: Principal): void {

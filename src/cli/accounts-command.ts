@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { parseAccountInput } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
-import { type CommonOptions, withContext } from './context.js';
+import { type AccountView, accountView } from '../query/account-view.js';
+import { type CommonOptions, withTarget } from './context.js';
 import { formatTable } from './output.js';
 
 interface AddFlags extends CommonOptions {
@@ -12,6 +13,15 @@ interface AddFlags extends CommonOptions {
   billingDay?: string;
   number?: string;
 }
+
+/** The flag of each account field, for refusals from a server. */
+const ACCOUNT_FLAGS = {
+  name: '--name',
+  timezone: '--timezone',
+  parent: '--parent',
+  billingDay: '--billing-day',
+  number: '--number',
+};
 
 export function registerAccountsCommand(program: Command): void {
   const accounts = program.command('accounts').description('manage accounts');
@@ -30,33 +40,38 @@ export function registerAccountsCommand(program: Command): void {
         { id, name: flags.name, timezone: flags.timezone, parent: flags.parent ?? null, billingDay, number },
         'accounts add',
       );
-      await withContext(flags, async ({ store }) => {
-        await store.putAccount(account);
-        process.stdout.write(`account ${id} saved\n`);
+      await withTarget(flags, {
+        local: ({ store }) => store.putAccount(account),
+        remote: async (server) => {
+          await server.json('POST', '/v1/accounts', { json: account, flags: ACCOUNT_FLAGS });
+        },
       });
+      process.stdout.write(`account ${id} saved\n`);
     });
   accounts
     .command('list')
     .option('--json', 'print JSON')
     .action(async (flags: CommonOptions & { json?: boolean }) => {
-      await withContext(flags, async ({ store }) => {
-        const list = await store.listAccounts();
-        if (flags.json) process.stdout.write(`${JSON.stringify({ accounts: list })}\n`);
-        else
-          process.stdout.write(
-            `${formatTable(
-              ['id', 'number', 'name', 'timezone', 'parent', 'status'],
-              list.map((a) => [
-                a.id,
-                String(a.number ?? ''),
-                a.name,
-                a.timezone,
-                a.parent ?? '',
-                a.suspended ? 'suspended' : 'active',
-              ]),
-            )}\n`,
-          );
+      const list = await withTarget(flags, {
+        local: async ({ store }) => (await store.listAccounts()).map(accountView),
+        remote: async (server) =>
+          (await server.json<{ accounts: AccountView[] }>('GET', '/v1/accounts')).accounts,
       });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ accounts: list })}\n`);
+      else
+        process.stdout.write(
+          `${formatTable(
+            ['id', 'number', 'name', 'timezone', 'parent', 'status'],
+            list.map((a) => [
+              a.id,
+              String(a.number ?? ''),
+              a.name,
+              a.timezone,
+              a.parent ?? '',
+              a.suspended ? 'suspended' : 'active',
+            ]),
+          )}\n`,
+        );
     });
   for (const [name, suspended] of [
     ['suspend', true],
@@ -71,12 +86,20 @@ export function registerAccountsCommand(program: Command): void {
       )
       .argument('<ID>', 'account id')
       .action(async (id: string, flags: CommonOptions) => {
-        await withContext(flags, async ({ store }) => {
-          const account = await store.getAccount(id);
-          if (!account) throw new AppError('not-found', `ID: unknown account '${id}'`, { param: 'ID' });
-          await store.putAccount({ ...account, suspended });
-          process.stdout.write(`account ${id} ${suspended ? 'suspended' : 'active'}\n`);
+        await withTarget(flags, {
+          local: async ({ store }) => {
+            const account = await store.getAccount(id);
+            if (!account) throw new AppError('not-found', `ID: unknown account '${id}'`, { param: 'ID' });
+            await store.putAccount({ ...account, suspended });
+          },
+          remote: async (server) => {
+            await server.json('PATCH', `/v1/accounts/${encodeURIComponent(id)}`, {
+              json: { suspended },
+              flags: { id: 'ID' },
+            });
+          },
         });
+        process.stdout.write(`account ${id} ${suspended ? 'suspended' : 'active'}\n`);
       });
   }
 }

@@ -7,8 +7,9 @@ import {
   saveCatalogEntry,
 } from '../config/catalog-config.js';
 import { CATALOG_KINDS, type CatalogKind, isCatalogKind } from '../domain/catalog.js';
-import { AppError } from '../domain/errors.js';
-import { type CommonOptions, withContext } from './context.js';
+import { AppError, isAppError } from '../domain/errors.js';
+import { type CommonOptions, withTarget } from './context.js';
+import { withFlagName } from './flag-names.js';
 import { formatTable } from './output.js';
 
 interface AddFlags extends CommonOptions {
@@ -33,6 +34,9 @@ function kindArgument(kind: string): CatalogKind {
   }
   return normalized;
 }
+
+/** The flags of the entry fields the store checks (its account exists, its id is not another's). */
+const ENTRY_FLAGS = { account: '--account', id: '--id' };
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -85,32 +89,52 @@ export function registerCatalogCommand(program: Command): void {
               match,
             };
       const entry = parseCatalogInput(kind, input, 'catalog add');
-      await withContext(flags, async ({ store }) => {
-        await saveCatalogEntry(store, entry);
-        process.stdout.write(`${JSON.stringify(catalogEntryOut(entry))}\n`);
+      const out = await withTarget(flags, {
+        local: async ({ store }) =>
+          catalogEntryOut(
+            await saveCatalogEntry(store, entry).catch((error: unknown) => {
+              throw isAppError(error) ? withFlagName(error, ENTRY_FLAGS) : error;
+            }),
+          ),
+        remote: (server) => {
+          // The API speaks snake_case like Wowza (catalog-route.ts); the id is the one generated here.
+          const { transcoderType, billingMode, ...rest } = { ...input, id: entry.id };
+          const body = { ...rest, transcoder_type: transcoderType, billing_mode: billingMode };
+          return server.json<Record<string, unknown>>('POST', `/v1/catalog/${kind}s`, {
+            json: body,
+            flags: ENTRY_FLAGS,
+          });
+        },
       });
+      process.stdout.write(`${JSON.stringify(out)}\n`);
     });
   catalog
     .command('list')
     .option('--account <id>', 'only this account')
     .option('--json', 'print JSON')
     .action(async (flags: CommonOptions & { account?: string; json?: boolean }) => {
-      await withContext(flags, async ({ store }) => {
-        const entries = await store.listCatalog(flags.account);
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ entries: entries.map(catalogEntryOut) })}\n`);
-          return;
-        }
-        const rows = entries.map((e) => [
-          e.kind,
-          e.id,
-          e.account,
-          e.name,
-          e.kind === 'transcoder' ? `${e.type}/${e.billingMode}` : e.type,
-          e.deleted ? 'deleted' : e.archived ? 'archived' : 'active',
-        ]);
-        process.stdout.write(`${formatTable(['kind', 'id', 'account', 'name', 'type', 'status'], rows)}\n`);
+      const entries = await withTarget(flags, {
+        local: async ({ store }) => (await store.listCatalog(flags.account)).map(catalogEntryOut),
+        remote: async (server) =>
+          (
+            await server.json<{ entries: Record<string, unknown>[] }>('GET', '/v1/catalog', {
+              query: { account: flags.account },
+            })
+          ).entries,
       });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ entries })}\n`);
+        return;
+      }
+      const rows = entries.map((e) => [
+        String(e.kind),
+        String(e.id),
+        String(e.account),
+        String(e.name),
+        e.kind === 'transcoder' ? `${e.transcoder_type}/${e.billing_mode}` : String(e.type),
+        e.deleted ? 'deleted' : e.archived ? 'archived' : 'active',
+      ]);
+      process.stdout.write(`${formatTable(['kind', 'id', 'account', 'name', 'type', 'status'], rows)}\n`);
     });
   catalog
     .command('delete')
@@ -119,10 +143,20 @@ export function registerCatalogCommand(program: Command): void {
     .argument('<ID>', 'entry id')
     .action(async (kindText: string, id: string, flags: CommonOptions) => {
       const kind = kindArgument(kindText);
-      await withContext(flags, async ({ store }) => {
-        const retired = await retireCatalogEntry(store, kind, id);
-        if (!retired) throw new AppError('not-found', `ID: no ${kind} '${id}'`, { param: 'ID' });
-        process.stdout.write(`${kind} ${id} archived\n`);
+      await withTarget(flags, {
+        local: async ({ store }) => {
+          const retired = await retireCatalogEntry(store, kind, id);
+          if (!retired) throw new AppError('not-found', `ID: no ${kind} '${id}'`, { param: 'ID' });
+        },
+        remote: async (server) => {
+          await server.json('DELETE', `/v1/catalog/${kind}s/${encodeURIComponent(id)}`).catch((error) => {
+            // The route names the kind by its URL segment; the CLI by its argument.
+            if (isAppError(error) && error.code === 'not-found')
+              throw new AppError('not-found', `ID: no ${kind} '${id}'`, { param: 'ID' });
+            throw error;
+          });
+        },
       });
+      process.stdout.write(`${kind} ${id} archived\n`);
     });
 }

@@ -500,12 +500,15 @@ describe('tally CLI', () => {
       await server.stop();
     });
 
-    test('a second process gets a clear message at once, never a hang', () => {
+    test('a second server gets a clear message at once, never a hang; other commands run through the first', () => {
       const started = Date.now();
-      const r = tally('import', sample('apache_edgecases_elastic_beats_test.log'));
+      const r = tally('serve', '--port', '0');
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/held by a running tally server \(pid \d+, http:\/\/127\.0\.0\.1:\d+\)/);
       expect(Date.now() - started).toBeLessThan(15_000);
+      const imported = tally('import', '--json', sample('apache_edgecases_elastic_beats_test.log'));
+      expect(imported.code).toBe(0);
+      expect(JSON.parse(imported.out)).toMatchObject({ files: 1, records: 0 });
     });
 
     test('GET /v1/usage answers the same body that report --format json printed before', async () => {

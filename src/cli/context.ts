@@ -1,22 +1,27 @@
 /**
- * What every command opens: the data dir, the configuration, and the store (with a clear
- * message when a running server holds it). Config accounts are written into the store so the
- * store is the one place accounts are read from.
+ * What every command opens: the data dir, the configuration, and the store. When a running server
+ * holds the data dir (or `--server URL` names one), commands run through its HTTP API instead
+ * (`withTarget`). Config accounts are written into the store so the store is the one place
+ * accounts are read from.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { catalogOfConfig } from '../config/catalog-config.js';
 import { accountOfConfig, accountUpToDate, loadConfig, type TallyConfig } from '../config/config.js';
 import { type DataDir, ensureDataDir } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
 import { sameCatalogEntry } from '../domain/catalog.js';
-import { AppError, isAppError } from '../domain/errors.js';
+import { AppError, badParameter, isAppError } from '../domain/errors.js';
 import { DEFAULT_ACCOUNT } from '../ingest/account-rules.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../store/store.js';
+import { ServerClient } from './remote/server-client.js';
+import { readServerFile, type ServerFile } from './server-file.js';
 
 export interface CommonOptions {
   data?: string;
   config?: string;
+  /** `--server URL`: run through that server, with the key in `TALLY_KEY`. */
+  server?: string;
 }
 
 export interface CliContext {
@@ -26,33 +31,118 @@ export interface CliContext {
 }
 
 /** Describes who holds the data dir, from the marker a running server leaves. */
-function holderOf(dir: DataDir): string {
-  if (!existsSync(dir.serverFile)) return 'another tally process';
+function holderOf(info: ServerFile | undefined): string {
+  return info ? `a running tally server (pid ${info.pid}, ${info.url})` : 'another tally process';
+}
+
+/** The store, or `locked` when another process holds it. */
+async function openStore(dir: DataDir): Promise<UsageStore | 'locked'> {
   try {
-    const info = JSON.parse(readFileSync(dir.serverFile, 'utf8')) as { pid?: number; url?: string };
-    return `a running tally server (pid ${info.pid}, ${info.url})`;
-  } catch {
-    return 'another tally process';
+    return await DuckDbStore.open(dir.storeFile);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'data-dir-locked') return 'locked';
+    throw error;
   }
 }
 
-export async function openContext(options: CommonOptions): Promise<CliContext> {
-  const dir = ensureDataDir(options.data ?? readEnvironment().dataDir);
+async function openLocal(dir: DataDir, options: CommonOptions): Promise<CliContext | 'locked'> {
   const config = loadConfig(dir.root, options.config);
-  let store: UsageStore;
+  const store = await openStore(dir);
+  if (store === 'locked') return 'locked';
   try {
-    store = await DuckDbStore.open(dir.storeFile);
+    await syncAccounts(store, config);
   } catch (error) {
-    if (isAppError(error) && error.code === 'data-dir-locked') {
-      throw new AppError(
-        'data-dir-locked',
-        `the data dir ${dir.root} is held by ${holderOf(dir)}. Stop it first, or read usage through its HTTP API (a server can also follow log files: tally serve --follow FILE...).`,
-      );
-    }
+    await store.close();
     throw error;
   }
-  await syncAccounts(store, config);
   return { dir, config, store };
+}
+
+/** Opens the data dir for a process that must hold it itself (`tally serve`, `tally demo`). */
+export async function openContext(options: CommonOptions): Promise<CliContext> {
+  const dir = ensureDataDir(options.data ?? readEnvironment().dataDir);
+  const ctx = await openLocal(dir, options);
+  if (ctx !== 'locked') return ctx;
+  throw new AppError(
+    'data-dir-locked',
+    `the data dir ${dir.root} is held by ${holderOf(readServerFile(dir))}: stop it first (while a server runs, the other tally commands run through it).`,
+  );
+}
+
+/** How a command runs: on the store in this process, or through a server's HTTP API. */
+export interface CommandWays<T> {
+  local: (ctx: CliContext) => Promise<T>;
+  remote: (client: ServerClient) => Promise<T>;
+}
+
+/** The server named by `--server URL`, with the key from `TALLY_KEY`. */
+function remoteServer(options: CommonOptions & { server: string }): ServerClient {
+  if (options.data !== undefined || options.config !== undefined)
+    throw badParameter('--server', "runs on the server's own data dir and config: drop --data and --config");
+  let url: URL;
+  try {
+    url = new URL(options.server);
+  } catch {
+    throw badParameter('--server', `'${options.server}' is not a URL (e.g. https://tally.example.com)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw badParameter('--server', `'${options.server}' is not an http or https URL`);
+  const token = readEnvironment().serverKey;
+  if (token === undefined)
+    throw badParameter('--server', 'set TALLY_KEY to a native API key of that server (tally keys create)');
+  return new ServerClient({ url: url.origin, token, label: `the server ${url.origin}`, sameMachine: false });
+}
+
+/** The server that holds `dir`, from the file it leaves there (mode 0600: only its user reads it). */
+function localServer(dir: DataDir): ServerClient {
+  const info = readServerFile(dir);
+  if (info === undefined) {
+    throw new AppError(
+      'data-dir-locked',
+      `the data dir ${dir.root} is held by ${holderOf(undefined)}: wait for it to finish, or stop it.`,
+    );
+  }
+  return new ServerClient({
+    url: info.url,
+    token: info.token,
+    label: `the tally server at ${info.url} (pid ${info.pid}) that holds ${dir.root}`,
+    sameMachine: true,
+    pinnedCert: info.tlsCert === undefined ? undefined : readFileSync(info.tlsCert),
+  });
+}
+
+/**
+ * Runs a command on the data dir, or through the server that holds it, or through `--server`.
+ * Both ways print the same output and exit with the same code: a command builds its answer
+ * either way and prints it in one place.
+ */
+export async function withTarget<T>(options: CommonOptions, ways: CommandWays<T>): Promise<T> {
+  let client: ServerClient;
+  if (options.server !== undefined) {
+    client = remoteServer({ ...options, server: options.server });
+  } else {
+    const dir = ensureDataDir(options.data ?? readEnvironment().dataDir);
+    const ctx = await openLocal(dir, options);
+    if (ctx !== 'locked') {
+      try {
+        return await ways.local(ctx);
+      } finally {
+        await ctx.store.close();
+      }
+    }
+    if (options.config !== undefined)
+      throw badParameter(
+        '--config',
+        `the data dir ${dir.root} is held by ${holderOf(readServerFile(dir))}, which runs with its own config: drop --config`,
+      );
+    client = localServer(dir);
+  }
+  try {
+    await client.reach();
+    return await ways.remote(client);
+  } finally {
+    await client.close();
+  }
 }
 
 async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<void> {
@@ -84,18 +174,5 @@ async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<voi
   }
   if (!stored.has(DEFAULT_ACCOUNT)) {
     await store.putAccount({ id: DEFAULT_ACCOUNT, name: 'Unmatched traffic', timezone: 'UTC', parent: null });
-  }
-}
-
-/** Runs a command body with its context and always closes the store. */
-export async function withContext<T>(
-  options: CommonOptions,
-  body: (ctx: CliContext) => Promise<T>,
-): Promise<T> {
-  const ctx = await openContext(options);
-  try {
-    return await body(ctx);
-  } finally {
-    await ctx.store.close();
   }
 }

@@ -16,8 +16,9 @@ import {
   startWorkersAhead,
 } from '../ingest/import.js';
 import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
-import { type CliContext, type CommonOptions, withContext } from './context.js';
+import { type CliContext, type CommonOptions, withTarget } from './context.js';
 import { createProgressBar } from './progress.js';
+import { followThroughServer, importThroughServer } from './remote/remote-import.js';
 
 interface ImportFlags extends CommonOptions {
   format: string;
@@ -81,29 +82,37 @@ function importOptions(
 
 /** `--follow`: tails the files until SIGINT or SIGTERM, then commits what it has and exits 0. */
 async function follow(files: string[], format: ImportFormat, flags: ImportFlags): Promise<void> {
-  await withContext(flags, async ({ dir, config, store }) => {
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    if (!flags.json)
-      process.stderr.write(`following ${files.length} file(s); Ctrl-C stops after committing\n`);
-    try {
-      const summary = await followFiles(files, {
-        ...importOptions({ dir, config, store }, format, flags),
-        signal: stop.signal,
-        onPass: flags.json ? undefined : (outcome) => process.stderr.write(`${describe(outcome)}\n`),
-      });
-      if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else
-        process.stdout.write(
-          `followed ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected\n`,
-        );
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const onPass = flags.json
+    ? undefined
+    : (outcome: FileOutcome) => process.stderr.write(`${describe(outcome)}\n`);
+  try {
+    const summary = await withTarget(flags, {
+      local: (ctx) => {
+        announceFollow(files, flags);
+        return followFiles(files, { ...importOptions(ctx, format, flags), signal: stop.signal, onPass });
+      },
+      remote: (server) => {
+        announceFollow(files, flags);
+        return followThroughServer(server, files, flags, stop.signal, onPass);
+      },
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else
+      process.stdout.write(
+        `followed ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected\n`,
+      );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function announceFollow(files: string[], flags: ImportFlags): void {
+  if (!flags.json) process.stderr.write(`following ${files.length} file(s); Ctrl-C stops after committing\n`);
 }
 
 export function registerImportCommand(program: Command): void {
@@ -156,45 +165,47 @@ async function importCommand(
   workers: number,
   startedWorkers: Worker[] | undefined,
 ): Promise<void> {
-  await withContext(flags, async ({ dir, config, store }) => {
-    const outcomes: FileOutcome[] = [];
-    const bar = !flags.json && process.stderr.isTTY ? createProgressBar(files) : undefined;
-    try {
-      const summary = await importFiles(files, {
-        ...importOptions({ dir, config, store }, format, flags),
-        workers,
-        startedWorkers,
-        onProgress: bar?.update,
-        onFile: (outcome) => outcomes.push(outcome),
-      });
-      bar?.stop();
-      for (const outcome of outcomes) {
-        // --json keeps stdout to the summary; which format auto chose still goes to stderr.
-        if (!flags.json) process.stderr.write(`${describe(outcome)}\n`);
-        else if (outcome.detected)
-          process.stderr.write(`${outcome.path}: detected format ${outcome.format}\n`);
+  const outcomes: FileOutcome[] = [];
+  const onFile = (outcome: FileOutcome) => outcomes.push(outcome);
+  const summary = await withTarget(flags, {
+    local: async (ctx) => {
+      const bar = !flags.json && process.stderr.isTTY ? createProgressBar(files) : undefined;
+      try {
+        return await importFiles(files, {
+          ...importOptions(ctx, format, flags),
+          workers,
+          startedWorkers,
+          onProgress: bar?.update,
+          onFile,
+        });
+      } finally {
+        bar?.stop();
       }
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      } else {
-        const rate = summary.seconds > 0 ? Math.round(summary.lines / summary.seconds) : summary.lines;
-        process.stdout.write(
-          `imported ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected, ` +
-            `${summary.skipped_lines} skipped, ${summary.bytes_out} bytes out in ${summary.seconds.toFixed(2)} s (${rate} lines/s)\n`,
-        );
-        if (summary.rejects_file) process.stdout.write(`rejected lines kept in ${summary.rejects_file}\n`);
-      }
-      const problems = outcomes.filter((o) => o.problem !== undefined);
-      if (problems.length > 0) {
-        // --json printed only the summary: each problem is said on stderr before the exit.
-        if (flags.json) for (const o of problems) process.stderr.write(`${o.problem}\n`);
-        throw new AppError(
-          'import-incomplete',
-          `${problems.length} of ${outcomes.length} file(s) not imported whole (see above)`,
-        );
-      }
-    } finally {
-      bar?.stop();
-    }
+    },
+    remote: (server) => importThroughServer(server, files, flags, onFile),
   });
+  for (const outcome of outcomes) {
+    // --json keeps stdout to the summary; which format auto chose still goes to stderr.
+    if (!flags.json) process.stderr.write(`${describe(outcome)}\n`);
+    else if (outcome.detected) process.stderr.write(`${outcome.path}: detected format ${outcome.format}\n`);
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const rate = summary.seconds > 0 ? Math.round(summary.lines / summary.seconds) : summary.lines;
+    process.stdout.write(
+      `imported ${summary.files} file(s): ${summary.lines} lines, ${summary.records} records, ${summary.rejected} rejected, ` +
+        `${summary.skipped_lines} skipped, ${summary.bytes_out} bytes out in ${summary.seconds.toFixed(2)} s (${rate} lines/s)\n`,
+    );
+    if (summary.rejects_file) process.stdout.write(`rejected lines kept in ${summary.rejects_file}\n`);
+  }
+  const problems = outcomes.filter((o) => o.problem !== undefined);
+  if (problems.length > 0) {
+    // --json printed only the summary: each problem is said on stderr before the exit.
+    if (flags.json) for (const o of problems) process.stderr.write(`${o.problem}\n`);
+    throw new AppError(
+      'import-incomplete',
+      `${problems.length} of ${outcomes.length} file(s) not imported whole (see above)`,
+    );
+  }
 }

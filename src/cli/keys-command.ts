@@ -4,11 +4,11 @@
  */
 import type { Command } from 'commander';
 import { KEY_SCHEMES } from '../auth/keys.js';
-import { createKey, keyView } from '../auth/manage-keys.js';
+import { type CreatedKey, createKey, type KeyView, keyView } from '../auth/manage-keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
 import { AppError } from '../domain/errors.js';
-import { type CommonOptions, withContext } from './context.js';
+import { type CommonOptions, withTarget } from './context.js';
 import { formatTable } from './output.js';
 
 interface CreateFlags extends CommonOptions {
@@ -32,41 +32,59 @@ export function registerKeysCommand(program: Command): void {
       'the key is refused after this ISO 8601 instant (any scheme; Wowza access keys)',
     )
     .action(async (flags: CreateFlags) => {
-      await withContext(flags, async ({ store, dir, config }) => {
-        const out = await createKey(
-          store,
-          sealerFor(config, () => installSecret(dir)),
-          { scheme: flags.scheme, account: flags.account, admin: flags.admin, expires: flags.expires },
-          { scheme: '--scheme', account: '--account', expires: '--expires', admin: '--admin' },
-        );
-        if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-        else process.stdout.write(`key ${out.key} for ${out.account}\nsecret (shown once): ${out.secret}\n`);
+      const wanted = {
+        scheme: flags.scheme,
+        account: flags.account,
+        admin: flags.admin,
+        expires: flags.expires,
+      };
+      const flagNames = { scheme: '--scheme', account: '--account', expires: '--expires', admin: '--admin' };
+      const out = await withTarget(flags, {
+        local: ({ store, dir, config }) =>
+          createKey(
+            store,
+            sealerFor(config, () => installSecret(dir)),
+            wanted,
+            flagNames,
+          ),
+        remote: (server) =>
+          server.json<CreatedKey>('POST', '/v1/keys', {
+            json: wanted,
+            flags: flagNames,
+          }),
       });
+      if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+      else process.stdout.write(`key ${out.key} for ${out.account}\nsecret (shown once): ${out.secret}\n`);
     });
   keys
     .command('list')
     .option('--json', 'print JSON')
     .action(async (flags: CommonOptions & { json?: boolean }) => {
-      await withContext(flags, async ({ store }) => {
-        const list = (await store.listKeys()).map(keyView);
-        if (flags.json) process.stdout.write(`${JSON.stringify({ keys: list })}\n`);
-        else
-          process.stdout.write(
-            `${formatTable(
-              ['key', 'account', 'scheme', 'created', 'revoked', 'expires'],
-              list.map((k) => [k.key, k.account, k.scheme, k.created, k.revoked ?? '', k.expires ?? '']),
-            )}\n`,
-          );
+      const { keys: list } = await withTarget(flags, {
+        local: async ({ store }) => ({ keys: (await store.listKeys()).map(keyView) }),
+        remote: (server) => server.json<{ keys: KeyView[] }>('GET', '/v1/keys'),
       });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ keys: list })}\n`);
+      else
+        process.stdout.write(
+          `${formatTable(
+            ['key', 'account', 'scheme', 'created', 'revoked', 'expires'],
+            list.map((k) => [k.key, k.account, k.scheme, k.created, k.revoked ?? '', k.expires ?? '']),
+          )}\n`,
+        );
     });
   keys
     .command('revoke')
     .argument('<KEY>', 'key id')
     .action(async (key: string, flags: CommonOptions) => {
-      await withContext(flags, async ({ store }) => {
-        if (!(await store.revokeKey(key, Date.now())))
-          throw new AppError('not-found', `KEY: no active key '${key}'`);
-        process.stdout.write(`key ${key} revoked\n`);
+      await withTarget(flags, {
+        local: async ({ store }) => {
+          if (!(await store.revokeKey(key, Date.now())))
+            throw new AppError('not-found', `KEY: no active key '${key}'`);
+        },
+        remote: (server) =>
+          server.json('DELETE', `/v1/keys/${encodeURIComponent(key)}`, { flags: { id: 'KEY' } }),
       });
+      process.stdout.write(`key ${key} revoked\n`);
     });
 }

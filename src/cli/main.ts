@@ -41,18 +41,24 @@ export function buildProgram(): Command {
   registerSignCommand(program);
   registerSourcesCommand(program);
   registerDemoCommand(program);
-  // Every command, however deep, takes --data and --config (DESIGN section 6).
-  const addCommon = (command: Command): void => {
+  // Every command, however deep, takes --data and --config (DESIGN section 6); those that work
+  // on the data (all but serve, demo and sign) also --server, to run through a remote server.
+  const ownProcess = new Set(['serve', 'demo', 'sign']);
+  const addCommon = (command: Command, throughServer: boolean): void => {
     if (command.commands.length === 0) {
       command.addOption(new Option('--data <dir>', 'data dir (default ./tally-data)'));
       command.addOption(new Option('--config <file>', 'config file (default DATA/tally.json)'));
+      if (throughServer)
+        command.addOption(
+          new Option('--server <url>', 'run through this tally server, with the key in TALLY_KEY'),
+        );
     }
     for (const sub of command.commands) {
       sub.exitOverride();
-      addCommon(sub);
+      addCommon(sub, throughServer && !ownProcess.has(sub.name()));
     }
   };
-  addCommon(program);
+  addCommon(program, true);
   program.exitOverride();
   return program;
 }

@@ -1,12 +1,20 @@
 /** `tally report`: the same query as `GET /v1/usage`, printed as a table, JSON (the API body) or CSV. */
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { badParameter } from '../domain/errors.js';
-import type { UsageParams } from '../domain/usage-query.js';
-import { runUsageQuery, streamAllUsage, type UsageHead } from '../query/run-usage-query.js';
+import { AppError, badParameter } from '../domain/errors.js';
+import { parseUsageQuery, type UsageParams, type UsageQuery } from '../domain/usage-query.js';
+import {
+  runUsageQuery,
+  streamAllUsage,
+  type UsageBody,
+  type UsageBodyRow,
+  type UsageHead,
+} from '../query/run-usage-query.js';
 import { csvLines, usageColumns, usageCsvLines } from '../query/usage-csv.js';
 import type { UsageStore } from '../store/store.js';
-import { type CommonOptions, withContext } from './context.js';
+import { type CommonOptions, withTarget } from './context.js';
 import { type Cell, formatTable, StdoutWriter } from './output.js';
+import type { ServerClient } from './remote/server-client.js';
 
 interface ReportFlags extends CommonOptions {
   account: string;
@@ -72,18 +80,88 @@ export function registerReportCommand(program: Command): void {
     .action(async (flags: ReportFlags) => {
       if (!['table', 'json', 'csv'].includes(flags.format))
         throw badParameter('--format', `'${flags.format}' is not table, json or csv`);
-      await withContext(flags, async ({ store }) => {
-        const params = reportParams(flags);
-        const paged = params.limit !== undefined || params.cursor !== undefined;
-        await (paged ? printPage(store, params, flags.format) : printAll(store, params, flags.format));
+      const params = reportParams(flags);
+      const paged = params.limit !== undefined || params.cursor !== undefined;
+      await withTarget(flags, {
+        local: ({ store }) => {
+          const reader = storeReader(store);
+          return paged ? printPage(reader, params, flags.format) : printAll(reader, params, flags.format);
+        },
+        remote: (server) => {
+          const reader = serverReader(server);
+          return paged ? printPage(reader, params, flags.format) : printAll(reader, params, flags.format);
+        },
       });
     });
 }
 
+/** Where a report reads its rows: the store in this process, or a server. Both give the API's body. */
+interface UsageReader {
+  /** One page (`--limit`, `--cursor`), as `GET /v1/usage` answers it. */
+  page(params: UsageParams): Promise<{ query: UsageQuery; body: UsageBody }>;
+  /** Every row, a batch at a time, from one consistent read. */
+  all(
+    params: UsageParams,
+  ): Promise<{ columns: string[]; head: UsageHead; batches: AsyncIterable<UsageBodyRow[]> }>;
+}
+
+function storeReader(store: UsageStore): UsageReader {
+  return {
+    page: (params) => runUsageQuery(store, params),
+    all: async (params) => {
+      const { query, head, batches } = await streamAllUsage(store, params);
+      return { columns: usageColumns(query), head, batches };
+    },
+  };
+}
+
+/** The query the server answered (it has validated `params`; the head's tz is the zone it resolved). */
+function queryOf(params: UsageParams, head: UsageHead): UsageQuery {
+  return parseUsageQuery({ ...params, tz: head.tz }, head.tz);
+}
+
+/** Rows per batch read from the server's NDJSON (a batch is what a table or CSV writes at once). */
+const NDJSON_BATCH = 1000;
+
+function serverReader(server: ServerClient): UsageReader {
+  return {
+    page: async (params) => {
+      const body = await server.json<UsageBody>('GET', '/v1/usage', { query: params });
+      return { query: queryOf(params, body), body };
+    },
+    all: async (params) => {
+      // NDJSON: the head, then every row from one read (pages could see a commit between two).
+      const response = await server.open('GET', '/v1/usage', {
+        query: { ...params, format: 'ndjson' },
+        accept: 'application/x-ndjson',
+      });
+      const lines = createInterface({ input: response.body, crlfDelay: Number.POSITIVE_INFINITY })[
+        Symbol.asyncIterator
+      ]();
+      const first = await lines.next();
+      if (first.done)
+        throw new AppError('internal', `${server.target.label} ended its answer before the rows`);
+      const head = JSON.parse(first.value) as UsageHead;
+      async function* batches(): AsyncIterable<UsageBodyRow[]> {
+        let batch: UsageBodyRow[] = [];
+        for (let line = await lines.next(); !line.done; line = await lines.next()) {
+          if (line.value === '') continue;
+          batch.push(JSON.parse(line.value) as UsageBodyRow);
+          if (batch.length >= NDJSON_BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+      }
+      return { columns: usageColumns(queryOf(params, head)), head, batches: batches() };
+    },
+  };
+}
+
 /** Every row, streamed a batch at a time (CSV, JSON) or held to align the columns (table). */
-async function printAll(store: UsageStore, params: UsageParams, format: string): Promise<void> {
-  const { query, head, batches } = await streamAllUsage(store, params);
-  const columns = usageColumns(query);
+async function printAll(reader: UsageReader, params: UsageParams, format: string): Promise<void> {
+  const { columns, head, batches } = await reader.all(params);
   const out = new StdoutWriter();
   if (format === 'table') {
     const rows: Cell[][] = [];
@@ -108,8 +186,8 @@ async function printAll(store: UsageStore, params: UsageParams, format: string):
 }
 
 /** The page `--limit`/`--cursor` ask for; when rows remain, stderr says how many were shown and how to go on. */
-async function printPage(store: UsageStore, params: UsageParams, format: string): Promise<void> {
-  const { query, body } = await runUsageQuery(store, params);
+async function printPage(reader: UsageReader, params: UsageParams, format: string): Promise<void> {
+  const { query, body } = await reader.page(params);
   const columns = usageColumns(query);
   const rows = body.rows.map((r) => columns.map((c) => r[c]));
   const out = new StdoutWriter();

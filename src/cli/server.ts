@@ -1,8 +1,10 @@
 /**
- * Starting the server for `tally serve` and `tally demo`: listen, leave a marker in the data dir
- * naming who holds it, print an admin key on first start, and shut down cleanly on a signal.
+ * Starting the server for `tally serve` and `tally demo`: listen, leave in the data dir what the
+ * CLI needs to run commands through it (server-file.ts), print an admin key on first start, and
+ * shut down cleanly on a signal.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { issueKey } from '../auth/keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
@@ -12,6 +14,8 @@ import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { DEFAULT_SNAPSHOT_HOURS, runSnapshotSchedule } from '../query/billing-snapshots.js';
 import { runRetentionSchedule } from '../query/retention.js';
 import type { CliContext } from './context.js';
+import { defaultWorkers } from './import-command.js';
+import { newLocalToken, removeServerFile, writeServerFile } from './server-file.js';
 
 export interface ServeOptions {
   host: string;
@@ -51,8 +55,11 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
   // its checkpoint or not at all, and the client sends it again.
   rmSync(ctx.dir.uploadsDir, { recursive: true, force: true });
   const metrics = createMetrics(ctx.store, { storeFile: ctx.dir.storeFile, followed: options.followed });
+  const localToken = newLocalToken();
   const app = await createApp({
     store: ctx.store,
+    localToken,
+    retentionDays: ctx.config.retentionDays,
     metrics,
     compat: {
       transport: {
@@ -67,6 +74,7 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
       secret: installSecret(ctx.dir),
       rejectsDir: ctx.dir.rejectsDir,
       uploadsDir: ctx.dir.uploadsDir,
+      workers: defaultWorkers(),
     },
     events: {
       secret: installSecret(ctx.dir),
@@ -88,7 +96,12 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
     throw listenFailure(error, options.host, options.port);
   }
   const url = address.replace('[::1]', 'localhost');
-  writeFileSync(ctx.dir.serverFile, `${JSON.stringify({ pid: process.pid, url })}\n`, { mode: 0o600 });
+  writeServerFile(ctx.dir, {
+    pid: process.pid,
+    url,
+    token: localToken,
+    tlsCert: options.tlsCert === undefined ? undefined : resolve(options.tlsCert),
+  });
 
   const stop = new AbortController();
   const snapshotHours = ctx.config.billing?.snapshotHours ?? DEFAULT_SNAPSHOT_HOURS;
@@ -109,7 +122,7 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
       stop.abort();
       await Promise.all(tasks);
       await app.close();
-      rmSync(ctx.dir.serverFile, { force: true });
+      removeServerFile(ctx.dir);
       await ctx.store.close();
     })();
     return closing;

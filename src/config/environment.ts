@@ -9,6 +9,8 @@ export interface Environment {
   signApiKey: string | undefined;
   signSecret: string | undefined;
   signAccessKey: string | undefined;
+  /** The native key for `--server URL` (a key on the command line would stay in shell history). */
+  serverKey: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
@@ -18,5 +20,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     signApiKey: env.TALLY_SIGN_API_KEY || undefined,
     signSecret: env.TALLY_SIGN_SECRET || undefined,
     signAccessKey: env.TALLY_SIGN_ACCESS_KEY || undefined,
+    serverKey: env.TALLY_KEY || undefined,
   };
 }

@@ -19,6 +19,8 @@ export const ERROR_CATALOGUE = {
   'data-dir-unsafe': { status: 503, exit: 1 },
   /** `tally serve` cannot listen where it was asked to (port in use, no permission, no such address). */
   'address-unavailable': { status: 503, exit: 1 },
+  /** The CLI cannot reach the server that holds the data dir (or `--server`): it says so and exits. */
+  'server-unreachable': { status: 502, exit: 1 },
   'unsupported-format': { status: 400, exit: 2 },
   /** Some file was refused (wrong format) or damaged; the rest was imported. */
   'import-incomplete': { status: 422, exit: 1 },

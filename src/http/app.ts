@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { localPrincipal } from '../auth/native-bearer.js';
 import type { RateLimitPolicy } from '../auth/rate-limit.js';
 import { createSealer, type Sealer } from '../auth/sealed-secret.js';
 import type { KeyScheme, UsageStore } from '../store/store.js';
@@ -20,8 +21,10 @@ import { registerAccountRoutes } from './native/accounts-route.js';
 import { registerBillingRoutes } from './native/billing-route.js';
 import { registerCatalogRoutes } from './native/catalog-route.js';
 import { type EventsRouteOptions, registerEventsRoute } from './native/events-route.js';
+import { registerFollowsRoutes } from './native/follows-route.js';
 import { type ImportsRouteOptions, registerImportsRoute } from './native/imports-route.js';
 import { registerKeysRoutes } from './native/keys-route.js';
+import { registerRetentionRoute } from './native/retention-route.js';
 import { registerSourcesRoute } from './native/sources-route.js';
 import { registerUsageRoute } from './native/usage-route.js';
 import type { TransportPolicy } from './transport.js';
@@ -30,13 +33,23 @@ export interface AppOptions {
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: Buffer; key: Buffer };
   store: UsageStore;
+  /**
+   * The admin token this server left in its data dir for the CLI on the same machine
+   * (cli/server-file.ts); requests bearing it are the `local` principal.
+   */
+  localToken?: string;
   /** Pino logging (to stdout, or to `stream`); off in tests. Secrets are redacted (log-redaction.ts). */
   logger?: boolean | { stream: NodeJS.WritableStream };
   version?: string;
   /** The server's metrics (`GET /metrics`); without it, the app keeps its own. */
   metrics?: ServerMetrics;
-  /** What imports through the server need (`POST /v1/imports`); without it, the route is not served. */
+  /**
+   * What imports through the server need (`POST /v1/imports`, and `POST /v1/follows`); without
+   * it, those routes are not served.
+   */
   imports?: Omit<ImportsRouteOptions, 'store'>;
+  /** The config's `retentionDays`, applied by `POST /v1/retention` (undefined: keep everything). */
+  retentionDays?: number | undefined;
   /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
   events?: Omit<EventsRouteOptions, 'store'>;
   /** What the compatible APIs need: whether plain HTTP counts as secure, trusted proxies, rate limits. */
@@ -87,7 +100,13 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  const { store } = options;
+  const { store, localToken } = options;
+  if (localToken !== undefined) {
+    app.addHook('onRequest', async (request) => {
+      const principal = localPrincipal(request.headers.authorization, localToken);
+      if (principal) request.principal = principal;
+    });
+  }
   app.get('/healthz', { schema: { summary: 'Liveness and store backend' } }, async () => ({
     status: 'ok',
     backend: store.backend,
@@ -98,7 +117,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = options.metrics ?? createMetrics(store);
   registerMetrics(app, metrics);
   registerSourcesRoute(app, store);
-  if (options.imports) registerImportsRoute(app, { store, metrics, ...options.imports });
+  if (options.imports) {
+    registerImportsRoute(app, { store, metrics, ...options.imports });
+    registerFollowsRoutes(app, { store, metrics, ...options.imports });
+  }
+  registerRetentionRoute(app, store, options.retentionDays);
   registerCatalogRoutes(app, store);
   registerBillingRoutes(app, store);
   registerEventsRoute(app, { store, metrics, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });

@@ -11,6 +11,7 @@
  *   every reader; that is copytruncate's own limit).
  */
 import { type FileHandle, open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FileOutcome, Importer, ImportOptions, ImportSummary } from './import.js';
 import { openImporter } from './import.js';
@@ -72,7 +73,12 @@ export async function followFiles(paths: readonly string[], options: FollowOptio
     commitEveryMs: FOLLOW_COMMIT_MS,
     lastLine: 'wait',
   });
-  const files: Followed[] = paths.map((path) => ({ path, handle: undefined, ino: -1, size: -1 }));
+  const files: Followed[] = paths.map((path) => ({
+    path: resolve(path),
+    handle: undefined,
+    ino: -1,
+    size: -1,
+  }));
   const pollMs = options.pollMs ?? 250;
   try {
     while (!options.signal.aborted) {

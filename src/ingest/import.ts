@@ -129,16 +129,26 @@ const DEFAULT_FLUSH_WEIGHT = 400_000;
  */
 export const COMPLETE_AFTER_MS = 60_000;
 
-export async function importFiles(paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
-  for (const path of paths) {
+/** A file to import: its path, or the name its source keeps and the path its content is read from (an upload). */
+export type ImportInput = string | { name: string; readFrom: string };
+
+export async function importFiles(
+  inputs: readonly ImportInput[],
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  for (const input of inputs) {
+    const path = typeof input === 'string' ? input : input.readFrom;
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile())
       throw new AppError('bad-parameter', `FILE: ${path} is not a readable file`, { param: 'FILE' });
   }
   const importer = await openImporter(options);
   try {
-    for (const path of paths) {
-      const outcome = await importer.importFile(path);
+    for (const input of inputs) {
+      const outcome =
+        typeof input === 'string'
+          ? await importer.importFile(resolve(input))
+          : await importer.importFile(input.name, input.readFrom);
       options.onFile?.(outcome);
     }
   } finally {
@@ -150,8 +160,9 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
 /** An import run over any number of files (or passes over growing files): one summary, one rejects file, warm caches. */
 export interface Importer {
   /**
-   * Imports what is new in `path`. `readFrom` reads the content from another path naming the same
-   * file (a still-open descriptor of a file rotated away), while sources keep `path`.
+   * Imports what is new in `path` (absolute). `readFrom` reads the content from another path
+   * naming the same file (a still-open descriptor of a file rotated away, an uploaded copy), while
+   * sources and outcomes keep `path`.
    */
   importFile(path: string, readFrom?: string): Promise<FileOutcome>;
   readonly summary: ImportSummary;
@@ -223,7 +234,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
       const before = { ...summary };
       let outcome: FileOutcome;
       try {
-        outcome = await importFile(resolve(path), readFrom, requested, {
+        outcome = await importFile(path, readFrom, requested, {
           ...options,
           pipelineFor,
           rejects,

@@ -47,6 +47,18 @@ export function retentionOut(r: RetentionResult) {
   return { account: r.account, kept_from: new Date(r.keptFrom).toISOString(), deleted_rows: r.deletedRows };
 }
 
+export interface RetentionReport {
+  /** null when the config sets no `retentionDays`: everything is kept, nothing deleted. */
+  retention_days: number | null;
+  accounts: ReturnType<typeof retentionOut>[];
+}
+
+/** Applies the configured retention now: what `tally retention apply --json` prints and `POST /v1/retention` answers. */
+export async function retentionReport(store: UsageStore, days: number | undefined): Promise<RetentionReport> {
+  if (days === undefined) return { retention_days: null, accounts: [] };
+  return { retention_days: days, accounts: (await applyRetention(store, days)).map(retentionOut) };
+}
+
 /** The server's retention loop: at start, then every day, until `signal` aborts. */
 export async function runRetentionSchedule(
   store: UsageStore,

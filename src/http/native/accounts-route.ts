@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import { parseAccountInput } from '../../config/config.js';
 import { AppError } from '../../domain/errors.js';
+import { accountView } from '../../query/account-view.js';
 import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { accountOutSchema, accountSchema, errorSchema } from './schemas.js';
@@ -27,9 +28,9 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
     async (request) => {
       const principal = principalOf(request);
       const accounts = await store.listAccounts();
-      return {
-        accounts: principal.account === null ? accounts : accounts.filter((a) => a.id === principal.account),
-      };
+      const visible =
+        principal.account === null ? accounts : accounts.filter((a) => a.id === principal.account);
+      return { accounts: visible.map(accountView) };
     },
   );
 
@@ -55,7 +56,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
       // The same validation as accounts in the config file, so both paths accept the same ids and zones.
       const account = parseAccountInput(request.body, 'body');
       await store.putAccount(account);
-      return reply.status(201).send((await store.getAccount(account.id)) ?? account);
+      return reply.status(201).send(accountView((await store.getAccount(account.id)) ?? account));
     },
   );
 
@@ -92,7 +93,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
       const { id: _id, suspended: _suspended, ...kept } = existing;
       const account = parseAccountInput({ ...kept, id, ...changes }, 'body');
       await store.putAccount({ ...account, ...(suspended === undefined ? {} : { suspended }) });
-      return (await store.getAccount(id)) ?? account;
+      return accountView((await store.getAccount(id)) ?? account);
     },
   );
 }

@@ -11,7 +11,8 @@ declare module 'fastify' {
 
 export function bearerAuth(store: UsageStore) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.principal = await authenticateBearer(store, request.headers.authorization);
+    // The server's own data-dir token was recognised before (app.ts); anything else is a stored key.
+    request.principal ??= await authenticateBearer(store, request.headers.authorization);
   };
 }
 

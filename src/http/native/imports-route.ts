@@ -4,25 +4,31 @@
  * by either way, adds nothing). Two forms:
  * - the log file itself as the request body (plain, gzip or zstd, told by its bytes): written to
  *   the data dir's `uploads/` while it arrives, imported, then removed;
- * - `{"path": FILE}` as JSON (admin key): a file on the server, only under a directory the
- *   config's `importDirs` names (symlinks and `..` are resolved first; anything else is a 403).
- * The answer is the summary `tally import --json` prints; a file refused or damaged is a 422.
+ * - `{"path": FILE}` or `{"paths": [FILE, ...]}` as JSON (admin key): files on the server, only
+ *   under a directory the config's `importDirs` names (symlinks and `..` are resolved first;
+ *   anything else is a 403). The CLI on the server's machine, with the token the server left in
+ *   its data dir, may name any file the server can read: that is how `tally import` runs through
+ *   a server that holds the data dir.
+ * The answer is the summary `tally import --json` prints (with `detail=true`, also each file's
+ * outcome, which `tally import` prints per file); a file refused or damaged is a 422.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, realpath, rm } from 'node:fs/promises';
-import { basename, join, sep } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorizeAccount, requireAdmin } from '../../auth/native-bearer.js';
 import type { TallyConfig } from '../../config/config.js';
 import { AppError, badParameter } from '../../domain/errors.js';
+import { isValidTimeZone } from '../../domain/time-window.js';
 import { checkFormat } from '../../ingest/formats/index.js';
-import { type FileOutcome, importFiles } from '../../ingest/import.js';
+import { type FileOutcome, type ImportInput, importFiles } from '../../ingest/import.js';
 import type { UsageStore } from '../../store/store.js';
 import type { ServerMetrics } from '../metrics.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
+import { allowedPath, requestedPaths } from './import-paths.js';
 import { errorSchema } from './schemas.js';
 
 export interface ImportsRouteOptions {
@@ -37,6 +43,8 @@ export interface ImportsRouteOptions {
   maxUploadBytes?: number;
   /** Counts what each import read, by format, when the server keeps metrics. */
   metrics?: Pick<ServerMetrics, 'countImport'> | undefined;
+  /** Worker threads that parse a large file (as `tally import --workers`); default none. */
+  workers?: number | undefined;
 }
 
 /** 4 GiB: a day of a busy edge's log, compressed; larger files are imported by path. */
@@ -55,6 +63,11 @@ const summarySchema = {
     bytes_out: { type: 'integer' },
     seconds: { type: 'number' },
     rejects_file: { type: ['string', 'null'] },
+    outcomes: {
+      type: 'array',
+      description: 'with detail=true: what each file gave (path, source, format, state, counts, problem)',
+      items: { type: 'object', additionalProperties: true },
+    },
   },
 } as const;
 
@@ -76,19 +89,13 @@ function byteLimit(limit: number): Transform {
   });
 }
 
-/** `path` with links and `..` resolved, when it lies under one of `dirs` (also resolved); else a 403. */
-async function pathUnder(path: string, dirs: readonly string[]): Promise<string> {
-  const real = await realpath(path).catch(() => {
-    throw badParameter('path', `${path} is not a readable file`);
-  });
-  for (const dir of dirs) {
-    const root = await realpath(dir).catch(() => undefined);
-    if (root !== undefined && (real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)))
-      return real;
-  }
-  throw new AppError('forbidden', `path: ${path} is not under a directory the config's importDirs names`, {
-    param: 'path',
-  });
+/** The name an upload's source keeps: the client's, without control characters, at most 1024 characters. */
+function uploadLabel(name: string | undefined): string {
+  const clean = (name ?? '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .slice(0, 1024)
+    .trim();
+  return clean === '' ? 'upload' : clean;
 }
 
 export function registerImportsRoute(app: FastifyInstance, options: ImportsRouteOptions): void {
@@ -114,11 +121,24 @@ export function registerImportsRoute(app: FastifyInstance, options: ImportsRoute
                 type: 'string',
                 description: 'every record to this account (a scoped key: its own)',
               },
-              name: { type: 'string', description: 'the uploaded file name, for rejects and sources' },
+              name: {
+                type: 'string',
+                description: 'what sources and rejects call the upload (tally import sends the file path)',
+              },
               complete: {
                 type: 'string',
                 enum: ['true', 'false'],
-                description: 'count a last line without a newline (default true: the body has ended)',
+                description:
+                  'count a last line without a newline: default true for a body (it has ended), false for paths (as tally import: counted once the file is unchanged for 60 s)',
+              },
+              log_timezone: {
+                type: 'string',
+                description: 'IANA time zone of wall-clock log times (Wowza), as --log-timezone',
+              },
+              detail: {
+                type: 'string',
+                enum: ['true', 'false'],
+                description: "also answer each file's outcome (outcomes)",
               },
             },
             additionalProperties: false,
@@ -133,45 +153,62 @@ export function registerImportsRoute(app: FastifyInstance, options: ImportsRoute
           account?: string;
           name?: string;
           complete?: string;
+          log_timezone?: string;
+          detail?: string;
         };
         const format = checkFormat(query.format ?? 'auto', 'format');
+        if (query.log_timezone !== undefined && !isValidTimeZone(query.log_timezone))
+          throw badParameter(
+            'log_timezone',
+            `'${query.log_timezone}' is not an IANA time zone (e.g. America/Chicago)`,
+          );
         // A scoped key imports into its own account only; an admin key as it says (or by the rules).
         const account = query.account ?? principal.account ?? undefined;
         if (account !== undefined) authorizeAccount(principal, account);
-        const run = (file: string) => {
+        const run = (files: ImportInput[], completeByDefault: boolean) => {
           const outcomes: FileOutcome[] = [];
-          return importFiles([file], {
+          const complete = query.complete === undefined ? completeByDefault : query.complete === 'true';
+          return importFiles(files, {
             store: options.store,
             config: options.config,
             format,
             account,
+            logTimezone: query.log_timezone,
             secret: options.secret,
             rejectsDir: options.rejectsDir,
-            lastLine: query.complete === 'false' ? 'when-idle' : 'count',
+            lastLine: complete ? 'count' : 'when-idle',
+            workers: options.workers,
             onFile: (o) => outcomes.push(o),
           }).then((summary) => {
             for (const o of outcomes) options.metrics?.countImport(o.format, o);
-            const problem = outcomes.find((o) => o.problem !== undefined)?.problem;
-            if (problem) throw new AppError('import-incomplete', problem);
+            const problems = outcomes.filter((o) => o.problem !== undefined);
+            // With detail, the caller (the CLI) reports each file and exits as a local import does.
+            if (query.detail === 'true') return { ...summary, outcomes };
+            if (problems.length > 0)
+              throw new AppError('import-incomplete', problems.map((o) => o.problem).join('; '));
             return summary;
           });
         };
 
         if (request.headers['content-type']?.startsWith('application/json')) {
           requireAdmin(principal);
-          const path = (request.body as { path?: unknown } | undefined)?.path;
-          if (typeof path !== 'string' || path === '') throw badParameter('path', 'a file path is required');
-          return run(await pathUnder(path, options.config.importDirs ?? []));
+          const files = requestedPaths(request.body);
+          const real: string[] = [];
+          for (const file of files) real.push(await allowedPath(file, principal, options.config));
+          return run(real, false);
         }
 
         const body = request.body as Readable | undefined;
         if (body === undefined) throw badParameter('body', 'the log file is required as the body');
         await mkdir(options.uploadsDir, { recursive: true, mode: 0o700 });
-        const name = basename(query.name ?? 'upload').replace(/[^A-Za-z0-9._-]/g, '_') || 'upload';
-        const file = join(options.uploadsDir, `${randomBytes(6).toString('hex')}-${name}`);
+        // Sources and outcomes name the upload as the client did (`tally import` sends the file's
+        // path); the copy on disk gets a name of safe characters.
+        const label = uploadLabel(query.name);
+        const safe = basename(label).replace(/[^A-Za-z0-9._-]/g, '_') || 'upload';
+        const file = join(options.uploadsDir, `${randomBytes(6).toString('hex')}-${safe}`);
         try {
           await pipeline(body, byteLimit(limit), createWriteStream(file, { mode: 0o600 }));
-          return await run(file);
+          return await run([{ name: label, readFrom: file }], true);
         } finally {
           await rm(file, { force: true });
         }

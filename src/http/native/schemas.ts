@@ -74,9 +74,9 @@ export const usageQuerySchema = {
     cursor: text('next_cursor of the previous page'),
     format: {
       type: 'string',
-      enum: ['json', 'csv'],
+      enum: ['json', 'csv', 'ndjson'],
       description:
-        'csv: every row as RFC 4180 text/csv, streamed (also chosen by Accept: text/csv); limit and cursor do not apply',
+        'csv: every row as RFC 4180 text/csv, streamed (also chosen by Accept: text/csv); ndjson: the head, then every row, one object per line (Accept: application/x-ndjson); limit and cursor do not apply to either',
     },
     ...Object.fromEntries(DIMENSIONS.map((d) => [d, text(`Filter: ${d} in this comma-separated list`)])),
   },

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import { AppError } from '../../domain/errors.js';
+import { sourceView } from '../../query/source-view.js';
 import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
@@ -23,19 +24,7 @@ export function registerSourcesRoute(app: FastifyInstance, store: UsageStore): v
     async (request) => {
       requireAdmin(principalOf(request));
       const sources = await store.listSources();
-      return {
-        sources: sources.map((s) => ({
-          id: s.id,
-          path: s.path,
-          offset: s.offset,
-          lines: s.lines,
-          records: s.records,
-          rejected: s.rejected,
-          bytes_out: s.bytesOut,
-          first_imported: new Date(s.firstImported).toISOString(),
-          last_imported: new Date(s.lastImported).toISOString(),
-        })),
-      };
+      return { sources: sources.map(sourceView) };
     },
   );
 

@@ -1,0 +1,28 @@
+/** A source as `GET /v1/sources` answers it and `tally sources list --json` prints it. */
+import type { SourceState } from '../store/store.js';
+
+export interface SourceView {
+  id: string;
+  path: string;
+  offset: number;
+  lines: number;
+  records: number;
+  rejected: number;
+  bytes_out: number;
+  first_imported: string;
+  last_imported: string;
+}
+
+export function sourceView(s: SourceState): SourceView {
+  return {
+    id: s.id,
+    path: s.path,
+    offset: s.offset,
+    lines: s.lines,
+    records: s.records,
+    rejected: s.rejected,
+    bytes_out: s.bytesOut,
+    first_imported: new Date(s.firstImported).toISOString(),
+    last_imported: new Date(s.lastImported).toISOString(),
+  };
+}
