@@ -91,3 +91,31 @@ describe('DELETE /v1/sources/{id}', () => {
     expect((await call('DELETE', '/v1/sources/s1', admin)).statusCode).toBe(404);
   });
 });
+
+describe('POST /v1/retention', () => {
+  test("applies the server's retentionDays: usage before the oldest kept day goes; none set keeps all; admin only", async () => {
+    expect((await call('POST', '/v1/retention', acme)).statusCode).toBe(403);
+    expect((await call('POST', '/v1/retention', admin)).json()).toEqual({
+      retention_days: null,
+      accounts: [],
+    });
+    const keeping = await createApp({ store, retentionDays: 30 });
+    try {
+      const r = await keeping.inject({
+        method: 'POST',
+        url: '/v1/retention',
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(r.statusCode).toBe(200);
+      // Both rows are from July 2024, long before today's 30 days.
+      expect(r.json()).toMatchObject({
+        retention_days: 30,
+        accounts: [{ account: 'acme', deleted_rows: 2 }],
+      });
+    } finally {
+      await keeping.close();
+    }
+    const left = await call('GET', '/v1/usage?from=2024-07-01&to=2024-07-02&metrics=bytes_out', acme);
+    expect(left.json().rows).toEqual([]);
+  });
+});

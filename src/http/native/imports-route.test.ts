@@ -128,4 +128,75 @@ describe('POST /v1/imports', () => {
     expect((await byPath(join(logs, 'missing.log'))).statusCode).toBe(400);
     expect((await byPath(join(logs, 'access.log'))).json()).toMatchObject(ELASTIC_TOTALS);
   });
+
+  test('paths: one run for several files; detail adds each outcome and a refusal is then a 200', async () => {
+    writeFileSync(join(logs, 'a.log'), ELASTIC);
+    writeFileSync(join(logs, 'b.log'), readFileSync(sample('nginx_edgecases_elastic_beats_test.log')));
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/imports?detail=true',
+      payload: { paths: [join(logs, 'a.log'), join(logs, 'b.log')] },
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body).toMatchObject({ files: 2, lines: 10_007, records: 10_007 });
+    expect(body.outcomes.map((o: { path: string; state: string }) => [o.path, o.state])).toEqual([
+      [join(logs, 'a.log'), 'new'],
+      [join(logs, 'b.log'), 'new'],
+    ]);
+    const refused = await upload(
+      readFileSync(sample('apache_edgecases_elastic_beats_test.log')),
+      '?format=s3&detail=true&name=/home/me/edge.log',
+    );
+    expect(refused.statusCode).toBe(200);
+    expect(refused.json().outcomes[0]).toMatchObject({ path: '/home/me/edge.log', state: 'refused' });
+    expect(refused.json().outcomes[0].problem).toMatch(/rejected as s3/);
+    const unknownField = await app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      payload: { pth: join(logs, 'a.log') },
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(unknownField.statusCode).toBe(400);
+    expect(unknownField.json().error.message).toBe('pth: unknown field (path or paths)');
+  });
+
+  test("the server's own data-dir token reads any path; an admin key only under importDirs", async () => {
+    const token = 'tally_local_test-token';
+    const withToken = await createApp({
+      store,
+      localToken: token,
+      imports: {
+        config: { importDirs: [logs] },
+        secret: Buffer.alloc(32, 7),
+        rejectsDir: join(tmp, 'rejects'),
+        uploadsDir: join(tmp, 'uploads-local'),
+      },
+    });
+    try {
+      writeFileSync(join(outside, 'mine.log'), ELASTIC);
+      const post = (key: string) =>
+        withToken.inject({
+          method: 'POST',
+          url: '/v1/imports',
+          payload: { path: join(outside, 'mine.log') },
+          headers: { authorization: `Bearer ${key}` },
+        });
+      expect((await post(admin)).statusCode).toBe(403);
+      expect((await post(`${token}x`)).statusCode).toBe(401);
+      const r = await post(token);
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toMatchObject(ELASTIC_TOTALS);
+      // The token is not a key: no key list shows it.
+      const keys = await withToken.inject({
+        method: 'GET',
+        url: '/v1/keys',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(keys.json().keys).toHaveLength(2);
+    } finally {
+      await withToken.close();
+    }
+  });
 });

@@ -105,3 +105,28 @@ describe('GET /v1/usage as CSV', () => {
     expect(paged.json().error.message).toBe('limit: does not apply when every row is read');
   });
 });
+
+describe('GET /v1/usage as NDJSON', () => {
+  test('the head, then every row, the same rows as the JSON pages, from format=ndjson or Accept', async () => {
+    const byParam = await get(`${QUERY}&format=ndjson`);
+    expect(byParam.statusCode).toBe(200);
+    expect(byParam.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const [head, ...rows] = byParam.body
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(head).toEqual({
+      account: 'acme',
+      from: '2024-07-01T00:00:00Z',
+      to: '2024-08-01T00:00:00Z',
+      tz: 'UTC',
+      granularity: 'total',
+    });
+    expect(rows).toEqual(await allJsonRows());
+    // Video i delivered i + 1 bytes: the sum is N(N+1)/2, counted independently of the store.
+    expect(rows.reduce((sum, r) => sum + r.bytes_out, 0)).toBe((N * (N + 1)) / 2);
+    const byAccept = await get(QUERY, { accept: 'application/x-ndjson' });
+    expect(byAccept.body).toBe(byParam.body);
+    expect((await get(`${QUERY}&format=ndjson&limit=10`)).statusCode).toBe(400);
+  });
+});
