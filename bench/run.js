@@ -325,5 +325,39 @@ results.report = {
   report_wall_seconds_min: Number(times[0].toFixed(3)),
 };
 console.log(results.report);
+
+// 5. The same report through a server that holds the data dir (the CLI as its client: every row
+// over HTTP as NDJSON), beside the local run above; the output must be byte for byte the same.
+{
+  const local = await measure(process.execPath, reportArgs);
+  const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data5], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let said = '';
+  server.stdout.on('data', (d) => {
+    said += d;
+  });
+  const started = Date.now();
+  while (!/tally serving/.test(said) && Date.now() - started < 30_000)
+    await new Promise((r) => setTimeout(r, 20));
+  const through = [];
+  let same = true;
+  for (let i = 0; i < 5; i++) {
+    const r = await measure(process.execPath, reportArgs);
+    through.push(r.seconds);
+    same &&= r.stdout === local.stdout;
+  }
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  through.sort((a, b) => a - b);
+  results.report_through_server = {
+    report_rows: rows,
+    identical_output: same,
+    wall_seconds_median_of_5: Number(through[2].toFixed(3)),
+    local_wall_seconds_median_of_5: results.report.report_wall_seconds_median_of_5,
+    ratio: Number((through[2] / results.report.report_wall_seconds_median_of_5).toFixed(2)),
+  };
+  console.log('report through the server', results.report_through_server);
+}
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`results in ${join(out, 'results.json')}`);

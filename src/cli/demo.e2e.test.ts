@@ -3,36 +3,13 @@
  * printed (bash, curl, php, npx tally sign) against the server it started, and must answer with
  * usage; the second run reuses the logs and the keys and counts nothing twice.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { PROJECT_ROOT as ROOT, startDemo, stopDemo } from '../test-support/demo-process.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/tally.js');
 const data = join(useTempDir('tally-demo-'), 'data');
-
-/** Starts the demo and resolves with its output once it says the server is up. */
-function startDemo(): Promise<{ child: ChildProcess; out: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--data', data], { cwd: ROOT });
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('Press Ctrl-C')) done({ child, out });
-    });
-    child.on('exit', (code) => fail(new Error(`demo exited ${code}: ${out}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => done());
-    child.kill('SIGINT');
-  });
-}
 
 const commandsOf = (out: string) =>
   out
@@ -42,7 +19,7 @@ const commandsOf = (out: string) =>
 
 describe('tally demo', () => {
   test('prints a working command for each API, and a second run reuses logs and keys', async () => {
-    const first = await startDemo();
+    const first = await startDemo(data);
     let commands: string[];
     try {
       expect(first.out).toMatch(/imported \d+ new records/);
@@ -69,9 +46,9 @@ describe('tally demo', () => {
       expect(json(8)).toMatchObject({ status: 'ok' });
       expect(json(8).summary.bytes_sent).toBeGreaterThan(0);
     } finally {
-      await stop(first.child);
+      await stopDemo(first.child);
     }
-    const second = await startDemo();
+    const second = await startDemo(data);
     try {
       expect(second.out).toMatch(/nothing is counted twice/);
       expect(second.out).toContain('(the keys of the last demo run, kept in demo-keys.json)');
@@ -79,7 +56,7 @@ describe('tally demo', () => {
         commands.map((c) => c.replace(/127\.0\.0\.1:\d+/g, 'HOST')),
       );
     } finally {
-      await stop(second.child);
+      await stopDemo(second.child);
     }
   }, 240_000);
 });

@@ -18,7 +18,34 @@ export function registerSourcesRoute(app: FastifyInstance, store: UsageStore): v
       schema: {
         summary: 'Imported sources (admin key)',
         security: [{ bearer: [] }],
-        response: { '4xx': errorSchema },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              sources: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    path: {
+                      type: 'string',
+                      description: 'where it was last imported from (identity is the content)',
+                    },
+                    offset: { type: 'integer', description: 'bytes committed: the checkpoint' },
+                    lines: { type: 'integer' },
+                    records: { type: 'integer' },
+                    rejected: { type: 'integer' },
+                    bytes_out: { type: 'integer' },
+                    first_imported: { type: 'string' },
+                    last_imported: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          '4xx': errorSchema,
+        },
       },
     },
     async (request) => {
