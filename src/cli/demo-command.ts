@@ -117,8 +117,10 @@ Key for account acme only: ${keys.acme.secret}
 ${reused ? '(the keys of the last demo run, kept in demo-keys.json)\n' : ''}
 Try, one per API (each line works as printed):
 ${commands.map((c) => `\n  # ${c.title}\n  $ ${c.command}\n`).join('')}
-Press Ctrl-C to stop. Afterwards the same numbers are on the command line:
-  npx tally report --account acme --from ${from} --to ${to} --group-by kind
+The same numbers on the command line (through this server while it runs, from the data dir after):
+  npx tally report${flags.data === undefined ? '' : ` --data ${flags.data}`} --account acme --from ${from} --to ${to} --group-by kind
+
+Press Ctrl-C to stop.
 `);
     });
 }

@@ -30,13 +30,28 @@ export function removeServerFile(dir: DataDir): void {
   rmSync(dir.serverFile, { force: true });
 }
 
-/** What the file says, or undefined when there is none (or it is not one a server wrote). */
+/** Whether process `pid` is alive (a file left by a server killed with -9 names a dead one). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * What the file says, or undefined when there is none, it is not one a server wrote, or its
+ * server is no longer running (the data dir is then held by some other process).
+ */
 export function readServerFile(dir: DataDir): ServerFile | undefined {
   if (!existsSync(dir.serverFile)) return undefined;
   try {
     const info = JSON.parse(readFileSync(dir.serverFile, 'utf8')) as Partial<ServerFile>;
     if (typeof info.pid !== 'number' || typeof info.url !== 'string' || typeof info.token !== 'string')
       return undefined;
+    if (!alive(info.pid)) return undefined;
     return {
       pid: info.pid,
       url: info.url,

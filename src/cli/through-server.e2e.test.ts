@@ -5,11 +5,12 @@
  * `import --follow` through the server follows the file server-side; an HTTPS server's own
  * certificate is accepted by the CLI on its machine (pinned), whatever name it carries.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { sample } from '../test-support/samples.js';
+import { selfSignedCert } from '../test-support/self-signed-cert.js';
 import { startTallyServer, TALLY_BIN, type TallyServer } from '../test-support/tally-server.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 
@@ -221,28 +222,8 @@ describe('the CLI through a server', () => {
 
   test('the CLI on the machine of an HTTPS server accepts exactly its certificate', async () => {
     const dir = join(tmp, 'tls');
-    const key = join(tmp, 'key.pem');
-    const cert = join(tmp, 'cert.pem');
     // A name the URL (127.0.0.1) does not carry: the CLI pins the certificate, not the name.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=tally.example',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { key, cert } = selfSignedCert(tmp, 'tally.example');
     const server = await serve(['--data', dir, '--tls-cert', cert, '--tls-key', key]);
     expect(server.url).toMatch(/^https:/);
     const r = await tally(['accounts', 'list', '--json', '--data', dir]);

@@ -30,6 +30,11 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/** Whether `code` is one of the catalogue's (a code read back from a server's answer, say). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CATALOGUE, code);
+}
+
 /** An expected failure with a stable code; anything else reaching an edge is an `internal` error. */
 export class AppError extends Error {
   readonly code: ErrorCode;

@@ -44,6 +44,20 @@ export interface ImportSummary {
   rejects_file: string | null;
 }
 
+/** A summary before anything is imported: what runs add their files to. */
+export function emptySummary(): ImportSummary {
+  return {
+    files: 0,
+    lines: 0,
+    records: 0,
+    rejected: 0,
+    skipped_lines: 0,
+    bytes_out: 0,
+    seconds: 0,
+    rejects_file: null,
+  };
+}
+
 export interface FileOutcome {
   path: string;
   source: string;
@@ -191,16 +205,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
   const accounts = (await store.listAccounts()).map((a) => ({ id: a.id, match: a.match }));
   const targets = (await store.listCatalog()).filter((e) => e.match !== undefined);
   const rejects = new RejectsFile(options.rejectsDir, new Date(started));
-  const summary: ImportSummary = {
-    files: 0,
-    lines: 0,
-    records: 0,
-    rejected: 0,
-    skipped_lines: 0,
-    bytes_out: 0,
-    seconds: 0,
-    rejects_file: null,
-  };
+  const summary = emptySummary();
 
   // One pipeline per format for the whole run, so caches (and workers) stay warm across files.
   const pipelines = new Map<string, ChunkPipeline>();

@@ -9,8 +9,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../../domain/errors.js';
-import { COMPLETE_AFTER_MS, type FileOutcome, type ImportSummary } from '../../ingest/import.js';
+import { AppError, isErrorCode } from '../../domain/errors.js';
+import {
+  COMPLETE_AFTER_MS,
+  emptySummary,
+  type FileOutcome,
+  type ImportSummary,
+} from '../../ingest/import.js';
 import type { ServerClient } from './server-client.js';
 
 export interface RemoteImportFlags {
@@ -59,16 +64,7 @@ export async function importThroughServer(
     return summary;
   }
   const started = performance.now();
-  const total: ImportSummary = {
-    files: 0,
-    lines: 0,
-    records: 0,
-    rejected: 0,
-    skipped_lines: 0,
-    bytes_out: 0,
-    seconds: 0,
-    rejects_file: null,
-  };
+  const total = emptySummary();
   for (const file of files) {
     const path = resolve(file);
     const info = await stat(path).catch(() => undefined);
@@ -138,10 +134,7 @@ export async function followThroughServer(
       else if (message.summary) return message.summary;
       else if (message.error) {
         const code = message.error.code;
-        throw new AppError(
-          Object.hasOwn(ERROR_CATALOGUE, code) ? (code as ErrorCode) : 'internal',
-          message.error.message,
-        );
+        throw new AppError(isErrorCode(code) ? code : 'internal', message.error.message);
       }
     }
   } finally {

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher, request } from 'undici';
-import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../../domain/errors.js';
+import { AppError, isErrorCode } from '../../domain/errors.js';
 import { withFlagName } from '../flag-names.js';
 
 export interface ServerTarget {
@@ -39,17 +39,13 @@ export interface CallOptions {
   accept?: string;
   /**
    * The CLI flag for each API parameter, so that a refusal reads as it does locally
-   * (`--group-by: unknown dimension`, not `group_by: ...`).
+   * (`--account: unknown account 'x'`, not `account: ...`).
    */
   flags?: Record<string, string>;
 }
 
 /** How long the CLI waits for `/healthz` before it says the server does not answer. */
 const REACH_TIMEOUT_MS = 5_000;
-
-function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.hasOwn(ERROR_CATALOGUE, code);
-}
 
 /** Accepts a TLS peer only when it presents `cert` itself (the local server's own certificate). */
 function pinnedConnector(cert: Buffer): buildConnector.connector {

@@ -6,6 +6,7 @@ import { importFiles } from '../../../ingest/import.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../../../store/store.js';
 import { sample } from '../../../test-support/samples.js';
+import { selfSignedCert } from '../../../test-support/self-signed-cert.js';
 import { useTempDir } from '../../../test-support/temp-dir.js';
 import { createApp } from '../../app.js';
 import { registerZendriveRoutes, successRate, ZENDRIVE_PATH } from './cdn-stats-route.js';
@@ -233,33 +234,9 @@ describe('ZenDRIVE cdn-stats', () => {
 
 describe("ZenDRIVE over the server's own TLS", () => {
   test('a request over HTTPS is accepted without any proxy header', async () => {
-    const { execFileSync } = await import('node:child_process');
     const { readFileSync } = await import('node:fs');
     const https = await import('node:https');
-    const certDir = useTempDir('tally-tls-');
-    const key = join(certDir, 'key.pem');
-    const cert = join(certDir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { key, cert } = selfSignedCert(useTempDir('tally-tls-'), 'localhost', '127.0.0.1');
     const tls = await createApp({
       store,
       https: { key: readFileSync(key), cert: readFileSync(cert) },
