@@ -14,7 +14,7 @@ import { AppError, badParameter, isAppError } from '../domain/errors.js';
 import { DEFAULT_ACCOUNT } from '../ingest/account-rules.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { UsageStore } from '../store/store.js';
-import { ServerClient } from './remote/server-client.js';
+import type { ServerClient, ServerTarget } from './remote/server-client.js';
 import { readServerFile, type ServerFile } from './server-file.js';
 
 export interface CommonOptions {
@@ -76,7 +76,7 @@ export interface CommandWays<T> {
 }
 
 /** The server named by `--server URL`, with the key from `TALLY_KEY`. */
-function remoteServer(options: CommonOptions & { server: string }): ServerClient {
+function remoteServer(options: CommonOptions & { server: string }): ServerTarget {
   if (options.data !== undefined || options.config !== undefined)
     throw badParameter('--server', "runs on the server's own data dir and config: drop --data and --config");
   let url: URL;
@@ -90,11 +90,11 @@ function remoteServer(options: CommonOptions & { server: string }): ServerClient
   const token = readEnvironment().serverKey;
   if (token === undefined)
     throw badParameter('--server', 'set TALLY_KEY to a native API key of that server (tally keys create)');
-  return new ServerClient({ url: url.origin, token, label: `the server ${url.origin}`, sameMachine: false });
+  return { url: url.origin, token, label: `the server ${url.origin}`, sameMachine: false };
 }
 
 /** The server that holds `dir`, from the file it leaves there (mode 0600: only its user reads it). */
-function localServer(dir: DataDir): ServerClient {
+function localServer(dir: DataDir): ServerTarget {
   const info = readServerFile(dir);
   if (info === undefined) {
     throw new AppError(
@@ -102,13 +102,13 @@ function localServer(dir: DataDir): ServerClient {
       `the data dir ${dir.root} is held by ${holderOf(undefined)}: wait for it to finish, or stop it.`,
     );
   }
-  return new ServerClient({
+  return {
     url: info.url,
     token: info.token,
     label: `the tally server at ${info.url} (pid ${info.pid}) that holds ${dir.root}`,
     sameMachine: true,
     pinnedCert: info.tlsCert === undefined ? undefined : readFileSync(info.tlsCert),
-  });
+  };
 }
 
 /**
@@ -117,9 +117,9 @@ function localServer(dir: DataDir): ServerClient {
  * either way and prints it in one place.
  */
 export async function withTarget<T>(options: CommonOptions, ways: CommandWays<T>): Promise<T> {
-  let client: ServerClient;
+  let target: ServerTarget;
   if (options.server !== undefined) {
-    client = remoteServer({ ...options, server: options.server });
+    target = remoteServer({ ...options, server: options.server });
   } else {
     const dir = ensureDataDir(options.data ?? readEnvironment().dataDir);
     const ctx = await openLocal(dir, options);
@@ -135,8 +135,11 @@ export async function withTarget<T>(options: CommonOptions, ways: CommandWays<T>
         '--config',
         `the data dir ${dir.root} is held by ${holderOf(readServerFile(dir))}, which runs with its own config: drop --config`,
       );
-    client = localServer(dir);
+    target = localServer(dir);
   }
+  // The HTTP client loads only when a command goes through a server (every command starts sooner).
+  const { ServerClient } = await import('./remote/server-client.js');
+  const client = new ServerClient(target);
   try {
     await client.reach();
     return await ways.remote(client);
