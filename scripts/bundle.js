@@ -5,7 +5,7 @@
 // (docs/PERFORMANCE.md). Both entries sit in one folder so the CLI finds the worker beside it.
 // The HTTP stack stays in its own chunk, loaded only by `serve` and `demo`; Fastify and DuckDB's
 // native binding are loaded from node_modules as usual.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Chunk names carry content hashes: clear out the last build's.
@@ -25,3 +25,43 @@ await build({
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The dashboard (DESIGN section 7: `GET /` serves it): one ES module and one stylesheet for the
+// browser, minified, named by content hash so the server can let browsers cache them for a year,
+// and the index.html that names them. Nothing is loaded from anywhere else at run time.
+const dashboardOut = 'dist/dashboard';
+rmSync(dashboardOut, { recursive: true, force: true });
+const dashboard = await build({
+  entryPoints: { app: 'src/dashboard/main.tsx' },
+  outdir: `${dashboardOut}/assets`,
+  entryNames: '[name]-[hash]',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  metafile: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+const assets = Object.keys(dashboard.metafile.outputs).map((path) => path.slice(`${dashboardOut}/`.length));
+const script = assets.find((a) => a.endsWith('.js'));
+const style = assets.find((a) => a.endsWith('.css'));
+writeFileSync(
+  `${dashboardOut}/index.html`,
+  `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Tally usage</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/${style}">
+<script type="module" src="/${script}"></script>
+</head>
+<body><div id="app"></div><noscript>The Tally dashboard needs JavaScript; the same numbers are at /v1/usage.</noscript></body>
+</html>
+`,
+);

@@ -5,6 +5,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { issueKey } from '../auth/keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
 import { installSecret } from '../config/data-dir.js';
@@ -16,6 +17,9 @@ import { runRetentionSchedule } from '../query/retention.js';
 import type { CliContext } from './context.js';
 import { defaultWorkers } from './import-command.js';
 import { newLocalToken, removeServerFile, writeServerFile } from './server-file.js';
+
+/** Where the build puts the dashboard: dist/dashboard, two levels up from this module's folder (dist/bundle or dist/cli). */
+const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 
 export interface ServeOptions {
   host: string;
@@ -60,6 +64,7 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
     store: ctx.store,
     localToken,
     retentionDays: ctx.config.retentionDays,
+    dashboardDir: DASHBOARD_DIR,
     metrics,
     compat: {
       transport: {

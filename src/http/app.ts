@@ -14,6 +14,7 @@ import { registerOoyalaRoutes } from './compat/ooyala/usage-routes.js';
 import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
 import { registerWowzaRoutes } from './compat/wowza/usage-routes.js';
 import { registerZendriveRoutes } from './compat/zendrive/cdn-stats-route.js';
+import { registerDashboard } from './dashboard/dashboard-route.js';
 import { handleError } from './errors.js';
 import { REDACTED, REDACTED_HEADER_PATHS, serializeRequest } from './log-redaction.js';
 import { createMetrics, registerMetrics, type ServerMetrics } from './metrics.js';
@@ -48,6 +49,8 @@ export interface AppOptions {
    * it, those routes are not served.
    */
   imports?: Omit<ImportsRouteOptions, 'store'>;
+  /** The built dashboard (dist/dashboard) served at `GET /`; without it, `GET /` says to build it. */
+  dashboardDir?: string | undefined;
   /** The config's `retentionDays`, applied by `POST /v1/retention` (undefined: keep everything). */
   retentionDays?: number | undefined;
   /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
@@ -132,6 +135,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerScaleEngineRoute(app, { store, sealer, rate: compat.rateLimits?.scaleengine });
   registerWowzaRoutes(app, { store, sealer, rate: compat.rateLimits?.wowza });
   registerOoyalaRoutes(app, { store, sealer, rate: compat.rateLimits?.ooyala });
+  await registerDashboard(app, options.dashboardDir);
   await app.ready();
   return app;
 }

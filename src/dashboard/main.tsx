@@ -1,0 +1,322 @@
+/**
+ * The dashboard: sign in with a key, then the usage of an account for a period, in a time zone.
+ * Every figure comes from the public native API (api.ts); the view lives in the URL (view-state.ts).
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { DIMENSIONS } from '../domain/dimensions.js';
+import { type Account, ApiError, getJson, UNAUTHORIZED } from './api.js';
+import { label } from './format.js';
+import { Admin } from './pages/admin.js';
+import { Breakdown } from './pages/breakdown.js';
+import { Overview } from './pages/overview.js';
+import { SignIn } from './pages/sign-in.js';
+import { Sources } from './pages/sources.js';
+import { PERIODS, periodRange } from './period.js';
+import { forgetKey, savedKey, saveKey, takeKeyFromFragment } from './session.js';
+import { type Page, readViewState, type ViewState, viewQuery } from './view-state.js';
+import './app.css';
+
+interface Session {
+  key: string;
+  admin: boolean;
+  accounts: Account[];
+}
+
+const CHART_METRICS = [
+  'bytes_out',
+  'requests',
+  'unique_viewers',
+  'view_seconds',
+  'client_errors',
+  'server_errors',
+];
+
+/** Checks a key against the API: which accounts it sees, and whether it is an admin key. */
+async function openSession(key: string): Promise<Session> {
+  const { accounts } = await getJson<{ accounts: Account[] }>(key, '/v1/accounts');
+  // An admin key sees every key, its own ('*') included; an account key sees only its account's.
+  const { keys } = await getJson<{ keys: { account: string }[] }>(key, '/v1/keys');
+  const admin = keys.some((k) => k.account === '*');
+  return { key, admin, accounts };
+}
+
+function App() {
+  const [session, setSession] = useState<Session | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const [checking, setChecking] = useState(true);
+  const signIn = (key: string) => {
+    setChecking(true);
+    openSession(key).then(
+      (s) => {
+        saveKey(key);
+        setSession(s);
+        setProblem(undefined);
+        setChecking(false);
+      },
+      (error: unknown) => {
+        forgetKey();
+        setSession(undefined);
+        setProblem(
+          error instanceof ApiError && error.status === 401
+            ? `This key was refused: ${error.message}.`
+            : error instanceof Error
+              ? error.message
+              : String(error),
+        );
+        setChecking(false);
+      },
+    );
+  };
+  useEffect(() => {
+    takeKeyFromFragment();
+    const key = savedKey();
+    if (key) signIn(key);
+    else setChecking(false);
+    const expired = () => {
+      forgetKey();
+      setSession(undefined);
+      setProblem('The key is no longer accepted (revoked or expired): sign in again.');
+    };
+    window.addEventListener(UNAUTHORIZED, expired);
+    return () => window.removeEventListener(UNAUTHORIZED, expired);
+  }, []);
+  if (checking) return <p class="status">Checking the key…</p>;
+  if (!session) return <SignIn onKey={signIn} problem={problem} />;
+  return (
+    <Shell
+      session={session}
+      onAccountsChanged={() => {
+        openSession(session.key).then(setSession, () => undefined);
+      }}
+      onSignOut={() => {
+        forgetKey();
+        setSession(undefined);
+      }}
+    />
+  );
+}
+
+function Shell({
+  session,
+  onSignOut,
+  onAccountsChanged,
+}: {
+  session: Session;
+  onSignOut: () => void;
+  onAccountsChanged: () => void;
+}) {
+  const [view, setView] = useState<ViewState>(readViewState);
+  useEffect(() => {
+    const back = () => setView(readViewState());
+    window.addEventListener('popstate', back);
+    return () => window.removeEventListener('popstate', back);
+  }, []);
+  const change = (changes: Partial<ViewState>) => {
+    const next = { ...view, ...changes };
+    history.pushState(null, '', viewQuery(next));
+    setView(next);
+  };
+  const account =
+    session.accounts.find((a) => a.id === view.account) ?? (session.accounts[0] as Account | undefined);
+  if (!account) return <p class="status error">This key sees no account.</p>;
+  const tz = view.tz || account.timezone;
+  const range = periodRange(view.period, tz, { from: view.from, to: view.to });
+  const zones = [
+    ...new Set([
+      account.timezone,
+      'UTC',
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+      ...Intl.supportedValuesOf('timeZone'),
+    ]),
+  ];
+  const pages: [Page, string][] = [
+    ['overview', 'Overview'],
+    ['breakdown', 'Breakdown'],
+    ...(session.admin
+      ? ([
+          ['sources', 'Sources'],
+          ['admin', 'Admin'],
+        ] as [Page, string][])
+      : []),
+  ];
+  const breakdownDim = view.dim || 'resource';
+  return (
+    <div class="shell">
+      <header>
+        <h1>Tally usage</h1>
+        <nav aria-label="Pages">
+          {pages.map(([page, text]) => (
+            <a
+              key={page}
+              href={viewQuery({ ...view, page })}
+              aria-current={view.page === page ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                change({ page });
+              }}
+            >
+              {text}
+            </a>
+          ))}
+        </nav>
+        <button type="button" class="sign-out" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <form class="controls" aria-label="View" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Account{' '}
+          <select
+            id="account"
+            value={account.id}
+            onChange={(e) => change({ account: (e.target as HTMLSelectElement).value })}
+          >
+            {session.accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name === a.id ? a.id : `${a.name} (${a.id})`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Period{' '}
+          <select
+            id="period"
+            value={view.period}
+            onChange={(e) => change({ period: (e.target as HTMLSelectElement).value })}
+          >
+            {PERIODS.map(([id, text]) => (
+              <option key={id} value={id}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        {view.period === 'custom' && (
+          <>
+            <label>
+              From{' '}
+              <input
+                type="date"
+                value={view.from}
+                onChange={(e) => change({ from: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+            <label>
+              To (exclusive){' '}
+              <input
+                type="date"
+                value={view.to}
+                onChange={(e) => change({ to: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+          </>
+        )}
+        <label>
+          Time zone{' '}
+          <select id="tz" value={tz} onChange={(e) => change({ tz: (e.target as HTMLSelectElement).value })}>
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </label>
+        {view.page === 'overview' && (
+          <>
+            <label>
+              Metric{' '}
+              <select
+                value={view.metric}
+                onChange={(e) => change({ metric: (e.target as HTMLSelectElement).value })}
+              >
+                {CHART_METRICS.map((m) => (
+                  <option key={m} value={m}>
+                    {label(m)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Split by{' '}
+              <select
+                value={view.dim}
+                onChange={(e) => change({ dim: (e.target as HTMLSelectElement).value })}
+              >
+                <option value="">nothing</option>
+                {DIMENSIONS.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+        {view.page === 'breakdown' && (
+          <>
+            <label>
+              By{' '}
+              <select
+                value={breakdownDim}
+                onChange={(e) => change({ dim: (e.target as HTMLSelectElement).value })}
+              >
+                {DIMENSIONS.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              and{' '}
+              <select
+                value={view.dim2}
+                onChange={(e) => change({ dim2: (e.target as HTMLSelectElement).value })}
+              >
+                <option value="">nothing else</option>
+                {DIMENSIONS.filter((d) => d !== breakdownDim).map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+      </form>
+      <p class="period" data-from={range.from} data-to={range.to}>
+        {account.id}: {range.from} to {range.to} (exclusive), {tz}
+      </p>
+      <main>
+        {view.page === 'overview' && (
+          <Overview
+            apiKey={session.key}
+            account={account.id}
+            range={range}
+            tz={tz}
+            metric={view.metric}
+            dim={view.dim}
+          />
+        )}
+        {view.page === 'breakdown' && (
+          <Breakdown
+            apiKey={session.key}
+            account={account.id}
+            range={range}
+            tz={tz}
+            dims={view.dim2 && view.dim2 !== breakdownDim ? [breakdownDim, view.dim2] : [breakdownDim]}
+          />
+        )}
+        {view.page === 'sources' && session.admin && <Sources apiKey={session.key} />}
+        {view.page === 'admin' && session.admin && (
+          <Admin apiKey={session.key} range={range} onAccountsChanged={onAccountsChanged} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);
