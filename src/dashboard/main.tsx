@@ -9,6 +9,7 @@ import { type Account, ApiError, getJson, UNAUTHORIZED } from './api.js';
 import { label } from './format.js';
 import { Admin } from './pages/admin.js';
 import { Breakdown } from './pages/breakdown.js';
+import { Countries, MAP_METRICS } from './pages/countries.js';
 import { Overview } from './pages/overview.js';
 import { SignIn } from './pages/sign-in.js';
 import { Sources } from './pages/sources.js';
@@ -133,6 +134,7 @@ function Shell({
   const pages: [Page, string][] = [
     ['overview', 'Overview'],
     ['breakdown', 'Breakdown'],
+    ['countries', 'Countries'],
     ...(session.admin
       ? ([
           ['sources', 'Sources'],
@@ -254,6 +256,21 @@ function Shell({
             </label>
           </>
         )}
+        {view.page === 'countries' && (
+          <label>
+            Shade by{' '}
+            <select
+              value={MAP_METRICS.includes(view.metric) ? view.metric : 'bytes_out'}
+              onChange={(e) => change({ metric: (e.target as HTMLSelectElement).value })}
+            >
+              {MAP_METRICS.map((m) => (
+                <option key={m} value={m}>
+                  {label(m)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {view.page === 'breakdown' && (
           <>
             <label>
@@ -308,6 +325,9 @@ function Shell({
             tz={tz}
             dims={view.dim2 && view.dim2 !== breakdownDim ? [breakdownDim, view.dim2] : [breakdownDim]}
           />
+        )}
+        {view.page === 'countries' && (
+          <Countries apiKey={session.key} account={account.id} range={range} tz={tz} metric={view.metric} />
         )}
         {view.page === 'sources' && session.admin && <Sources apiKey={session.key} />}
         {view.page === 'admin' && session.admin && (
