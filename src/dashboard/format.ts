@@ -61,6 +61,7 @@ export const METRIC_LABELS: Record<string, string> = {
   unique_viewers: 'Unique viewers',
   view_seconds: 'Viewing time',
   bytes_in: 'Bytes in',
+  billed_bytes_out: 'Bytes billed',
   ok_requests: 'OK requests',
   client_errors: 'Client errors',
   server_errors: 'Server errors',

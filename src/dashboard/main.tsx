@@ -8,6 +8,7 @@ import { DIMENSIONS } from '../domain/dimensions.js';
 import { type Account, ApiError, getJson, UNAUTHORIZED } from './api.js';
 import { label } from './format.js';
 import { Admin } from './pages/admin.js';
+import { Billing } from './pages/billing.js';
 import { Breakdown } from './pages/breakdown.js';
 import { Countries, MAP_METRICS } from './pages/countries.js';
 import { Overview } from './pages/overview.js';
@@ -135,6 +136,7 @@ function Shell({
     ['overview', 'Overview'],
     ['breakdown', 'Breakdown'],
     ['countries', 'Countries'],
+    ['billing', 'Billing'],
     ...(session.admin
       ? ([
           ['sources', 'Sources'],
@@ -328,6 +330,9 @@ function Shell({
         )}
         {view.page === 'countries' && (
           <Countries apiKey={session.key} account={account.id} range={range} tz={tz} metric={view.metric} />
+        )}
+        {view.page === 'billing' && (
+          <Billing apiKey={session.key} account={account.id} range={range} tz={tz} admin={session.admin} />
         )}
         {view.page === 'sources' && session.admin && <Sources apiKey={session.key} />}
         {view.page === 'admin' && session.admin && (

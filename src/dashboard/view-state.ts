@@ -3,7 +3,7 @@
  * dimensions), so a link reproduces the view. Never a key: that is in session storage.
  */
 
-export const PAGES = ['overview', 'breakdown', 'countries', 'sources', 'admin'] as const;
+export const PAGES = ['overview', 'breakdown', 'countries', 'billing', 'sources', 'admin'] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface ViewState {

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { localPrincipal } from '../auth/native-bearer.js';
 import type { RateLimitPolicy } from '../auth/rate-limit.js';
 import { createSealer, type Sealer } from '../auth/sealed-secret.js';
+import { DEFAULT_SNAPSHOT_HOURS } from '../query/billing-snapshots.js';
 import type { KeyScheme, UsageStore } from '../store/store.js';
 import { registerOoyalaRoutes } from './compat/ooyala/usage-routes.js';
 import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
@@ -51,6 +52,8 @@ export interface AppOptions {
   imports?: Omit<ImportsRouteOptions, 'store'>;
   /** The built dashboard (dist/dashboard) served at `GET /`; without it, `GET /` says to build it. */
   dashboardDir?: string | undefined;
+  /** How often the server takes a billing snapshot (config `billing.snapshotHours`), for `GET /v1/billing/snapshots`. */
+  snapshotHours?: number | undefined;
   /** The config's `retentionDays`, applied by `POST /v1/retention` (undefined: keep everything). */
   retentionDays?: number | undefined;
   /** The event API's secret (viewer hashes), zones and limits; without it, a random secret and the defaults. */
@@ -126,7 +129,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   }
   registerRetentionRoute(app, store, options.retentionDays);
   registerCatalogRoutes(app, store);
-  registerBillingRoutes(app, store);
+  registerBillingRoutes(app, store, options.snapshotHours ?? DEFAULT_SNAPSHOT_HOURS);
   registerEventsRoute(app, { store, metrics, ...(options.events ?? { secret: randomBytes(32), zones: {} }) });
   const compat = options.compat ?? { transport: { insecureHttp: false, trustedProxies: [] } };
   const sealer = compat.sealer ?? createSealer(randomBytes(32));

@@ -242,6 +242,7 @@ describe('the dashboard', () => {
       'Overview',
       'Breakdown',
       'Countries',
+      'Billing',
     ]);
     await page.screenshot({ path: join(SHOTS, 'overview-390.png') });
 
@@ -433,6 +434,48 @@ describe('the dashboard', () => {
     expect(mapTitle).toContain(`(${Number(top?.unique_viewers).toLocaleString('en-US')})`);
     expect(await page.$$eval('svg.world-map path', (ps) => ps.length)).toBeGreaterThan(150);
     await page.screenshot({ path: join(SHOTS, 'countries-1280.png') });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('billing: bytes used and billed per stream target equal the API; an admin takes a snapshot', async () => {
+    const { page, problems } = await newPage();
+    await page.goto(`${view({ page: 'billing', account: 'acme' })}#key=${keys.admin.secret}`);
+    await page.waitForSelector('table.by-target tbody tr');
+    const rows = await api(keys.admin.secret, {
+      account: 'acme',
+      ...month,
+      tz: 'Europe/Berlin',
+      group_by: 'target',
+      metrics: 'bytes_out,billed_bytes_out',
+    });
+    // The demo's catalog: news and the ULL sports target.
+    expect(rows.map((r) => r.target)).toEqual(expect.arrayContaining(['acmenews', 'acmesprt']));
+    const shown = await page.$$eval('table.by-target tbody tr', (trs) =>
+      trs.map((tr) => ({
+        target: tr.getAttribute('data-target'),
+        used: tr.querySelector('[data-metric="bytes_out"] span')?.getAttribute('title'),
+        billed: tr.querySelector('[data-metric="billed_bytes_out"] span')?.getAttribute('title'),
+      })),
+    );
+    expect(shown.map((s) => s.target)).toEqual(rows.map((r) => r.target));
+    shown.forEach((s, i) => {
+      expect(exact(s.used ?? null)).toBe(rows[i]?.bytes_out);
+      expect(exact(s.billed ?? null)).toBe(rows[i]?.billed_bytes_out);
+    });
+    const before = await page.$eval('.snapshots', (el) => el.getAttribute('data-taken'));
+    await page.click('.billing > button');
+    await page.waitForFunction(
+      (was) => document.querySelector('.snapshots')?.getAttribute('data-taken') !== was,
+      {},
+      before,
+    );
+    const status = await fetch(`${demo.url}/v1/billing/snapshots`, {
+      headers: { authorization: `Bearer ${keys.acme.secret}` },
+    }).then((r) => r.json() as Promise<{ last: { taken_at: string } }>);
+    expect(await page.$eval('.snapshots', (el) => el.getAttribute('data-taken'))).toBe(status.last.taken_at);
+    await page.screenshot({ path: join(SHOTS, 'billing-1280.png') });
     expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
