@@ -122,7 +122,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, store);
   const metrics = options.metrics ?? createMetrics(store);
   registerMetrics(app, metrics);
-  registerSourcesRoute(app, store);
+  registerSourcesRoute(app, store, options.imports?.rejectsDir);
   if (options.imports) {
     registerImportsRoute(app, { store, metrics, ...options.imports });
     registerFollowsRoutes(app, { store, metrics, ...options.imports });

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
@@ -422,7 +422,9 @@ async function importFile(
   let offset = source.offset;
   let carry: Buffer | undefined;
   let skippingLongLine = false;
-  const name = basename(path);
+  // Rejects name the whole path (two access.log files in different folders stay apart); the
+  // source's latest rejects are read back by it (query/latest-rejects.ts).
+  const name = path;
 
   let firstReason: string | undefined;
   // Results arrive in chunk order, so the lines counted so far place a chunk's rejected lines.

@@ -258,7 +258,17 @@ describe('the dashboard', () => {
     await page.close();
   }, 60_000);
 
-  test('sources (admin); a revoked key returns to sign-in with a message', async () => {
+  test('sources (admin) with the latest rejects; a revoked key returns to sign-in with a message', async () => {
+    // A log with two bad lines (2 and 5), imported through the server.
+    const good = (i: number) =>
+      `192.0.2.${i} - - [01/Oct/2026:10:00:0${i} +0000] "GET /v/${i}.ts HTTP/1.1" 200 ${i}00 "-" "UA"`;
+    const log = [good(1), 'not a log line', good(2), good(3), 'another bad one', good(4)].join('\n');
+    const imported = await fetch(`${demo.url}/v1/imports?format=combined&name=/logs/edge-with-rejects.log`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.admin.secret}`, 'content-type': 'text/plain' },
+      body: `${log}\n`,
+    }).then((r) => r.json() as Promise<{ rejected: number }>);
+    expect(imported.rejected).toBe(2);
     const { page, problems } = await newPage();
     await page.goto(`${view({ page: 'sources' })}#key=${keys.admin.secret}`);
     await page.waitForSelector('table.sources tbody tr');
@@ -266,7 +276,27 @@ describe('the dashboard', () => {
       tds.map((t) => t.textContent),
     );
     expect(paths.length).toBeGreaterThan(0);
-    expect(paths.every((p) => p?.includes('demo-logs'))).toBe(true);
+    expect(
+      paths.filter((p) => !p?.includes('/logs/edge-with-rejects.log')).every((p) => p?.includes('demo-logs')),
+    ).toBe(true);
+    const withRejects = await page.$$eval(
+      'table.sources tbody tr',
+      (trs) =>
+        trs.find((tr) => tr.textContent?.includes('/logs/edge-with-rejects.log'))?.querySelector('button')
+          ?.textContent,
+    );
+    expect(withRejects).toMatch(/^Show rejects of src_/);
+    await page.$$eval('table.sources tbody tr', (trs) =>
+      trs
+        .find((tr) => tr.textContent?.includes('/logs/edge-with-rejects.log'))
+        ?.querySelector('button')
+        ?.click(),
+    );
+    await page.waitForSelector('.rejects li');
+    expect(await page.$$eval('.rejects li', (lis) => lis.map((li) => li.getAttribute('data-line')))).toEqual([
+      '5',
+      '2',
+    ]);
     await page.screenshot({ path: join(SHOTS, 'sources-1280.png') });
     expect(await axeViolations(page)).toEqual([]);
 
@@ -477,6 +507,25 @@ describe('the dashboard', () => {
     expect(await page.$eval('.snapshots', (el) => el.getAttribute('data-taken'))).toBe(status.last.taken_at);
     await page.screenshot({ path: join(SHOTS, 'billing-1280.png') });
     expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('every page at phone width (390x844), screenshots for the docs', async () => {
+    const { page, problems } = await newPage(390, 844);
+    const ready: Record<string, string> = {
+      overview: '.tile-value',
+      breakdown: 'table.breakdown',
+      countries: 'svg.world-map',
+      billing: 'table.by-target',
+      sources: 'table.sources',
+      admin: 'table.accounts',
+    };
+    for (const [name, selector] of Object.entries(ready)) {
+      await page.goto(`${view({ page: name, account: 'acme' })}#key=${keys.admin.secret}`);
+      await page.waitForSelector(selector);
+      await page.screenshot({ path: join(SHOTS, `${name}-390.png`) });
+    }
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

@@ -199,4 +199,33 @@ describe('POST /v1/imports', () => {
       await withToken.close();
     }
   });
+
+  test("a source's latest rejects: line numbers and reasons, newest first, never the text; admin only", async () => {
+    const good = (i: number) =>
+      `192.0.2.${i} - - [01/Oct/2026:10:00:0${i} +0000] "GET /v/${i}.ts HTTP/1.1" 200 ${i}00 "-" "UA"`;
+    const body = [good(1), 'not a log line', good(2), good(3), 'another bad one', good(4)].join('\n');
+    const imported = await upload(Buffer.from(`${body}\n`), '?format=combined&name=/logs/edge.log');
+    expect(imported.json()).toMatchObject({ lines: 6, records: 4, rejected: 2 });
+    const [source] = await store.listSources();
+    const get = (query: string, key = admin) =>
+      app.inject({
+        method: 'GET',
+        url: `/v1/sources/${source?.id}/rejects${query}`,
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const all = (await get('')).json();
+    expect(all).toMatchObject({ source: source?.id, path: '/logs/edge.log', rejected: 2 });
+    expect(all.rejects.map((r: { line: number }) => r.line)).toEqual([5, 2]);
+    expect(all.rejects[0].reason).not.toBe('');
+    expect(JSON.stringify(all)).not.toContain('another bad one');
+    expect((await get('?limit=1')).json().rejects.map((r: { line: number }) => r.line)).toEqual([5]);
+    expect((await get('?limit=0')).statusCode).toBe(400);
+    expect((await get('', acme)).statusCode).toBe(403);
+    const missing = await app.inject({
+      method: 'GET',
+      url: '/v1/sources/src_nope/rejects',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(missing.statusCode).toBe(404);
+  });
 });

@@ -5,12 +5,77 @@
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import { AppError } from '../../domain/errors.js';
+import { latestRejects } from '../../query/latest-rejects.js';
 import { sourceView } from '../../query/source-view.js';
 import type { UsageStore } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
-export function registerSourcesRoute(app: FastifyInstance, store: UsageStore): void {
+/** Rejects shown per request at most (`limit`); the answer says how many the source has in all. */
+const MAX_REJECTS = 1000;
+
+export function registerSourcesRoute(app: FastifyInstance, store: UsageStore, rejectsDir?: string): void {
+  if (rejectsDir !== undefined) {
+    app.get(
+      '/v1/sources/:id/rejects',
+      {
+        preHandler: bearerAuth(store),
+        schema: {
+          summary:
+            'The latest rejected lines of a source: line numbers and reasons, newest first (admin key)',
+          security: [{ bearer: [] }],
+          params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+          querystring: {
+            type: 'object',
+            properties: { limit: { type: 'integer', minimum: 1, maximum: MAX_REJECTS, default: 50 } },
+            additionalProperties: false,
+          },
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                source: { type: 'string' },
+                path: { type: 'string' },
+                rejected: {
+                  type: 'integer',
+                  description: 'all rejects of the source, of which rejects are the latest',
+                },
+                rejects: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      line: { type: 'integer' },
+                      reason: { type: 'string' },
+                      rejects_file: { type: 'string', description: 'the file that keeps the line as read' },
+                    },
+                  },
+                },
+              },
+            },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        requireAdmin(principalOf(request));
+        const { id } = request.params as { id: string };
+        const { limit } = request.query as { limit: number };
+        const source = (await store.listSources()).find((s) => s.id === id);
+        if (!source)
+          throw new AppError('not-found', `id: no source '${id}' (GET /v1/sources lists them)`, {
+            param: 'id',
+          });
+        return {
+          source: source.id,
+          path: source.path,
+          rejected: source.rejected,
+          rejects: await latestRejects(rejectsDir, source.path, limit),
+        };
+      },
+    );
+  }
+
   app.get(
     '/v1/sources',
     {
