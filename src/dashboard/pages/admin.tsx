@@ -307,48 +307,104 @@ export function Admin({
           ))}
         </tbody>
       </table>
-      <form
-        class="admin-form"
-        aria-label="Create a stream target"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = e.currentTarget;
-          const app = field(form, 'matchApp');
-          void act(() =>
-            sendJson(apiKey, 'POST', '/v1/catalog/stream_targets', {
-              account: field(form, 'targetAccount'),
-              name: field(form, 'targetName'),
-              type: field(form, 'targetType'),
-              ...(app ? { match: { apps: [app] } } : {}),
-            }),
-          );
-        }}
-      >
-        <label>
-          Account{' '}
-          <select name="targetAccount">
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.id}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Name <input name="targetName" required />
-        </label>
-        <label>
-          Type{' '}
-          <select name="targetType">
-            <option value="fastly">fastly</option>
-            <option value="ull">ull (ultra low latency)</option>
-          </select>
-        </label>
-        <label>
-          Usage of app <input name="matchApp" />
-        </label>
-        <button type="submit">Create stream target</button>
-      </form>
+      <CatalogForm
+        accounts={accounts}
+        onCreate={(kind, body) => act(() => sendJson(apiKey, 'POST', `/v1/catalog/${kind}s`, body))}
+      />
     </section>
+  );
+}
+
+/** A new catalog entry: a stream target or VOD stream (with the app whose usage it gets), or a transcoder. */
+function CatalogForm({
+  accounts,
+  onCreate,
+}: {
+  accounts: AccountRow[];
+  onCreate: (kind: string, body: Record<string, unknown>) => void;
+}) {
+  const [kind, setKind] = useState('stream_target');
+  return (
+    <form
+      class="admin-form"
+      aria-label="Create a catalog entry"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const base = { account: field(form, 'targetAccount'), name: field(form, 'targetName') };
+        if (kind === 'transcoder') {
+          onCreate(kind, {
+            ...base,
+            transcoder_type: field(form, 'transcoderType'),
+            billing_mode: field(form, 'billingMode'),
+          });
+          return;
+        }
+        const app = field(form, 'matchApp');
+        onCreate(kind, {
+          ...base,
+          type: field(form, 'targetType'),
+          ...(app ? { match: { apps: [app] } } : {}),
+        });
+      }}
+    >
+      <label>
+        Kind{' '}
+        <select
+          name="entryKind"
+          value={kind}
+          onChange={(e) => setKind((e.target as HTMLSelectElement).value)}
+        >
+          <option value="stream_target">stream target</option>
+          <option value="vod_stream">VOD stream</option>
+          <option value="transcoder">transcoder</option>
+        </select>
+      </label>
+      <label>
+        Account{' '}
+        <select name="targetAccount">
+          {accounts.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.id}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Name <input name="targetName" required />
+      </label>
+      {kind === 'transcoder' ? (
+        <>
+          <label>
+            Transcoder type{' '}
+            <select name="transcoderType">
+              <option value="transcoded">transcoded</option>
+              <option value="passthrough">passthrough</option>
+            </select>
+          </label>
+          <label>
+            Billing mode{' '}
+            <select name="billingMode">
+              <option value="pay_as_you_go">pay as you go</option>
+              <option value="twentyfour_seven">24/7</option>
+            </select>
+          </label>
+        </>
+      ) : (
+        <>
+          <label>
+            Type{' '}
+            <select name="targetType">
+              <option value="fastly">fastly</option>
+              {kind === 'stream_target' && <option value="ull">ull (ultra low latency)</option>}
+            </select>
+          </label>
+          <label>
+            Usage of app <input name="matchApp" />
+          </label>
+        </>
+      )}
+      <button type="submit">Create {kind.replace('_', ' ')}</button>
+    </form>
   );
 }
