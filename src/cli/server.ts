@@ -65,6 +65,7 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
     localToken,
     retentionDays: ctx.config.retentionDays,
     dashboardDir: DASHBOARD_DIR,
+    followed: options.followed,
     snapshotHours: ctx.config.billing?.snapshotHours,
     metrics,
     compat: {

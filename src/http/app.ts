@@ -50,6 +50,8 @@ export interface AppOptions {
    * it, those routes are not served.
    */
   imports?: Omit<ImportsRouteOptions, 'store'>;
+  /** Files the server follows (`serve --follow`): `GET /v1/sources` gives their lag. */
+  followed?: readonly string[] | undefined;
   /** The built dashboard (dist/dashboard) served at `GET /`; without it, `GET /` says to build it. */
   dashboardDir?: string | undefined;
   /** How often the server takes a billing snapshot (config `billing.snapshotHours`), for `GET /v1/billing/snapshots`. */
@@ -122,7 +124,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, store);
   const metrics = options.metrics ?? createMetrics(store);
   registerMetrics(app, metrics);
-  registerSourcesRoute(app, store, options.imports?.rejectsDir);
+  registerSourcesRoute(app, store, { rejectsDir: options.imports?.rejectsDir, followed: options.followed });
   if (options.imports) {
     registerImportsRoute(app, { store, metrics, ...options.imports });
     registerFollowsRoutes(app, { store, metrics, ...options.imports });

@@ -396,6 +396,7 @@ async function importFile(
 
   const format = requested ?? detectFileFormat(file, head.bytes);
   outcome.format = format.name;
+  source.format = format.name;
   outcome.detected = requested === undefined;
   // Column names come from the last `#Fields:` line above the data: above the checkpoint when resuming.
   let header = format.needsHeader

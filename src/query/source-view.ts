@@ -4,6 +4,8 @@ import type { SourceState } from '../store/store.js';
 export interface SourceView {
   id: string;
   path: string;
+  /** The format its lines were read as; null for sources imported before Tally kept it. */
+  format: string | null;
   offset: number;
   lines: number;
   records: number;
@@ -17,6 +19,7 @@ export function sourceView(s: SourceState): SourceView {
   return {
     id: s.id,
     path: s.path,
+    format: s.format ?? null,
     offset: s.offset,
     lines: s.lines,
     records: s.records,

@@ -64,6 +64,8 @@ export interface SourceState {
   bytesOut: number;
   firstImported: number;
   lastImported: number;
+  /** The format its lines were read as the last time any were (absent for sources imported before it was kept). */
+  format?: string | undefined;
 }
 
 /** Everything one commit writes: usage rows and the source checkpoint, atomically. */

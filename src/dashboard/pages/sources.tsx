@@ -9,12 +9,15 @@ import { useLoad } from '../parts/use-load.js';
 interface Source {
   id: string;
   path: string;
+  format: string | null;
   offset: number;
   lines: number;
   records: number;
   rejected: number;
   bytes_out: number;
   last_imported: string;
+  /** Files the server follows: bytes not yet imported. */
+  follow_lag_bytes?: number;
 }
 
 interface Rejects {
@@ -63,6 +66,7 @@ export function Sources({ apiKey }: { apiKey: string }) {
           <tr>
             <th scope="col">File</th>
             <th scope="col">Source</th>
+            <th scope="col">Format</th>
             <th scope="col" class="number">
               Lines
             </th>
@@ -76,6 +80,9 @@ export function Sources({ apiKey }: { apiKey: string }) {
               Bytes out
             </th>
             <th scope="col">Last import</th>
+            <th scope="col" class="number">
+              Follow lag
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -85,6 +92,7 @@ export function Sources({ apiKey }: { apiKey: string }) {
               <td>
                 <code>{s.id}</code>
               </td>
+              <td data-format={s.format ?? ''}>{s.format ?? <span class="muted">unknown</span>}</td>
               <td class="number">{s.lines.toLocaleString('en-US')}</td>
               <td class="number">{s.records.toLocaleString('en-US')}</td>
               <td class="number">
@@ -102,6 +110,13 @@ export function Sources({ apiKey }: { apiKey: string }) {
                 <Figure shown={showMetric('bytes_out', s.bytes_out)} />
               </td>
               <td>{s.last_imported}</td>
+              <td class="number" data-lag={s.follow_lag_bytes ?? ''}>
+                {s.follow_lag_bytes === undefined ? (
+                  <span class="muted">not followed</span>
+                ) : (
+                  <Figure shown={showMetric('bytes_out', s.follow_lag_bytes)} />
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

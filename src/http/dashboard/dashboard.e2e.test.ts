@@ -279,6 +279,12 @@ describe('the dashboard', () => {
       tds.map((t) => t.textContent),
     );
     expect(paths.length).toBeGreaterThan(0);
+    // The demo's logs were detected as combined; nothing is followed by the demo.
+    expect(
+      await page.$$eval('table.sources td[data-format]', (tds) => [
+        ...new Set(tds.map((t) => t.textContent)),
+      ]),
+    ).toEqual(['combined']);
     expect(
       paths.filter((p) => !p?.includes('/logs/edge-with-rejects.log')).every((p) => p?.includes('demo-logs')),
     ).toBe(true);

@@ -228,4 +228,28 @@ describe('POST /v1/imports', () => {
     });
     expect(missing.statusCode).toBe(404);
   });
+
+  test('sources say their format, and a file the server follows its lag: bytes past the checkpoint', async () => {
+    const file = join(logs, 'followed.log');
+    writeFileSync(file, ELASTIC);
+    expect((await byPath(file)).json()).toMatchObject(ELASTIC_TOTALS);
+    // Half a line more than was imported: the lag is exactly what the file holds past the checkpoint.
+    writeFileSync(file, Buffer.concat([ELASTIC, Buffer.from('192.0.2.1 - - [17/May/2015')]));
+    const following = await createApp({ store, followed: [file] });
+    try {
+      const r = await following.inject({
+        method: 'GET',
+        url: '/v1/sources',
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const [source] = r.json().sources;
+      expect(source).toMatchObject({ format: 'combined', offset: ELASTIC.length, follow_lag_bytes: 26 });
+      const plain = (
+        await app.inject({ method: 'GET', url: '/v1/sources', headers: { authorization: `Bearer ${admin}` } })
+      ).json();
+      expect(plain.sources[0]).not.toHaveProperty('follow_lag_bytes');
+    } finally {
+      await following.close();
+    }
+  });
 });

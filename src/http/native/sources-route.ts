@@ -2,6 +2,8 @@
  * `GET /v1/sources` (admin): what has been imported, with checkpoints and counts;
  * `DELETE /v1/sources/{id}` (admin): forget a source and every row it contributed.
  */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import { AppError } from '../../domain/errors.js';
@@ -14,7 +16,25 @@ import { errorSchema } from './schemas.js';
 /** Rejects shown per request at most (`limit`); the answer says how many the source has in all. */
 const MAX_REJECTS = 1000;
 
-export function registerSourcesRoute(app: FastifyInstance, store: UsageStore, rejectsDir?: string): void {
+export interface SourcesRouteOptions {
+  /** Where imports keep rejected lines (`GET /v1/sources/{id}/rejects` reads them back). */
+  rejectsDir?: string | undefined;
+  /** Files this server follows (`serve --follow`): their sources carry `follow_lag_bytes`. */
+  followed?: readonly string[] | undefined;
+}
+
+/** Bytes of a followed file not committed yet: its size past the source's checkpoint (0 when unreadable). */
+async function followLag(path: string, offset: number): Promise<number> {
+  const info = await stat(path).catch(() => undefined);
+  return info ? Math.max(0, info.size - offset) : 0;
+}
+
+export function registerSourcesRoute(
+  app: FastifyInstance,
+  store: UsageStore,
+  { rejectsDir, followed = [] }: SourcesRouteOptions = {},
+): void {
+  const following = new Set(followed.map((f) => resolve(f)));
   if (rejectsDir !== undefined) {
     app.get(
       '/v1/sources/:id/rejects',
@@ -97,6 +117,12 @@ export function registerSourcesRoute(app: FastifyInstance, store: UsageStore, re
                       type: 'string',
                       description: 'where it was last imported from (identity is the content)',
                     },
+                    format: { type: ['string', 'null'], description: 'the format its lines were read as' },
+                    follow_lag_bytes: {
+                      type: 'integer',
+                      description:
+                        'a file this server follows: its bytes past the checkpoint, not yet imported',
+                    },
                     offset: { type: 'integer', description: 'bytes committed: the checkpoint' },
                     lines: { type: 'integer' },
                     records: { type: 'integer' },
@@ -116,7 +142,15 @@ export function registerSourcesRoute(app: FastifyInstance, store: UsageStore, re
     async (request) => {
       requireAdmin(principalOf(request));
       const sources = await store.listSources();
-      return { sources: sources.map(sourceView) };
+      return {
+        sources: await Promise.all(
+          sources.map(async (s) =>
+            following.has(s.path)
+              ? { ...sourceView(s), follow_lag_bytes: await followLag(s.path, s.offset) }
+              : sourceView(s),
+          ),
+        ),
+      };
     },
   );
 

@@ -251,7 +251,7 @@ export class DuckDbStore implements UsageStore {
 
   async listSources(): Promise<SourceState[]> {
     const result = await this.reader.runAndReadAll(
-      `SELECT id, path, head_length, head_hash, offset_bytes, lines, records, rejected, bytes_out, first_imported, last_imported
+      `SELECT id, path, head_length, head_hash, offset_bytes, lines, records, rejected, bytes_out, first_imported, last_imported, format
        FROM sources ORDER BY first_imported, id`,
     );
     return result.getRowsJS().map((r) => ({
@@ -266,6 +266,7 @@ export class DuckDbStore implements UsageStore {
       bytesOut: num(r[8]),
       firstImported: num(r[9]),
       lastImported: num(r[10]),
+      ...(r[11] === null ? {} : { format: r[11] as string }),
     }));
   }
 
@@ -279,11 +280,11 @@ export class DuckDbStore implements UsageStore {
       await this.writeRollups(seq, batch.rollups);
       await this.writeColumns(seq, columns);
       await this.writer.run(
-        `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (id) DO UPDATE SET path = excluded.path, head_length = excluded.head_length,
            head_hash = excluded.head_hash, offset_bytes = excluded.offset_bytes, lines = excluded.lines,
            records = excluded.records, rejected = excluded.rejected, bytes_out = excluded.bytes_out,
-           last_imported = excluded.last_imported`,
+           last_imported = excluded.last_imported, format = coalesce(excluded.format, sources.format)`,
         [
           s.id,
           seq,
@@ -297,6 +298,7 @@ export class DuckDbStore implements UsageStore {
           BigInt(s.bytesOut),
           BigInt(s.firstImported),
           BigInt(s.lastImported),
+          s.format ?? null,
         ],
       );
     });
@@ -431,7 +433,7 @@ export class DuckDbStore implements UsageStore {
       }
       const bytesOut = batch.rollups.reduce((sum, r) => sum + r.bytesOut, 0);
       await this.writer.run(
-        `INSERT INTO sources VALUES ($1, $2, 'POST /v1/events', 0, '', 0, $3, $3, 0, $4, $5, $5)
+        `INSERT INTO sources VALUES ($1, $2, 'POST /v1/events', 0, '', 0, $3, $3, 0, $4, $5, $5, 'events')
          ON CONFLICT (id) DO UPDATE SET lines = sources.lines + excluded.lines,
            records = sources.records + excluded.records, bytes_out = sources.bytes_out + excluded.bytes_out,
            last_imported = excluded.last_imported`,
