@@ -55,6 +55,16 @@ export function showChange(now: number, before: number): string {
   return `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`;
 }
 
+/** The metrics the dashboard shows in tables and charts (the API has more: METRICS.md). */
+export const SHOWN_METRICS = [
+  'bytes_out',
+  'requests',
+  'unique_viewers',
+  'view_seconds',
+  'client_errors',
+  'server_errors',
+];
+
 export const METRIC_LABELS: Record<string, string> = {
   bytes_out: 'Bytes out',
   requests: 'Requests',

@@ -4,17 +4,16 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { DIMENSIONS } from '../domain/dimensions.js';
 import { type Account, ApiError, getJson, UNAUTHORIZED } from './api.js';
-import { label } from './format.js';
 import { Admin } from './pages/admin.js';
 import { Billing } from './pages/billing.js';
 import { Breakdown } from './pages/breakdown.js';
-import { Countries, MAP_METRICS } from './pages/countries.js';
+import { Countries } from './pages/countries.js';
 import { Overview } from './pages/overview.js';
 import { SignIn } from './pages/sign-in.js';
 import { Sources } from './pages/sources.js';
-import { PERIODS, periodRange } from './period.js';
+import { Controls } from './parts/controls.js';
+import { periodRange } from './period.js';
 import { forgetKey, savedKey, saveKey, takeKeyFromFragment } from './session.js';
 import { type Page, readViewState, type ViewState, viewQuery } from './view-state.js';
 import './app.css';
@@ -24,15 +23,6 @@ interface Session {
   admin: boolean;
   accounts: Account[];
 }
-
-const CHART_METRICS = [
-  'bytes_out',
-  'requests',
-  'unique_viewers',
-  'view_seconds',
-  'client_errors',
-  'server_errors',
-];
 
 /** Checks a key against the API: which accounts it sees, and whether it is an admin key. */
 async function openSession(key: string): Promise<Session> {
@@ -124,14 +114,6 @@ function Shell({
   if (!account) return <p class="status error">This key sees no account.</p>;
   const tz = view.tz || account.timezone;
   const range = periodRange(view.period, tz, { from: view.from, to: view.to });
-  const zones = [
-    ...new Set([
-      account.timezone,
-      'UTC',
-      Intl.DateTimeFormat().resolvedOptions().timeZone,
-      ...Intl.supportedValuesOf('timeZone'),
-    ]),
-  ];
   const pages: [Page, string][] = [
     ['overview', 'Overview'],
     ['breakdown', 'Breakdown'],
@@ -168,143 +150,7 @@ function Shell({
           Sign out
         </button>
       </header>
-      <form class="controls" aria-label="View" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Account{' '}
-          <select
-            id="account"
-            value={account.id}
-            onChange={(e) => change({ account: (e.target as HTMLSelectElement).value })}
-          >
-            {session.accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name === a.id ? a.id : `${a.name} (${a.id})`}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Period{' '}
-          <select
-            id="period"
-            value={view.period}
-            onChange={(e) => change({ period: (e.target as HTMLSelectElement).value })}
-          >
-            {PERIODS.map(([id, text]) => (
-              <option key={id} value={id}>
-                {text}
-              </option>
-            ))}
-          </select>
-        </label>
-        {view.period === 'custom' && (
-          <>
-            <label>
-              From{' '}
-              <input
-                type="date"
-                value={view.from}
-                onChange={(e) => change({ from: (e.target as HTMLInputElement).value })}
-              />
-            </label>
-            <label>
-              To (exclusive){' '}
-              <input
-                type="date"
-                value={view.to}
-                onChange={(e) => change({ to: (e.target as HTMLInputElement).value })}
-              />
-            </label>
-          </>
-        )}
-        <label>
-          Time zone{' '}
-          <select id="tz" value={tz} onChange={(e) => change({ tz: (e.target as HTMLSelectElement).value })}>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
-          </select>
-        </label>
-        {view.page === 'overview' && (
-          <>
-            <label>
-              Metric{' '}
-              <select
-                value={view.metric}
-                onChange={(e) => change({ metric: (e.target as HTMLSelectElement).value })}
-              >
-                {CHART_METRICS.map((m) => (
-                  <option key={m} value={m}>
-                    {label(m)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Split by{' '}
-              <select
-                value={view.dim}
-                onChange={(e) => change({ dim: (e.target as HTMLSelectElement).value })}
-              >
-                <option value="">nothing</option>
-                {DIMENSIONS.map((d) => (
-                  <option key={d} value={d}>
-                    {d}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </>
-        )}
-        {view.page === 'countries' && (
-          <label>
-            Shade by{' '}
-            <select
-              value={MAP_METRICS.includes(view.metric) ? view.metric : 'bytes_out'}
-              onChange={(e) => change({ metric: (e.target as HTMLSelectElement).value })}
-            >
-              {MAP_METRICS.map((m) => (
-                <option key={m} value={m}>
-                  {label(m)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {view.page === 'breakdown' && (
-          <>
-            <label>
-              By{' '}
-              <select
-                value={breakdownDim}
-                onChange={(e) => change({ dim: (e.target as HTMLSelectElement).value })}
-              >
-                {DIMENSIONS.map((d) => (
-                  <option key={d} value={d}>
-                    {d}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              and{' '}
-              <select
-                value={view.dim2}
-                onChange={(e) => change({ dim2: (e.target as HTMLSelectElement).value })}
-              >
-                <option value="">nothing else</option>
-                {DIMENSIONS.filter((d) => d !== breakdownDim).map((d) => (
-                  <option key={d} value={d}>
-                    {d}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </>
-        )}
-      </form>
+      <Controls view={view} accounts={session.accounts} account={account} tz={tz} onChange={change} />
       <p class="period" data-from={range.from} data-to={range.to}>
         {account.id}: {range.from} to {range.to} (exclusive), {tz}
       </p>

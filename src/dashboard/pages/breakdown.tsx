@@ -6,20 +6,13 @@
 import { useMemo, useState } from 'preact/hooks';
 import { type UsageRow, usageRows } from '../api.js';
 import { csvText } from '../csv.js';
-import { label, showMetric } from '../format.js';
+import { label, SHOWN_METRICS, showMetric } from '../format.js';
 import { Figure } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
 import type { Range } from '../period.js';
 
-export const TABLE_METRICS = [
-  'bytes_out',
-  'requests',
-  'unique_viewers',
-  'view_seconds',
-  'client_errors',
-  'server_errors',
-];
+const TABLE_METRICS = SHOWN_METRICS;
 const PAGE_ROWS = 50;
 
 interface Props {

@@ -2,13 +2,13 @@
 import type { ComponentType } from 'preact';
 import { usageRows } from '../api.js';
 import { label, showMetric } from '../format.js';
+import { MAP_METRICS } from '../parts/controls.js';
 import { Figure } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
 import type { Range } from '../period.js';
 
 const METRICS = ['bytes_out', 'unique_viewers', 'requests', 'view_seconds'];
-export const MAP_METRICS = ['bytes_out', 'unique_viewers'];
 
 interface Props {
   apiKey: string;

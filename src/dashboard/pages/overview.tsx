@@ -4,21 +4,15 @@
  * dimension when asked.
  */
 import { type UsageRow, usageRows } from '../api.js';
-import { label, showChange, showMetric, showShare } from '../format.js';
+import { label, SHOWN_METRICS, showChange, showMetric, showShare } from '../format.js';
 import { Figure } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { TimeChart } from '../parts/time-chart.js';
 import { useLoad } from '../parts/use-load.js';
 import { chartGranularity, previousRange, type Range } from '../period.js';
 
-const TILE_METRICS = [
-  'bytes_out',
-  'requests',
-  'unique_viewers',
-  'view_seconds',
-  'client_errors',
-  'server_errors',
-];
+/** The tiles' metrics (the error rate is client and server errors over requests). */
+const TILE_METRICS = SHOWN_METRICS;
 
 interface Props {
   apiKey: string;
