@@ -76,6 +76,15 @@ export function Admin({
   if (loaded.state === 'loading') return <Loading />;
   if (loaded.state === 'failed') return <Failure error={loaded.error} />;
   const { accounts, keys, entries } = loaded.data;
+  const example =
+    created &&
+    exampleRequest(
+      created,
+      window.location.origin,
+      accounts.find((a) => a.id === created.account)?.number,
+      range.from,
+      range.to,
+    );
   return (
     <section class="admin" aria-labelledby="admin-title">
       <h2 id="admin-title">Admin</h2>
@@ -163,7 +172,7 @@ export function Admin({
       </form>
 
       <h3>Keys</h3>
-      {created && (
+      {created && example && (
         <div class="secret" role="status">
           <p>
             New {created.scheme} key for <strong>{created.account}</strong>: <code>{created.key}</code>. Its
@@ -171,16 +180,11 @@ export function Admin({
           </p>
           <p>A request that works with it:</p>
           <pre>
-            <code class="example">
-              {exampleRequest(
-                created,
-                window.location.origin,
-                accounts.find((a) => a.id === created.account)?.number,
-                range.from,
-                range.to,
-              )}
-            </code>
+            <code class="example">{example}</code>
           </pre>
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(example)}>
+            Copy the request
+          </button>{' '}
           <button type="button" onClick={() => setCreated(undefined)}>
             Done: hide the secret
           </button>

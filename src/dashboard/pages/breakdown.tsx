@@ -4,15 +4,17 @@
  * rows shown, all pages, in the order shown.
  */
 import { useMemo, useState } from 'preact/hooks';
+import { DELIVERY_METRICS } from '../../domain/metrics.js';
 import { type UsageRow, usageRows } from '../api.js';
 import { csvText } from '../csv.js';
-import { label, SHOWN_METRICS, showMetric } from '../format.js';
+import { label, showMetric } from '../format.js';
 import { Figure } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
 import type { Range } from '../period.js';
 
-const TABLE_METRICS = SHOWN_METRICS;
+/** Every delivery metric, in the API's order (the metrics it answers when none are named). */
+const TABLE_METRICS: readonly string[] = DELIVERY_METRICS;
 const PAGE_ROWS = 50;
 
 interface Props {
@@ -133,30 +135,32 @@ function Table({
           Download CSV ({shown.length} {shown.length === 1 ? 'row' : 'rows'})
         </button>
       </div>
-      <table class="breakdown" data-rows={shown.length}>
-        <thead>
-          <tr>
-            {dims.map((d) => header(d, d))}
-            {TABLE_METRICS.map((m) => header(m, label(m)))}
-          </tr>
-        </thead>
-        <tbody>
-          {visible.map((r) => (
-            <tr key={dims.map((d) => r[d]).join('\u0000')}>
-              {dims.map((d) => (
-                <td key={d} data-dim={d}>
-                  {String(r[d]) === '' ? <span class="muted">(none)</span> : String(r[d])}
-                </td>
-              ))}
-              {TABLE_METRICS.map((m) => (
-                <td key={m} class="number" data-metric={m}>
-                  <Figure shown={showMetric(m, Number(r[m] ?? 0))} />
-                </td>
-              ))}
+      <div class="table-scroll">
+        <table class="breakdown" data-rows={shown.length}>
+          <thead>
+            <tr>
+              {dims.map((d) => header(d, d))}
+              {TABLE_METRICS.map((m) => header(m, label(m)))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {visible.map((r) => (
+              <tr key={dims.map((d) => r[d]).join('\u0000')}>
+                {dims.map((d) => (
+                  <td key={d} data-dim={d}>
+                    {String(r[d]) === '' ? <span class="muted">(none)</span> : String(r[d])}
+                  </td>
+                ))}
+                {TABLE_METRICS.map((m) => (
+                  <td key={m} class="number" data-metric={m}>
+                    <Figure shown={showMetric(m, Number(r[m] ?? 0))} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {shown.length === 0 && (
         <p class="status">No usage in this period{filter ? ' matches the filter' : ''}.</p>
       )}
