@@ -22,7 +22,9 @@ await build({
   sourcemap: 'linked',
   external: ['@duckdb/node-bindings*', 'fastify', '@fastify/*'],
   // DuckDB's Node API is CommonJS and calls require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 
@@ -50,7 +52,9 @@ const dashboard = await build({
   logLevel: 'warning',
 });
 // The entry's script and stylesheet; chunks (the world map) are loaded by the script itself.
-const [entry, output] = Object.entries(dashboard.metafile.outputs).find(([, o]) => o.entryPoint !== undefined);
+const [entry, output] = Object.entries(dashboard.metafile.outputs).find(
+  ([, o]) => o.entryPoint !== undefined,
+);
 const script = entry.slice(`${dashboardOut}/`.length);
 const style = output.cssBundle.slice(`${dashboardOut}/`.length);
 writeFileSync(

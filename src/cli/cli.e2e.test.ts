@@ -183,14 +183,14 @@ describe('tally CLI', () => {
     const file = join(tmp, 'many-rows.jsonl');
     writeFileSync(
       file,
-      Array.from({ length: n }, (_, i) =>
+      `${Array.from({ length: n }, (_, i) =>
         JSON.stringify({
           time: '2021-02-02T10:00:00Z',
           app: 'many',
           resource: `v${i}.mp4`,
           bytesOut: 1000 + i,
         }),
-      ).join('\n') + '\n',
+      ).join('\n')}\n`,
     );
     const run = (...args: string[]) => tallyAt(dir, ...args);
     expect(run('import', '--format', 'jsonl', file).code).toBe(0);

@@ -82,6 +82,7 @@ describe('compatible APIs against tally serve', () => {
     // The whole of July 2024 (UTC for the native and ZenDRIVE queries; ScaleEngine asks for the
     // month in the account's zone, and every line is well inside July either way).
     // JSON bodies, read field by field below.
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON answer, navigated freely by the assertions
     type Json = any;
     const native: Json = await (
       await fetch(

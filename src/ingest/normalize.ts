@@ -194,8 +194,10 @@ export function createNormalizer(options: NormalizeOptions): Normalizer {
       country,
     };
     const found = { cell: cellFor(entry.account, dims), segmentSeconds: entry.first.segmentSeconds };
-    (entry.countries ??= []).push(country);
-    (entry.results ??= []).push(found);
+    entry.countries ??= [];
+    entry.countries.push(country);
+    entry.results ??= [];
+    entry.results.push(found);
     return found;
   };
 

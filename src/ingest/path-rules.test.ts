@@ -110,7 +110,7 @@ describe('rules bounded in time', () => {
     ]);
     const started = performance.now();
     // Without the linear-time fallback each of these takes minutes (the first about 2^40 steps).
-    expect(resolvePath(`/${'a'.repeat(40)}c/x.ts`, rules, 'http').app).toBe('a'.repeat(40) + 'c');
+    expect(resolvePath(`/${'a'.repeat(40)}c/x.ts`, rules, 'http').app).toBe(`${'a'.repeat(40)}c`);
     expect(resolvePath(`/x/${'a'.repeat(30)}`, rules, 'http').resource).toBe('a'.repeat(30));
     expect(performance.now() - started).toBeLessThan(2000);
   });

@@ -28,14 +28,14 @@ export function toSeries(
 ): { x: number[]; series: Series[] } {
   const x = [...new Set(rows.map((r) => Date.parse(String(r.window_start)) / 1000))].sort((a, b) => a - b);
   const index = new Map(x.map((t, i) => [t, i]));
-  const valueOf = (r: UsageRow) => Number(r[metric] ?? 0);
+  const amountOf = (r: UsageRow) => Number(r[metric] ?? 0);
   if (dim === '') {
     const values = x.map(() => 0);
-    for (const r of rows) add(values, index.get(Date.parse(String(r.window_start)) / 1000), valueOf(r));
+    for (const r of rows) add(values, index.get(Date.parse(String(r.window_start)) / 1000), amountOf(r));
     return { x, series: [{ label: label(metric), values }] };
   }
   const totals = new Map<string, number>();
-  for (const r of rows) totals.set(String(r[dim]), (totals.get(String(r[dim])) ?? 0) + valueOf(r));
+  for (const r of rows) totals.set(String(r[dim]), (totals.get(String(r[dim])) ?? 0) + amountOf(r));
   const top = [...totals.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, TOP)
@@ -45,7 +45,7 @@ export function toSeries(
   for (const r of rows) {
     const i = top.indexOf(String(r[dim]));
     const target = i >= 0 ? series[i] : other;
-    if (target) add(target.values, index.get(Date.parse(String(r.window_start)) / 1000), valueOf(r));
+    if (target) add(target.values, index.get(Date.parse(String(r.window_start)) / 1000), amountOf(r));
   }
   return { x, series: totals.size > TOP ? [...series, other] : series };
 }

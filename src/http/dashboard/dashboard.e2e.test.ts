@@ -82,7 +82,10 @@ async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the devtools protocol, which the page's CSP does not govern.
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document);
+    const { axe } = window as unknown as {
+      axe: { run: (d: Document) => Promise<{ violations: unknown[] }> };
+    };
+    const result = await axe.run(document);
     return (result.violations as { id: string; impact: string; nodes: unknown[] }[])
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);

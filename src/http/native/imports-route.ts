@@ -92,7 +92,7 @@ function byteLimit(limit: number): Transform {
 /** The name an upload's source keeps: the client's, without control characters, at most 1024 characters. */
 function uploadLabel(name: string | undefined): string {
   const clean = (name ?? '')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .slice(0, 1024)
     .trim();
   return clean === '' ? 'upload' : clean;

@@ -57,9 +57,9 @@ export interface RawExtra {
  * with `%`, `?` and `#` escaped so that decoding it once gives the names back exactly.
  */
 export function streamTarget(app: string, name: string): string {
-  const escape = (text: string) =>
+  const encode = (text: string) =>
     text.replace(/[%?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `/${escape(app)}/${escape(name)}`;
+  return `/${encode(app)}/${encode(name)}`;
 }
 
 /** A line that carries no usage of its own (a Wowza `connect`, say): counted as skipped, not rejected. */

@@ -6,7 +6,7 @@
 import { decimalAt } from './decimal.js';
 import type { FieldIndex } from './raw-delivery.js';
 
-const ZERO_WIDTH = /[\u200b\u200c\u200d\ufeff]/g;
+const ZERO_WIDTH = /\u200b|\u200c|\u200d|\ufeff/g;
 
 /**
  * The field index of a `#Fields:` line, or undefined when the line is another directive.

@@ -89,8 +89,7 @@ export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEng
 
     const key = await options.store.getKey(apiKey);
     if (
-      !key ||
-      key.scheme !== 'scaleengine' ||
+      key?.scheme !== 'scaleengine' ||
       !keyIsLive(key, now()) ||
       key.account === null ||
       !key.sealedSecret
