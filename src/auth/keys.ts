@@ -3,7 +3,7 @@
  * SHA-256 hash (a slow hash buys nothing against 256 random bits). Comparison is constant-time.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { KeyScheme, StoredKey } from '../store/store.js';
+import type { KeyScheme, StoredKey } from '../domain/api-key.js';
 import { sameText } from './same-text.js';
 
 export const KEY_SCHEMES: readonly KeyScheme[] = ['native', 'scaleengine', 'wowza', 'ooyala', 'zendrive'];

@@ -3,8 +3,10 @@
  * `/v1/keys`, so both accept the same keys, refuse the same mistakes and show keys the same way.
  * Secrets are returned once, at creation; they are stored hashed (and sealed for HMAC schemes).
  */
+
+import type { KeyScheme, StoredKey } from '../domain/api-key.js';
 import { AppError, badParameter } from '../domain/errors.js';
-import type { KeyScheme, StoredKey, UsageStore } from '../store/store.js';
+import type { UsageStore } from '../store/store.js';
 import { issueKey, KEY_SCHEMES, keyIsLive } from './keys.js';
 import type { Sealer } from './sealed-secret.js';
 

@@ -5,7 +5,8 @@
  * entries expire then. Only a digest of each signature is stored.
  */
 import { createHash } from 'node:crypto';
-import type { KeyScheme, UsageStore } from '../store/store.js';
+import type { KeyScheme } from '../domain/api-key.js';
+import type { UsageStore } from '../store/store.js';
 
 export class ReplayCache {
   constructor(

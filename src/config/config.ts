@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import type { Account } from '../domain/account.js';
 import { BILLING_MODES, CATALOG_ID, TRANSCODER_TYPES } from '../domain/catalog.js';
 import { AppError } from '../domain/errors.js';
 import { nearestName } from '../domain/nearest-name.js';
 import { isValidTimeZone } from '../domain/time-window.js';
-import type { Account } from '../store/store.js';
 
 // zod's "mini" build: the same checks and messages as the classic API in a twentieth of the code,
 // which every command loads before it does anything (about 25 ms less start-up, docs/PERFORMANCE.md).

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { issueKey, keyIsLive } from '../auth/keys.js';
 import type { Sealer } from '../auth/sealed-secret.js';
-import type { KeyScheme, UsageStore } from '../store/store.js';
+import type { KeyScheme } from '../domain/api-key.js';
+import type { UsageStore } from '../store/store.js';
 
 export interface DemoKey {
   /** The stored key id (for wowza the wsc-access-key). */

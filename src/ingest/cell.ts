@@ -3,8 +3,9 @@
  * its key and id computed once. Normalisation returns shared Cells so the import hot path
  * allocates nothing per line for them.
  */
+
+import type { CellInfo, RowDimensions } from '../domain/cell.js';
 import { cellIdOf } from '../store/cell-id.js';
-import type { CellInfo, RowDimensions } from '../store/store.js';
 import { ownString } from './own-string.js';
 
 export interface Cell extends CellInfo {

@@ -6,7 +6,7 @@
  * also serves format detection.
  */
 import { createHash } from 'node:crypto';
-import type { SourceState } from '../store/store.js';
+import type { SourceState } from '../domain/source.js';
 
 export const HEAD_BYTES = 64 * 1024;
 

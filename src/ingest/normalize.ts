@@ -6,10 +6,10 @@
  * defeat the cache; each path result then keeps one Cell per country its clients came from.
  */
 import type { CatalogEntry } from '../domain/catalog.js';
+import type { RowDimensions } from '../domain/cell.js';
 import { isOk } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
 import { cellKey } from '../store/cell-id.js';
-import type { RowDimensions } from '../store/store.js';
 import { type AccountMatch, createAccountResolver, DEFAULT_ACCOUNT } from './account-rules.js';
 import { type Cell, makeCell } from './cell.js';
 import type { RawDelivery, RawExtra } from './formats/raw-delivery.js';

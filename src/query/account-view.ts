@@ -2,7 +2,7 @@
  * An account as `GET /v1/accounts` answers it and `tally accounts list --json` prints it: the
  * same fields in the same order (the order of the API's schema), whichever way it was read.
  */
-import type { Account } from '../store/store.js';
+import type { Account } from '../domain/account.js';
 
 export type AccountView = Account;
 

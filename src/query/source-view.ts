@@ -1,5 +1,5 @@
 /** A source as `GET /v1/sources` answers it and `tally sources list --json` prints it. */
-import type { SourceState } from '../store/store.js';
+import type { SourceState } from '../domain/source.js';
 
 export interface SourceView {
   id: string;

@@ -5,7 +5,7 @@
  * cell, so a collision fails loudly instead of merging two cells' usage.
  */
 import { createHash } from 'node:crypto';
-import type { RowDimensions } from './store.js';
+import type { RowDimensions } from '../domain/cell.js';
 
 export function cellKey(account: string, d: RowDimensions): string {
   return `${account}\u0001${d.app}\u0001${d.resource}\u0001${d.kind}\u0001${d.target}\u0001${d.rendition}\u0001${d.protocol}\u0001${d.zone}\u0001${d.country}`;

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import type { CellInfo } from '../domain/cell.js';
 import { rollupRow } from '../test-support/rollup-row.js';
 import { columnBuffers, numericColumn, type RollupColumns, toColumns } from './rollup-columns.js';
-import type { CellInfo, RollupRow } from './store.js';
+import type { RollupRow } from './store.js';
 
 /** The rows back as objects, read from the columns as the format describes them. */
 function fromColumns(c: RollupColumns): RollupRow[] {

@@ -3,7 +3,9 @@
  * batches over in this form (the arrays move by transfer instead of one object being cloned per
  * row), and the DuckDB store writes it a column at a time.
  */
-import type { CellInfo, RollupRow } from './store.js';
+
+import type { CellInfo } from '../domain/cell.js';
+import type { RollupRow } from './store.js';
 
 /** The numeric fields of a RollupRow, in the order of `RollupColumns.numbers`. */
 export const NUMERIC_FIELDS = [

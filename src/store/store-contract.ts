@@ -4,12 +4,13 @@
  * out by hand from the rows written here, never read back from the store under test.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { StoredKey } from '../domain/api-key.js';
 import { splitWindows } from '../domain/time-window.js';
 import { parseUsageQuery } from '../domain/usage-query.js';
 import { rollupRow } from '../test-support/rollup-row.js';
 import { sourceState } from '../test-support/source-state.js';
 import { toColumns } from './rollup-columns.js';
-import type { StoredKey, UsageStore } from './store.js';
+import type { UsageStore } from './store.js';
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
 const Q = 15 * 60_000;

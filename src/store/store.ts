@@ -3,31 +3,16 @@
  * `store/clickhouse`) implement it and pass the same contract suite (store-contract.ts).
  */
 
+import type { Account } from '../domain/account.js';
+import type { KeyScheme, StoredKey } from '../domain/api-key.js';
 import type { CatalogEntry, CatalogKind } from '../domain/catalog.js';
+import type { CellInfo } from '../domain/cell.js';
 import type { Dimension } from '../domain/dimensions.js';
 import type { MeterMetric, Metric } from '../domain/metrics.js';
+import type { SourceState } from '../domain/source.js';
 import type { TimeWindow } from '../domain/time-window.js';
 import type { UsageQuery } from '../domain/usage-query.js';
 import type { RollupColumns } from './rollup-columns.js';
-
-/** The dimensions every stored row is keyed by, besides account, bucket and source. */
-export interface RowDimensions {
-  app: string;
-  resource: string;
-  kind: string;
-  target: string;
-  rendition: string;
-  protocol: string;
-  zone: string;
-  country: string;
-}
-
-/** An account plus dimensions: what a usage row is about, besides its bucket and source. */
-export interface CellInfo extends RowDimensions {
-  account: string;
-  /** `cellIdOf(cellKey(account, dimensions))` (store/cell-id.ts): stable across processes. */
-  id: bigint;
-}
 
 /** Summed counters of one (cell, 15-minute bucket). */
 export interface RollupRow {
@@ -46,26 +31,6 @@ export interface RollupRow {
   starts: number;
   /** Keyed 64-bit hashes of the distinct viewers in this row (no repeats). */
   viewers: readonly bigint[];
-}
-
-/** A log file's identity and progress (DESIGN section 4). */
-export interface SourceState {
-  id: string;
-  /** Path the source was last imported from (informational: identity is the content). */
-  path: string;
-  /** Length and SHA-256 of the head the fingerprint covers (64 KiB, or the whole file if shorter). */
-  headLength: number;
-  headHash: string;
-  /** Byte offset after the last committed complete line. */
-  offset: number;
-  lines: number;
-  records: number;
-  rejected: number;
-  bytesOut: number;
-  firstImported: number;
-  lastImported: number;
-  /** The format its lines were read as the last time any were (absent for sources imported before it was kept). */
-  format?: string | undefined;
 }
 
 /** Everything one commit writes: usage rows and the source checkpoint, atomically. */
@@ -122,41 +87,6 @@ export interface BillingSnapshot {
 
 /** The source every event's usage is stored under (`tally sources forget events` removes it). */
 export const EVENTS_SOURCE = 'events';
-
-export interface Account {
-  id: string;
-  name: string;
-  timezone: string;
-  parent: string | null;
-  match?: { hosts?: string[]; buckets?: string[]; apps?: string[] } | undefined;
-  /**
-   * ScaleEngine `cdn_id`, ZenDRIVE `service_id`: unique, and stable. Given, it is set (a number
-   * another account holds is a `conflict`); absent, a new account takes the next free number and
-   * an existing one keeps its own.
-   */
-  number?: number;
-  /** A suspended account's compatible APIs answer "not active"; its data stays. Kept by putAccount when absent. */
-  suspended?: boolean;
-  /** Day of the month (1-28) the account's billing period starts: Wowza's default `from`. Default 1. */
-  billingDay?: number;
-}
-
-export type KeyScheme = 'native' | 'scaleengine' | 'wowza' | 'ooyala' | 'zendrive';
-
-export interface StoredKey {
-  id: string;
-  /** null for an admin key. */
-  account: string | null;
-  scheme: KeyScheme;
-  /** SHA-256 of the secret (hex). */
-  secretHash: string;
-  /** The secret sealed with the data dir's key, for schemes that must recompute an HMAC; else null. */
-  sealedSecret: string | null;
-  createdAt: number;
-  revokedAt: number | null;
-  /** After this instant the key is refused (Wowza access keys can expire); null or absent: never. */
-  expiresAt?: number | null;
-}
 
 /** One result row: a window, the group-by values, and the requested metrics. */
 export interface UsageRow {

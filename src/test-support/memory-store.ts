@@ -1,7 +1,8 @@
 /** A fresh in-memory DuckDB store per test, with the given accounts (default: `default`, in UTC). */
 import { afterEach, beforeEach } from 'vitest';
+import type { Account } from '../domain/account.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { Account, UsageStore } from '../store/store.js';
+import type { UsageStore } from '../store/store.js';
 
 export function useMemoryStore(
   accounts: Account[] = [{ id: 'default', name: 'd', timezone: 'UTC', parent: null }],

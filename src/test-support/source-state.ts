@@ -1,5 +1,5 @@
 /** A SourceState for tests that commit rows and care only about the source's id (and offset). */
-import type { SourceState } from '../store/store.js';
+import type { SourceState } from '../domain/source.js';
 
 export function sourceState(id: string, offset = 10): SourceState {
   return {

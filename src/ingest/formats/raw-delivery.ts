@@ -1,6 +1,7 @@
 /** What a format parser extracts from one log line, before path, account and zone rules apply. */
+
+import type { RowDimensions } from '../../domain/cell.js';
 import type { Rejection } from '../../domain/record.js';
-import type { RowDimensions } from '../../store/store.js';
 
 export interface RawDelivery {
   /** Epoch milliseconds, UTC. */

@@ -12,8 +12,8 @@ import {
   INTEGER,
   UBIGINT,
 } from '@duckdb/node-api';
+import type { CellInfo } from '../../domain/cell.js';
 import { NUMERIC_FIELDS, type NumericField, numericColumn, type RollupColumns } from '../rollup-columns.js';
-import type { CellInfo } from '../store.js';
 
 /** Rows per DataChunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;

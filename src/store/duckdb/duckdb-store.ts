@@ -14,24 +14,23 @@ import {
   listValue,
   VARCHAR,
 } from '@duckdb/node-api';
+import type { Account } from '../../domain/account.js';
+import type { KeyScheme, StoredKey } from '../../domain/api-key.js';
 import type { CatalogEntry, CatalogKind, CatalogMatch } from '../../domain/catalog.js';
+import type { CellInfo } from '../../domain/cell.js';
 import type { Dimension } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
 import type { Metric } from '../../domain/metrics.js';
+import type { SourceState } from '../../domain/source.js';
 import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
 import type { RollupColumns } from '../rollup-columns.js';
 import {
-  type Account,
   type BillingSnapshot,
-  type CellInfo,
   EVENTS_SOURCE,
   type EventBatch,
   type ImportBatch,
-  type KeyScheme,
   type RollupRow,
-  type SourceState,
-  type StoredKey,
   type UsageRow,
   type UsageStore,
 } from '../store.js';

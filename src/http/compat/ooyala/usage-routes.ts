@@ -17,10 +17,11 @@ import { keyIsLive } from '../../../auth/keys.js';
 import { ooyalaSignatureMatches } from '../../../auth/ooyala-signature.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
+import type { Account } from '../../../domain/account.js';
 import { isAppError } from '../../../domain/errors.js';
 import { splitWindows, type TimeWindow } from '../../../domain/time-window.js';
 import { readAllUsage } from '../../../query/run-usage-query.js';
-import type { Account, UsageStore } from '../../../store/store.js';
+import type { UsageStore } from '../../../store/store.js';
 import {
   dayStart,
   isPeriodType,

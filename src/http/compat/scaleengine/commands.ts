@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import type { Account } from '../../../domain/account.js';
 import { readAllUsage } from '../../../query/run-usage-query.js';
-import type { Account, UsageStore } from '../../../store/store.js';
+import type { UsageStore } from '../../../store/store.js';
 
 /** A failure in ScaleEngine's shape: `{"status":"failure","message":...}` with this HTTP status. */
 export class Failure extends Error {

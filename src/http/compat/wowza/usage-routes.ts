@@ -8,10 +8,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
+import type { Account } from '../../../domain/account.js';
 import { type CatalogEntry, type CatalogKind, uncataloguedEntry } from '../../../domain/catalog.js';
 import { isAppError } from '../../../domain/errors.js';
 import type { UsageBodyRow } from '../../../query/run-usage-query.js';
-import type { Account, UsageStore } from '../../../store/store.js';
+import type { UsageStore } from '../../../store/store.js';
 import { type PageQuery, pageByKey, pageByNumber } from './pagination.js';
 import { type Range, type Rounding, resolveRange } from './time-range.js';
 import { type Ask, countryName, limits, usageSource, VIEW_METRICS, viewing } from './usage-source.js';

@@ -8,7 +8,9 @@ import type { FastifyRequest } from 'fastify';
 import { keyIsLive, secretMatches } from '../../../auth/keys.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
 import { wowzaSignatureMatches } from '../../../auth/wowza-signature.js';
-import type { Account, StoredKey, UsageStore } from '../../../store/store.js';
+import type { Account } from '../../../domain/account.js';
+import type { StoredKey } from '../../../domain/api-key.js';
+import type { UsageStore } from '../../../store/store.js';
 import { WowzaError } from './wowza-error.js';
 
 export const TIMESTAMP_WINDOW_SECONDS = 300;
