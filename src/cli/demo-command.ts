@@ -16,8 +16,8 @@ import { demoKeys } from '../demo/demo-keys.js';
 import { demoCatalog, demoConfig, generateDays } from '../demo/generate-logs.js';
 import { scaleEngineExample } from '../demo/scaleengine-example.js';
 import { importFiles } from '../ingest/import.js';
+import { defaultWorkers } from '../ingest/pipeline/chunk-pipeline.js';
 import { type CommonOptions, openContext } from './context.js';
-import { defaultWorkers } from './import-command.js';
 import { createProgressBar } from './progress.js';
 import { parsePort } from './serve-command.js';
 

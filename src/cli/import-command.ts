@@ -1,6 +1,5 @@
 /** `tally import`: import log files into the store (DESIGN section 6). */
 
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { installSecret } from '../config/data-dir.js';
@@ -15,7 +14,7 @@ import {
   importFiles,
   startWorkersAhead,
 } from '../ingest/import.js';
-import { workersAvailable } from '../ingest/pipeline/chunk-pipeline.js';
+import { defaultWorkers } from '../ingest/pipeline/chunk-pipeline.js';
 import { type CliContext, type CommonOptions, withTarget } from './context.js';
 import { createProgressBar } from './progress.js';
 import { followThroughServer, importThroughServer } from './remote/remote-import.js';
@@ -28,11 +27,6 @@ interface ImportFlags extends CommonOptions {
   complete?: boolean;
   json?: boolean;
   workers?: string;
-}
-
-/** Worker threads for large files: one per core (at most 4), when the compiled worker is present. */
-export function defaultWorkers(): number {
-  return workersAvailable() ? Math.min(availableParallelism(), 4) : 0;
 }
 
 function parseWorkers(text: string | undefined): number {

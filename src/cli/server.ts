@@ -12,10 +12,10 @@ import { installSecret } from '../config/data-dir.js';
 import { AppError } from '../domain/errors.js';
 import { createApp } from '../http/app.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
+import { defaultWorkers } from '../ingest/pipeline/chunk-pipeline.js';
 import { DEFAULT_SNAPSHOT_HOURS, runSnapshotSchedule } from '../query/billing-snapshots.js';
 import { runRetentionSchedule } from '../query/retention.js';
 import type { CliContext } from './context.js';
-import { defaultWorkers } from './import-command.js';
 import { newLocalToken, removeServerFile, writeServerFile } from './server-file.js';
 
 /** Where the build puts the dashboard: dist/dashboard, two levels up from this module's folder (dist/bundle or dist/cli). */

@@ -107,7 +107,7 @@ export async function followThroughServer(
       log_timezone: flags.logTimezone,
     },
     accept: 'application/x-ndjson',
-    flags: { ...IMPORT_FLAGS, paths: 'FILE' },
+    flags: IMPORT_FLAGS,
   });
   let stopping: Promise<unknown> | undefined;
   const stop = (id: string) => {

@@ -5,8 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { ApiError, getJson, sendJson, usageRows } from '../api.js';
-import { showMetric } from '../format.js';
-import { Figure } from '../parts/figure.js';
+import { MetricCell } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
 import type { Range } from '../period.js';
@@ -82,12 +81,8 @@ export function Billing({ apiKey, account, range, tz, admin }: Props) {
               <td>
                 {String(r.target) === '' ? <span class="muted">(no stream target)</span> : String(r.target)}
               </td>
-              <td class="number" data-metric="bytes_out">
-                <Figure shown={showMetric('bytes_out', Number(r.bytes_out ?? 0))} />
-              </td>
-              <td class="number" data-metric="billed_bytes_out">
-                <Figure shown={showMetric('billed_bytes_out', Number(r.billed_bytes_out ?? 0))} />
-              </td>
+              <MetricCell row={r} metric="bytes_out" />
+              <MetricCell row={r} metric="billed_bytes_out" />
             </tr>
           ))}
         </tbody>

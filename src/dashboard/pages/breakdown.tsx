@@ -7,8 +7,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { DELIVERY_METRICS } from '../../domain/metrics.js';
 import { type UsageRow, usageRows } from '../api.js';
 import { csvText } from '../csv.js';
-import { label, showMetric } from '../format.js';
-import { Figure } from '../parts/figure.js';
+import { label } from '../format.js';
+import { MetricCell } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
 import type { Range } from '../period.js';
@@ -152,9 +152,7 @@ function Table({
                   </td>
                 ))}
                 {TABLE_METRICS.map((m) => (
-                  <td key={m} class="number" data-metric={m}>
-                    <Figure shown={showMetric(m, Number(r[m] ?? 0))} />
-                  </td>
+                  <MetricCell key={m} row={r} metric={m} />
                 ))}
               </tr>
             ))}

@@ -1,9 +1,9 @@
 /** Usage by country for the period: a world map shaded by bytes out or unique viewers, with the table beside it. */
 import type { ComponentType } from 'preact';
 import { usageRows } from '../api.js';
-import { label, showMetric } from '../format.js';
+import { label } from '../format.js';
 import { MAP_METRICS } from '../parts/controls.js';
-import { Figure } from '../parts/figure.js';
+import { MetricCell } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
 import type { Range } from '../period.js';
@@ -61,9 +61,7 @@ export function Countries({ apiKey, account, range, tz, metric }: Props) {
                 {String(r.country) === '' ? <span class="muted">(not placed)</span> : String(r.country)}
               </td>
               {METRICS.map((m) => (
-                <td key={m} class="number" data-metric={m}>
-                  <Figure shown={showMetric(m, Number(r[m] ?? 0))} />
-                </td>
+                <MetricCell key={m} row={r} metric={m} />
               ))}
             </tr>
           ))}

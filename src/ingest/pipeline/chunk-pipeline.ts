@@ -5,6 +5,7 @@
  * commit rows and checkpoint together.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RollupColumns } from '../../store/rollup-columns.js';
@@ -90,6 +91,11 @@ function bufferSize(length: number): number {
 /** True where the compiled worker script exists (not when running from TypeScript sources). */
 export function workersAvailable(): boolean {
   return existsSync(WORKER_SCRIPT);
+}
+
+/** Worker threads for large files: one per core (at most 4), when the compiled worker is present. */
+export function defaultWorkers(): number {
+  return workersAvailable() ? Math.min(availableParallelism(), 4) : 0;
 }
 
 /**
