@@ -1,7 +1,8 @@
 /** Authenticates `Authorization: Bearer <secret>` for the native API: which account (or admin) is calling. */
 import { AppError } from '../domain/errors.js';
-import type { UsageStore } from '../store/store.js';
-import { keyIdOfToken, keyIsLive, secretMatches } from './keys.js';
+import type { Registry } from '../store/registry.js';
+import { keyIdOfToken, secretMatches } from './keys.js';
+import { resolveKey } from './resolve-key.js';
 import { sameText } from './same-text.js';
 
 export interface Principal {
@@ -16,21 +17,19 @@ export interface Principal {
   local?: boolean;
 }
 
-export async function authenticateBearer(store: UsageStore, header: string | undefined): Promise<Principal> {
+export async function authenticateBearer(registry: Registry, header: string | undefined): Promise<Principal> {
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new AppError('unauthorized', 'missing bearer key (Authorization: Bearer <key>)');
   const token = match[1] as string;
   const id = keyIdOfToken(token);
-  const key = id === undefined ? undefined : await store.getKey(id);
-  if (
-    key === undefined ||
-    key.scheme !== 'native' ||
-    !keyIsLive(key, Date.now()) ||
-    !secretMatches(token, key.secretHash)
-  ) {
+  const resolved =
+    id === undefined
+      ? undefined
+      : await resolveKey(registry, id, 'native', Date.now(), { account: false, sealedSecret: false });
+  if (!resolved?.ok || !secretMatches(token, resolved.key.secretHash)) {
     throw new AppError('unauthorized', 'invalid or revoked key');
   }
-  return { keyId: key.id, account: key.account };
+  return { keyId: resolved.key.id, account: resolved.key.account };
 }
 
 /** The account a principal may read: its own, or any for an admin. */

@@ -41,7 +41,7 @@ export function registerAccountsCommand(program: Command): void {
         'accounts add',
       );
       await withTarget(flags, {
-        local: ({ store }) => store.putAccount(account),
+        local: ({ store }) => store.registry.putAccount(account),
         remote: async (server) => {
           await server.json('POST', '/v1/accounts', { json: account, flags: ACCOUNT_FLAGS });
         },
@@ -53,7 +53,7 @@ export function registerAccountsCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: CommonOptions & { json?: boolean }) => {
       const list = await withTarget(flags, {
-        local: async ({ store }) => (await store.listAccounts()).map(accountView),
+        local: async ({ store }) => (await store.registry.listAccounts()).map(accountView),
         remote: async (server) =>
           (await server.json<{ accounts: AccountView[] }>('GET', '/v1/accounts')).accounts,
       });
@@ -88,9 +88,9 @@ export function registerAccountsCommand(program: Command): void {
       .action(async (id: string, flags: CommonOptions) => {
         await withTarget(flags, {
           local: async ({ store }) => {
-            const account = await store.getAccount(id);
+            const account = await store.registry.getAccount(id);
             if (!account) throw new AppError('not-found', `ID: unknown account '${id}'`, { param: 'ID' });
-            await store.putAccount({ ...account, suspended });
+            await store.registry.putAccount({ ...account, suspended });
           },
           remote: async (server) => {
             await server.json('PATCH', `/v1/accounts/${encodeURIComponent(id)}`, {

@@ -1,13 +1,9 @@
 /** `tally catalog add|list|delete`: stream targets, transcoders and VOD streams (Wowza's usage is reported per each). */
 import type { Command } from 'commander';
-import {
-  catalogEntryOut,
-  parseCatalogInput,
-  retireCatalogEntry,
-  saveCatalogEntry,
-} from '../config/catalog-config.js';
+import { parseCatalogInput } from '../config/catalog-config.js';
 import { CATALOG_KINDS, type CatalogKind, isCatalogKind } from '../domain/catalog.js';
 import { AppError, isAppError } from '../domain/errors.js';
+import { catalogEntryOut, retireCatalogEntry, saveCatalogEntry } from '../query/catalog-entries.js';
 import { type CommonOptions, withTarget } from './context.js';
 import { withFlagName } from './flag-names.js';
 import { formatTable } from './output.js';
@@ -92,7 +88,7 @@ export function registerCatalogCommand(program: Command): void {
       const out = await withTarget(flags, {
         local: async ({ store }) =>
           catalogEntryOut(
-            await saveCatalogEntry(store, entry).catch((error: unknown) => {
+            await saveCatalogEntry(store.registry, entry).catch((error: unknown) => {
               throw isAppError(error) ? withFlagName(error, ENTRY_FLAGS) : error;
             }),
           ),
@@ -114,7 +110,7 @@ export function registerCatalogCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: CommonOptions & { account?: string; json?: boolean }) => {
       const entries = await withTarget(flags, {
-        local: async ({ store }) => (await store.listCatalog(flags.account)).map(catalogEntryOut),
+        local: async ({ store }) => (await store.registry.listCatalog(flags.account)).map(catalogEntryOut),
         remote: async (server) =>
           (
             await server.json<{ entries: Record<string, unknown>[] }>('GET', '/v1/catalog', {
@@ -145,7 +141,7 @@ export function registerCatalogCommand(program: Command): void {
       const kind = kindArgument(kindText);
       await withTarget(flags, {
         local: async ({ store }) => {
-          const retired = await retireCatalogEntry(store, kind, id);
+          const retired = await retireCatalogEntry(store.registry, kind, id);
           if (!retired) throw new AppError('not-found', `ID: no ${kind} '${id}'`, { param: 'ID' });
         },
         remote: async (server) => {

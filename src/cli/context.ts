@@ -12,8 +12,8 @@ import { readEnvironment } from '../config/environment.js';
 import { sameCatalogEntry } from '../domain/catalog.js';
 import { AppError, badParameter, isAppError } from '../domain/errors.js';
 import { DEFAULT_ACCOUNT } from '../ingest/account-rules.js';
-import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import type { ServerClient, ServerTarget } from './remote/server-client.js';
 import { readServerFile, type ServerFile } from './server-file.js';
 
@@ -27,7 +27,7 @@ export interface CommonOptions {
 export interface CliContext {
   dir: DataDir;
   config: TallyConfig;
-  store: UsageStore;
+  store: Store;
 }
 
 /** Describes who holds the data dir, from the marker a running server leaves. */
@@ -35,10 +35,10 @@ function holderOf(info: ServerFile | undefined): string {
   return info ? `a running tally server (pid ${info.pid}, ${info.url})` : 'another tally process';
 }
 
-/** The store, or `locked` when another process holds it. */
-async function openStore(dir: DataDir): Promise<UsageStore | 'locked'> {
+/** The data dir's store, or `locked` when another process holds it. */
+async function openDataDirStore(dir: DataDir): Promise<Store | 'locked'> {
   try {
-    return await DuckDbStore.open(dir.storeFile);
+    return await openStore({ backend: 'duckdb', path: dir.storeFile });
   } catch (error) {
     if (isAppError(error) && error.code === 'data-dir-locked') return 'locked';
     throw error;
@@ -47,7 +47,7 @@ async function openStore(dir: DataDir): Promise<UsageStore | 'locked'> {
 
 async function openLocal(dir: DataDir, options: CommonOptions): Promise<CliContext | 'locked'> {
   const config = loadConfig(dir.root, options.config);
-  const store = await openStore(dir);
+  const store = await openDataDirStore(dir);
   if (store === 'locked') return 'locked';
   try {
     await syncAccounts(store, config);
@@ -148,19 +148,19 @@ export async function withTarget<T>(options: CommonOptions, ways: CommandWays<T>
   }
 }
 
-async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<void> {
+async function syncAccounts(store: Store, config: TallyConfig): Promise<void> {
   // Config entries are authoritative: each start writes those that differ from the store. One
   // read of each table, so accounts and a large catalog cost no writes on every command.
-  const stored = new Map((await store.listAccounts()).map((a) => [a.id, a]));
+  const stored = new Map((await store.registry.listAccounts()).map((a) => [a.id, a]));
   for (const a of config.accounts ?? []) {
     const wanted = accountOfConfig(a);
     const current = stored.get(wanted.id);
-    if (current === undefined || !accountUpToDate(current, wanted)) await store.putAccount(wanted);
+    if (current === undefined || !accountUpToDate(current, wanted)) await store.registry.putAccount(wanted);
     stored.set(wanted.id, wanted);
   }
   const entries = catalogOfConfig(config);
   if (entries.length > 0) {
-    const catalog = new Map((await store.listCatalog()).map((e) => [`${e.kind}:${e.id}`, e]));
+    const catalog = new Map((await store.registry.listCatalog()).map((e) => [`${e.kind}:${e.id}`, e]));
     for (const entry of entries) {
       if (!stored.has(entry.account)) {
         throw new AppError(
@@ -172,10 +172,16 @@ async function syncAccounts(store: UsageStore, config: TallyConfig): Promise<voi
         );
       }
       const current = catalog.get(`${entry.kind}:${entry.id}`);
-      if (current === undefined || !sameCatalogEntry(current, entry)) await store.putCatalogEntry(entry);
+      if (current === undefined || !sameCatalogEntry(current, entry))
+        await store.registry.putCatalogEntry(entry);
     }
   }
   if (!stored.has(DEFAULT_ACCOUNT)) {
-    await store.putAccount({ id: DEFAULT_ACCOUNT, name: 'Unmatched traffic', timezone: 'UTC', parent: null });
+    await store.registry.putAccount({
+      id: DEFAULT_ACCOUNT,
+      name: 'Unmatched traffic',
+      timezone: 'UTC',
+      parent: null,
+    });
   }
 }

@@ -91,7 +91,7 @@ export function registerDemoCommand(program: Command): void {
       const { keys, reused } = await demoKeys(ctx.store, sealer, join(dir.root, 'demo-keys.json'));
       const phpFile = join(dir.root, 'scaleengine-usage.php');
       writeFileSync(phpFile, scaleEngineExample(month.year, month.month));
-      const acmeNumber = (await ctx.store.getAccount('acme'))?.number ?? 0;
+      const acmeNumber = (await ctx.store.registry.getAccount('acme'))?.number ?? 0;
       const { startServer } = await import('./server.js');
       // Plain HTTP for every API, ZenDRIVE's included (it requires HTTPS otherwise): local use only.
       const server = await startServer(ctx, { host: flags.host, port, logger: false, insecureHttp: true });

@@ -61,7 +61,7 @@ export function registerKeysCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: CommonOptions & { json?: boolean }) => {
       const { keys: list } = await withTarget(flags, {
-        local: async ({ store }) => ({ keys: (await store.listKeys()).map(keyView) }),
+        local: async ({ store }) => ({ keys: (await store.registry.listKeys()).map(keyView) }),
         remote: (server) => server.json<{ keys: KeyView[] }>('GET', '/v1/keys'),
       });
       if (flags.json) process.stdout.write(`${JSON.stringify({ keys: list })}\n`);
@@ -79,7 +79,7 @@ export function registerKeysCommand(program: Command): void {
     .action(async (key: string, flags: CommonOptions) => {
       await withTarget(flags, {
         local: async ({ store }) => {
-          if (!(await store.revokeKey(key, Date.now())))
+          if (!(await store.registry.revokeKey(key, Date.now())))
             throw new AppError('not-found', `KEY: no active key '${key}'`);
         },
         remote: (server) =>

@@ -11,7 +11,7 @@ import {
   type UsageHead,
 } from '../query/run-usage-query.js';
 import { csvLines, usageColumns, usageCsvLines } from '../query/usage-csv.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { type CommonOptions, withTarget } from './context.js';
 import { type Cell, formatTable, StdoutWriter } from './output.js';
 import type { ServerClient } from './remote/server-client.js';
@@ -105,7 +105,7 @@ interface UsageReader {
   ): Promise<{ columns: string[]; head: UsageHead; batches: AsyncIterable<UsageBodyRow[]> }>;
 }
 
-function storeReader(store: UsageStore): UsageReader {
+function storeReader(store: Store): UsageReader {
   return {
     page: (params) => runUsageQuery(store, params),
     all: async (params) => {

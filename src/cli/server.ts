@@ -42,10 +42,10 @@ export interface RunningServer {
 
 /** Creates an admin key when none is active; returns its secret (to print once) or undefined. */
 export async function ensureAdminKey(ctx: CliContext): Promise<string | undefined> {
-  const keys = await ctx.store.listKeys();
+  const keys = await ctx.store.registry.listKeys();
   if (keys.some((k) => k.scheme === 'native' && k.account === null && k.revokedAt === null)) return undefined;
   const issued = issueKey('native', null);
-  await ctx.store.putKey(issued.stored);
+  await ctx.store.registry.putKey(issued.stored);
   return issued.secret;
 }
 

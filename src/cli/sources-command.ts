@@ -13,7 +13,7 @@ export function registerSourcesCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: CommonOptions & { json?: boolean }) => {
       const list = await withTarget(flags, {
-        local: async ({ store }) => (await store.listSources()).map(sourceView),
+        local: async ({ store }) => (await store.registry.listSources()).map(sourceView),
         remote: async (server) =>
           (await server.json<{ sources: SourceView[] }>('GET', '/v1/sources')).sources,
       });
@@ -47,8 +47,8 @@ export function registerSourcesCommand(program: Command): void {
       };
       const found = await withTarget(flags, {
         local: async ({ store }) => {
-          const found = find((await store.listSources()).map(sourceView));
-          if (!(await store.forgetSource(found.id)))
+          const found = find((await store.registry.listSources()).map(sourceView));
+          if (!(await store.usage.forgetSource(found.id)))
             throw new AppError('not-found', `SOURCE: no source '${source}' (see tally sources list)`);
           return found;
         },

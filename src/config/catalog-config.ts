@@ -1,10 +1,10 @@
 /**
  * Catalog entries as the config file, the native API and the CLI give them (checked by the same
- * schema), turned into store entries: defaults filled, ids generated when absent.
+ * schema), turned into catalog entries: defaults filled, ids generated when absent. Saving them is
+ * query/catalog-entries.ts's.
  */
 import { type CatalogEntry, type CatalogKind, newCatalogId } from '../domain/catalog.js';
 import { AppError } from '../domain/errors.js';
-import type { UsageStore } from '../store/store.js';
 import {
   type StreamTargetConfig,
   type TallyConfig,
@@ -80,48 +80,4 @@ export function parseCatalogInput(kind: CatalogKind, input: unknown, origin: str
   const [entry] = entriesOf(config.catalog ?? {});
   if (!entry) throw new Error('unreachable: validated catalog entry missing');
   return entry;
-}
-
-/** An entry as the native API and `tally catalog list --json` show it (snake_case, like Wowza). */
-export function catalogEntryOut(e: CatalogEntry): Record<string, unknown> {
-  const base = { kind: e.kind, id: e.id, account: e.account, name: e.name, archived: e.archived };
-  if (e.kind === 'transcoder') {
-    return { ...base, transcoder_type: e.type, billing_mode: e.billingMode };
-  }
-  return { ...base, type: e.type, deleted: e.deleted, ...(e.match ? { match: e.match } : {}) };
-}
-
-/** Saves an entry given through the API or CLI: its account must exist, and an id of another account is refused. */
-export async function saveCatalogEntry(store: UsageStore, entry: CatalogEntry): Promise<CatalogEntry> {
-  if (!(await store.getAccount(entry.account))) {
-    throw new AppError('not-found', `account: unknown account '${entry.account}'`, { param: 'account' });
-  }
-  const existing = await store.getCatalogEntry(entry.kind, entry.id);
-  if (existing && existing.account !== entry.account) {
-    throw new AppError('conflict', `id: ${entry.kind} '${entry.id}' belongs to another account`, {
-      param: 'id',
-    });
-  }
-  await store.putCatalogEntry(entry);
-  return entry;
-}
-
-/**
- * Deletes an entry the way Wowza does: it is archived (a stream target is marked deleted too),
- * never removed, so its usage stays reported. Undefined when there is no such entry.
- */
-export async function retireCatalogEntry(
-  store: UsageStore,
-  kind: CatalogKind,
-  id: string,
-): Promise<CatalogEntry | undefined> {
-  const existing = await store.getCatalogEntry(kind, id);
-  if (!existing) return undefined;
-  const retired = {
-    ...existing,
-    archived: true,
-    deleted: kind === 'stream_target' ? true : existing.deleted,
-  };
-  await store.putCatalogEntry(retired);
-  return retired;
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { issueKey, keyIsLive } from '../auth/keys.js';
 import type { Sealer } from '../auth/sealed-secret.js';
 import type { KeyScheme } from '../domain/api-key.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 
 export interface DemoKey {
   /** The stored key id (for wowza the wsc-access-key). */
@@ -35,7 +35,7 @@ const WANTED: [keyof DemoKeys, KeyScheme, string | null][] = [
 ];
 
 /** The keys saved by an earlier run, when every one of them is still live in the store. */
-async function savedKeys(store: UsageStore, file: string): Promise<DemoKeys | undefined> {
+async function savedKeys(store: Store, file: string): Promise<DemoKeys | undefined> {
   if (!existsSync(file)) return undefined;
   let saved: DemoKeys;
   try {
@@ -44,14 +44,14 @@ async function savedKeys(store: UsageStore, file: string): Promise<DemoKeys | un
     return undefined;
   }
   for (const [name] of WANTED) {
-    const stored = saved[name] ? await store.getKey(saved[name].id) : undefined;
+    const stored = saved[name] ? await store.registry.getKey(saved[name].id) : undefined;
     if (!stored || !keyIsLive(stored, Date.now())) return undefined;
   }
   return saved;
 }
 
 export async function demoKeys(
-  store: UsageStore,
+  store: Store,
   sealer: Sealer,
   file: string,
 ): Promise<{ keys: DemoKeys; reused: boolean }> {
@@ -60,7 +60,7 @@ export async function demoKeys(
   const keys = {} as DemoKeys;
   for (const [name, scheme, account] of WANTED) {
     const issued = issueKey(scheme, account, { seal: sealer.seal });
-    await store.putKey(issued.stored);
+    await store.registry.putKey(issued.stored);
     keys[name] = { id: issued.stored.id, secret: issued.secret };
   }
   writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });

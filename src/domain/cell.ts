@@ -15,6 +15,6 @@ export interface RowDimensions {
 /** An account plus dimensions: what a usage row is about, besides its bucket and source. */
 export interface CellInfo extends RowDimensions {
   account: string;
-  /** `cellIdOf(cellKey(account, dimensions))` (store/cell-id.ts): stable across processes. */
+  /** `cellIdOf(cellKey(account, dimensions))` (cell-id.ts): stable across processes. */
   id: bigint;
 }

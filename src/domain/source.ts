@@ -19,3 +19,6 @@ export interface SourceState {
   /** The format its lines were read as the last time any were (absent for sources imported before it was kept). */
   format?: string | undefined;
 }
+
+/** The source every event's usage is stored under (`tally sources forget events` removes it). */
+export const EVENTS_SOURCE = 'events';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { encodeCursor, parseUsageQuery } from './usage-query.js';
+import { encodeCursor, parseUsageQuery, type UsageRequest, usageQueryOf } from './usage-query.js';
 
 const base = { account: 'acme', from: '2024-07-01', to: '2024-08-01' };
 
@@ -39,5 +39,51 @@ describe('parseUsageQuery', () => {
     );
     expect(next.offset).toBe(40);
     expect(() => parseUsageQuery({ ...base, cursor: encodeCursor(q, 40) }, 'UTC')).toThrow(/different query/);
+  });
+});
+
+describe('usageQueryOf', () => {
+  const from = Date.parse('2024-07-01T00:00:00Z');
+  const to = Date.parse('2024-08-01T00:00:00Z');
+  const typed = {
+    account: 'acme',
+    from,
+    to,
+    tz: 'UTC',
+    granularity: 'day' as const,
+    metrics: ['bytes_out' as const],
+  };
+
+  test('a typed request is the query its parameters parse to', () => {
+    const parsed = parseUsageQuery(
+      {
+        ...base,
+        granularity: 'day',
+        metrics: 'bytes_out',
+        group_by: 'app',
+        resource: 'a,b',
+        order_by: '-bytes_out',
+      },
+      'UTC',
+    );
+    const built = usageQueryOf({
+      ...typed,
+      groupBy: ['app'],
+      filters: { resource: ['a', 'b'] },
+      orderBy: [{ field: 'bytes_out', descending: true }],
+    });
+    expect(built).toEqual(parsed);
+  });
+
+  test.each<[Partial<UsageRequest>, RegExp]>([
+    [{ from: from + 60_000 }, /^from: .* 15-minute boundary/],
+    [{ to: from }, /^from: must be before to/],
+    [{ tz: 'Mars/Olympus' }, /^tz: unknown time zone/],
+    [{ metrics: [] }, /^metrics: at least one/],
+    [{ metrics: ['transcode_seconds'], groupBy: ['app'] }, /^group_by: meter metric/],
+    [{ metrics: ['billed_bytes_out'], filters: { source: ['s'] } }, /^source: billed metric/],
+    [{ orderBy: [{ field: 'bytes_in', descending: false }] }, /^order_by:/],
+  ])('%o is refused', (override, message) => {
+    expect(() => usageQueryOf({ ...typed, ...override })).toThrow(message);
   });
 });

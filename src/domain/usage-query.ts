@@ -136,6 +136,77 @@ export function parseUsageQuery(
     filters[name] = value.split(',').map((v) => v.trim());
   }
 
+  const orderBy: OrderTerm[] = list(params.order_by).map((term) =>
+    term.startsWith('-') ? { field: term.slice(1), descending: true } : { field: term, descending: false },
+  );
+  const query = usageQueryOf({
+    account,
+    alsoAccounts: options.alsoAccounts ?? [],
+    from,
+    to,
+    tz,
+    granularity: granularityText,
+    groupBy,
+    metrics,
+    filters,
+    orderBy,
+  });
+
+  let limit = DEFAULT_LIMIT;
+  if (params.limit !== undefined && params.limit !== '') {
+    limit = Number(params.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw badParameter('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+  }
+
+  query.limit = limit;
+  if (params.cursor) query.offset = decodeCursor(params.cursor, query);
+  return query;
+}
+
+/**
+ * A usage question in typed form: instants in milliseconds, lists of dimensions and metrics. What
+ * internal readers (the compatible APIs) ask, and what `parseUsageQuery` makes of parameters.
+ */
+export interface UsageRequest {
+  account: string;
+  /** Further accounts counted with `account` (Ooyala's includeSubAccounts). */
+  alsoAccounts?: string[];
+  /** Instants on 15-minute boundaries, `from` before `to`. */
+  from: number;
+  to: number;
+  tz: string;
+  granularity: Granularity;
+  groupBy?: Dimension[];
+  /** At least one. */
+  metrics: Metric[];
+  filters?: Partial<Record<Dimension, string[]>>;
+  orderBy?: OrderTerm[];
+}
+
+/**
+ * The query of a typed request, checked by the rules every reader shares (meters have only
+ * `target`, billed bytes have no `source`, order terms name something asked for). Its limit is
+ * the default page; readers of every row ignore it.
+ */
+export function usageQueryOf(request: UsageRequest): UsageQuery {
+  const { from, to } = request;
+  const tz = checkTimeZone(request.tz, 'tz');
+  for (const [name, ms] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (!Number.isInteger(ms) || ms % BUCKET_MS !== 0)
+      throw badParameter(name, `${ms} is not an instant on a 15-minute boundary`);
+  }
+  if (from >= to) throw badParameter('from', `must be before to (${from} >= ${to})`);
+  if (request.metrics.length === 0) throw badParameter('metrics', 'at least one metric is required');
+  const groupBy = request.groupBy ?? [];
+  const metrics = request.metrics;
+  const filters = request.filters ?? {};
+  const orderBy = request.orderBy ?? [];
+
   // Meters (transcoding, storage, packaging) have one dimension, `target` (their subject).
   const meter = metrics.find(isMeterMetric);
   const grouped = groupBy.find((d) => d !== METER_DIMENSION);
@@ -161,10 +232,7 @@ export function parseUsageQuery(
     );
   }
 
-  const orderBy: OrderTerm[] = [];
-  for (const term of list(params.order_by)) {
-    const descending = term.startsWith('-');
-    const field = descending ? term.slice(1) : term;
+  for (const { field } of orderBy) {
     const known =
       field === 'window_start' || groupBy.includes(field as Dimension) || metrics.includes(field as Metric);
     if (!known) {
@@ -173,33 +241,22 @@ export function parseUsageQuery(
         `'${field}' is not window_start, a group_by dimension or a requested metric`,
       );
     }
-    orderBy.push({ field, descending });
   }
 
-  let limit = DEFAULT_LIMIT;
-  if (params.limit !== undefined && params.limit !== '') {
-    limit = Number(params.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw badParameter('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
-    }
-  }
-
-  const query: UsageQuery = {
-    account,
-    alsoAccounts: options.alsoAccounts ?? [],
+  return {
+    account: request.account,
+    alsoAccounts: request.alsoAccounts ?? [],
     from,
     to,
     tz,
-    granularity: granularityText,
+    granularity: request.granularity,
     groupBy,
     metrics,
     filters,
     orderBy,
-    limit,
+    limit: DEFAULT_LIMIT,
     offset: 0,
   };
-  if (params.cursor) query.offset = decodeCursor(params.cursor, query);
-  return query;
 }
 
 /** A stable digest of everything that defines the result set (not the page), so a cursor cannot be replayed on another query. */

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueKey } from '../auth/keys.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { rollupRow } from '../test-support/rollup-row.js';
 import { sourceState } from '../test-support/source-state.js';
 import { createApp } from './app.js';
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 let acmeKey: string;
@@ -18,8 +18,8 @@ const withCell = rollupRow;
 
 beforeAll(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
-  await store.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
+  await store.registry.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
   const base = {
     kind: 'vod',
     target: '',
@@ -36,7 +36,8 @@ beforeAll(async () => {
     commands: 0,
     starts: 0,
   };
-  await store.commitImport({
+  await store.usage.commitImport({
+    from: 0,
     source: sourceState('s1'),
     rollups: [
       withCell({
@@ -72,9 +73,9 @@ beforeAll(async () => {
     ],
   });
   const keys = [issueKey('native', null), issueKey('native', 'acme'), issueKey('native', 'acme')];
-  for (const k of keys) await store.putKey(k.stored);
+  for (const k of keys) await store.registry.putKey(k.stored);
   [admin, acmeKey, revoked] = keys.map((k) => k.secret) as [string, string, string];
-  await store.revokeKey(keys[2]?.stored.id ?? '', Date.now());
+  await store.registry.revokeKey(keys[2]?.stored.id ?? '', Date.now());
   app = await createApp({ store });
 });
 afterAll(async () => {
@@ -283,8 +284,8 @@ describe('native API', () => {
 test('an expired key is refused like a revoked one (every scheme checks expiry the same way)', async () => {
   const expired = issueKey('native', 'acme', { expiresAt: Date.now() - 1 });
   const live = issueKey('native', 'acme', { expiresAt: Date.now() + 60_000 });
-  await store.putKey(expired.stored);
-  await store.putKey(live.stored);
+  await store.registry.putKey(expired.stored);
+  await store.registry.putKey(live.stored);
   const get = (secret: string) =>
     app.inject({ method: 'GET', url: '/v1/accounts', headers: { authorization: `Bearer ${secret}` } });
   expect((await get(expired.secret)).statusCode).toBe(401);

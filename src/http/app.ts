@@ -11,7 +11,7 @@ import type { RateLimitPolicy } from '../auth/rate-limit.js';
 import { createSealer, type Sealer } from '../auth/sealed-secret.js';
 import type { KeyScheme } from '../domain/api-key.js';
 import { DEFAULT_SNAPSHOT_HOURS } from '../query/billing-snapshots.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { registerOoyalaRoutes } from './compat/ooyala/usage-routes.js';
 import { registerScaleEngineRoute } from './compat/scaleengine/api-route.js';
 import { registerWowzaRoutes } from './compat/wowza/usage-routes.js';
@@ -35,7 +35,7 @@ import type { TransportPolicy } from './transport.js';
 export interface AppOptions {
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: Buffer; key: Buffer };
-  store: UsageStore;
+  store: Store;
   /**
    * The admin token this server left in its data dir for the CLI on the same machine
    * (cli/server-file.ts); requests bearing it are the `local` principal.

@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueKey } from '../auth/keys.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { createApp } from './app.js';
 
 const tmp = useTempDir('tally-metrics-');
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 let text = '';
@@ -18,12 +18,12 @@ const LINE = '10.0.0.1 - - [01/Jul/2024:10:00:00 +0000] "GET /vod/a.mp4 HTTP/1.1
 
 beforeAll(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
   const key = issueKey('native', null);
-  await store.putKey(key.stored);
+  await store.registry.putKey(key.stored);
   admin = key.secret;
   const zendrive = issueKey('zendrive', 'acme');
-  await store.putKey(zendrive.stored);
+  await store.registry.putKey(zendrive.stored);
   app = await createApp({
     store,
     compat: {

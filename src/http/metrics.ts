@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { SCALEENGINE_PATH } from './compat/scaleengine/api-route.js';
 import { ZENDRIVE_PATH } from './compat/zendrive/cdn-stats-route.js';
 
@@ -43,7 +43,7 @@ export interface MetricsOptions {
   followed?: readonly string[] | undefined;
 }
 
-export function createMetrics(store: UsageStore, options: MetricsOptions = {}): ServerMetrics {
+export function createMetrics(store: Store, options: MetricsOptions = {}): ServerMetrics {
   const { storeFile } = options;
   const followed = (options.followed ?? []).map((f) => resolve(f));
   const registry = new Registry();
@@ -129,7 +129,7 @@ export function createMetrics(store: UsageStore, options: MetricsOptions = {}): 
 
   /** The gauges read from the store and the disk, each read once per scrape. */
   async function sample(): Promise<void> {
-    const sources = await store.listSources();
+    const sources = await store.registry.listSources();
     const last = Math.max(0, ...sources.map((s) => s.lastImported));
     if (last > 0) lastCommit.set(last / 1000);
     for (const file of followed) {
@@ -142,7 +142,7 @@ export function createMetrics(store: UsageStore, options: MetricsOptions = {}): 
     }
     const size = storeFile === undefined ? undefined : sizeOf(storeFile);
     if (size !== undefined) storeSize.set(size);
-    const snapshot = await store.lastBillingSnapshot();
+    const snapshot = await store.usage.lastBillingSnapshot();
     if (snapshot !== undefined) snapshotAge.set((Date.now() - snapshot.takenAt) / 1000);
   }
 

@@ -10,10 +10,10 @@
  */
 
 import { BUCKET_MS } from '../domain/bucket.js';
+import { cellKey } from '../domain/cell-id.js';
 import { isAuthFailure, isClientError, isOk, isServerError } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
-import { cellKey } from '../store/cell-id.js';
-import type { RollupRow } from '../store/store.js';
+import type { RollupRow } from '../domain/rollup-row.js';
 import { type Cell, makeCell } from './cell.js';
 import type { Client } from './clients.js';
 import { ownString } from './own-string.js';

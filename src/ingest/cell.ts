@@ -5,7 +5,7 @@
  */
 
 import type { CellInfo, RowDimensions } from '../domain/cell.js';
-import { cellIdOf } from '../store/cell-id.js';
+import { cellIdOf } from '../domain/cell-id.js';
 import { ownString } from './own-string.js';
 
 export interface Cell extends CellInfo {

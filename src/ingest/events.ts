@@ -17,9 +17,11 @@ import { createHash } from 'node:crypto';
 import { BUCKET_MS, bucketStart } from '../domain/bucket.js';
 import { BILLING_MODES, type CatalogEntry, isCatalogId, TRANSCODER_TYPES } from '../domain/catalog.js';
 import { AppError } from '../domain/errors.js';
+import type { EventId } from '../domain/event-id.js';
 import type { MeterMetric } from '../domain/metrics.js';
 import type { DeliveryRecord, Rejection } from '../domain/record.js';
-import type { EventId, MeterRow, UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { MeterRow } from '../store/usage-store.js';
 import { Aggregator } from './aggregate.js';
 import { deliveryFromObject, instant } from './formats/jsonl.js';
 import { isRejection } from './formats/raw-delivery.js';
@@ -51,7 +53,7 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = {
 };
 
 export interface EventContext {
-  store: UsageStore;
+  store: Store;
   /** The key's account; null for an admin key (each event then names its account). */
   keyAccount: string | null;
   zones: Readonly<Record<string, string>>;
@@ -164,13 +166,13 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
   const parsed: Parsed[] = [];
   const accounts = new Map<string, boolean>();
   // A delivery event without a target is claimed by a catalog entry's `match`, as a log line is.
-  const targetOf = createTargetMatcher(await ctx.store.listCatalog());
+  const targetOf = createTargetMatcher(await ctx.store.registry.listCatalog());
   for (let index = 0; index < events.length; index++) {
     try {
       const event = parseEvent(events[index], index, ctx, targetOf);
       let known = accounts.get(event.account);
       if (known === undefined) {
-        known = (await ctx.store.getAccount(event.account)) !== undefined;
+        known = (await ctx.store.registry.getAccount(event.account)) !== undefined;
         accounts.set(event.account, known);
       }
       if (!known) fail(`account: unknown account '${event.account}'`);
@@ -183,7 +185,8 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
 
   // De-duplication: against ids already stored, and within the batch itself.
   const withIds = parsed.filter((p) => p.id !== undefined) as (Parsed & { id: string })[];
-  const stored = await ctx.store.findEventIds(withIds.map((p) => ({ account: p.account, id: p.id })));
+  const found = await ctx.store.registry.findEventIds(withIds.map((p) => ({ account: p.account, id: p.id })));
+  const stored = new Map(found.map((e) => [idKey(e.account, e.id), e.digest]));
   const seen = new Map<string, string>();
   const accepted: Parsed[] = [];
   const ids: EventId[] = [];
@@ -193,7 +196,7 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
       accepted.push(p);
       continue;
     }
-    const key = `${p.account}\u0001${p.id}`;
+    const key = idKey(p.account, p.id);
     const earlier = stored.get(key) ?? seen.get(key);
     if (earlier === undefined) {
       seen.set(key, p.digest);
@@ -220,7 +223,7 @@ async function ingestBatch(events: readonly unknown[], ctx: EventContext): Promi
   }
   const rollups = aggregator.drain();
   if (accepted.length > 0) {
-    await ctx.store.commitEvents({
+    await ctx.store.usage.commitEvents({
       ids,
       rollups,
       meters,
@@ -364,4 +367,9 @@ function parseEvent(
       };
     }
   }
+}
+
+/** One key for an (account, event id) pair, whatever characters either holds. */
+function idKey(account: string, id: string): string {
+  return JSON.stringify([account, id]);
 }

@@ -2,14 +2,14 @@ import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../query/run-usage-query.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { useMemoryStore } from '../test-support/memory-store.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { type FollowOptions, followFiles } from './follow.js';
 import type { ImportSummary } from './import.js';
 
 const dir = useTempDir();
-let store: UsageStore;
+let store: Store;
 let n = 0;
 
 const freshStore = useMemoryStore();
@@ -107,7 +107,7 @@ describe('follow mode', () => {
     appendFileSync(path, line(8000));
     await until(8765);
     await follower.stop();
-    expect((await store.listSources()).length).toBe(2);
+    expect((await store.registry.listSources()).length).toBe(2);
   });
 
   test('a restart resumes from the checkpoint; stopping commits what was read', async () => {

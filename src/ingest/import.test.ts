@@ -3,19 +3,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../query/run-usage-query.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { sample } from '../test-support/samples.js';
 import { streamTarget } from '../test-support/stream-target.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { type FileOutcome, type ImportOptions, importFiles } from './import.js';
 
 const dir = useTempDir();
-let store: UsageStore;
+let store: Store;
 let n = 0;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
 });
 afterEach(async () => {
   await store.close();
@@ -83,7 +83,7 @@ describe('importFiles', () => {
     appendFileSync(path, tail.slice(20));
     expect((await importFiles([path], options())).records).toBe(1);
     expect(await totals()).toEqual({ requests: 6, bytes_out: 507, unique_viewers: 6 });
-    const [source] = await store.listSources();
+    const [source] = await store.registry.listSources();
     expect(source?.offset).toBe(readFileSync(path).length);
   });
 
@@ -103,7 +103,7 @@ describe('importFiles', () => {
     const first = await importFiles([path], options({ onFile: (o) => outcomes.push(o) }));
     expect(first.bytes_out).toBe(disconnectBytes);
     expect(outcomes[0]).toMatchObject({ countedTail: true, incompleteTail: false });
-    expect((await store.listSources())[0]?.offset).toBe(Buffer.byteLength(text));
+    expect((await store.registry.listSources())[0]?.offset).toBe(Buffer.byteLength(text));
 
     // The writer comes back: the newline that ended the counted line, then a new session's end.
     const more = text.split('\n').at(-1)?.replace('\t429824092\t', '\t1000\t') ?? '';
@@ -136,9 +136,9 @@ describe('importFiles', () => {
   });
 
   test('JSON lines: a record naming an unknown account is rejected with the reason; a catalog match claims target-less records', async () => {
-    await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+    await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
     // A pattern that makes a regular expression backtrack for minutes: matched in linear time.
-    await store.putCatalogEntry(
+    await store.registry.putCatalogEntry(
       streamTarget({ apps: ['live'], resources: ['*a*a*a*a*a*a*a*a*a*a*a*b', 'news*'] }),
     );
     const record = (extra: object) =>
@@ -178,7 +178,7 @@ describe('importFiles', () => {
     const renamed = join(dir, 'a.log.1');
     copyFileSync(path, renamed);
     expect((await importFiles([renamed], options())).records).toBe(0);
-    expect(await store.listSources()).toHaveLength(1);
+    expect(await store.registry.listSources()).toHaveLength(1);
   });
 
   test('a short file still recognised after it grows past 64 KiB', async () => {
@@ -189,7 +189,7 @@ describe('importFiles', () => {
     appendFileSync(path, more);
     const second = await importFiles([path], options());
     expect(second.records).toBe(1000);
-    const sources = await store.listSources();
+    const sources = await store.registry.listSources();
     expect(sources).toHaveLength(1);
     expect(sources[0]?.headLength).toBe(64 * 1024);
     expect((await importFiles([path], options())).records).toBe(0);
@@ -244,14 +244,15 @@ describe('importFiles', () => {
     for (let i = 0; i < 40_000; i++) content += line(i, 1);
     const path = file('crash.log', content);
     let commits = 0;
-    const failing: UsageStore = Object.create(store, {
+    const usage: Store['usage'] = Object.create(store.usage, {
       commitImport: {
-        value: async (batch: Parameters<UsageStore['commitImport']>[0]) => {
+        value: async (batch: Parameters<Store['usage']['commitImport']>[0]) => {
           if (++commits === 2) throw new Error('disk full');
-          return store.commitImport(batch);
+          return store.usage.commitImport(batch);
         },
       },
     });
+    const failing: Store = Object.create(store, { usage: { value: usage } });
     await expect(importFiles([path], options({ store: failing, flushWeight: 1 }))).rejects.toThrow(
       'disk full',
     );
@@ -265,8 +266,8 @@ describe('importFiles', () => {
   test('forget then re-import gives the same totals', async () => {
     const path = file('forget.log', line(1) + line(2));
     await importFiles([path], options());
-    const [source] = await store.listSources();
-    expect(await store.forgetSource(source?.id ?? '')).toBe(true);
+    const [source] = await store.registry.listSources();
+    expect(await store.usage.forgetSource(source?.id ?? '')).toBe(true);
     expect(await totals()).toEqual({ requests: 0, bytes_out: 0, unique_viewers: 0 });
     await importFiles([path], options());
     expect(await totals()).toEqual({ requests: 2, bytes_out: 200, unique_viewers: 2 });

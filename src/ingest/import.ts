@@ -10,7 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState } from '../domain/source.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { detectFileFormat, headerAt, lastFieldsLine, likelyFormat } from './file-format.js';
 import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprint.js';
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
@@ -102,7 +102,7 @@ export interface ImportProgress {
 }
 
 export interface ImportOptions {
-  store: UsageStore;
+  store: Store;
   config: TallyConfig;
   format: ImportFormat;
   /** `--account`: must name an existing account. */
@@ -188,7 +188,7 @@ export interface Importer {
 export async function openImporter(options: ImportOptions): Promise<Importer> {
   const started = Date.now();
   const { store } = options;
-  if (options.account !== undefined && !(await store.getAccount(options.account))) {
+  if (options.account !== undefined && !(await store.registry.getAccount(options.account))) {
     throw new AppError(
       'bad-parameter',
       `--account: unknown account '${options.account}' (add it with: tally accounts add ${options.account})`,
@@ -203,8 +203,8 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
   if (geoDatabase !== null && !existsSync(geoDatabase)) {
     throw new AppError('bad-config', `geo.mmdb: ${geoDatabase} does not exist`, { param: 'config' });
   }
-  const accounts = (await store.listAccounts()).map((a) => ({ id: a.id, match: a.match }));
-  const targets = (await store.listCatalog()).filter((e) => e.match !== undefined);
+  const accounts = (await store.registry.listAccounts()).map((a) => ({ id: a.id, match: a.match }));
+  const targets = (await store.registry.listCatalog()).filter((e) => e.match !== undefined);
   const rejects = new RejectsFile(options.rejectsDir, new Date(started));
   const summary = emptySummary();
 
@@ -323,9 +323,9 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 async function identifySource(
   path: string,
   head: FileHead,
-  store: UsageStore,
+  store: Store,
 ): Promise<{ source: SourceState; known: SourceState | undefined }> {
-  const known = findKnownSource(head, await store.listSources());
+  const known = findKnownSource(head, await store.registry.listSources());
   const now = Date.now();
   if (known) {
     const grownHead = known.headLength < HEAD_BYTES && head.length > known.headLength;
@@ -460,6 +460,8 @@ async function importFile(
   let committing: Promise<void> = Promise.resolve();
   let lastCommitAt = Date.now();
   let commits = 0;
+  // The checkpoint the next batch continues from: with the batch's end, its identity in the store.
+  let committed = source.offset;
   const commit = async (active: ChunkPipeline): Promise<void> => {
     lastCommitAt = Date.now();
     const drained = await active.drain();
@@ -468,7 +470,8 @@ async function importFile(
     commits += 1;
     source.offset = offset;
     source.lastImported = Date.now();
-    committing = store.commitImport({ source: { ...source }, ...drained });
+    committing = store.usage.commitImport({ from: committed, source: { ...source }, ...drained });
+    committed = offset;
     // Keep an unobserved rejection from being reported before it is awaited.
     committing.catch(() => undefined);
   };

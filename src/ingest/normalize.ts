@@ -7,9 +7,9 @@
  */
 import type { CatalogEntry } from '../domain/catalog.js';
 import type { RowDimensions } from '../domain/cell.js';
+import { cellKey } from '../domain/cell-id.js';
 import { isOk } from '../domain/metrics.js';
 import type { DeliveryRecord } from '../domain/record.js';
-import { cellKey } from '../store/cell-id.js';
 import { type AccountMatch, createAccountResolver, DEFAULT_ACCOUNT } from './account-rules.js';
 import { type Cell, makeCell } from './cell.js';
 import type { RawDelivery, RawExtra } from './formats/raw-delivery.js';

@@ -15,6 +15,6 @@ test('the schedule takes one snapshot at once when none exists, then one per int
   expect(taken.length).toBeLessThanOrEqual(7);
   for (let i = 1; i < taken.length; i++)
     expect((taken[i] as number) - (taken[i - 1] as number)).toBeGreaterThanOrEqual(100);
-  expect((await store.lastBillingSnapshot())?.takenAt).toBe(taken.at(-1));
+  expect((await store.usage.lastBillingSnapshot())?.takenAt).toBe(taken.at(-1));
   await store.close();
 });

@@ -5,14 +5,15 @@
  * and `POST /v1/billing/snapshots` take one on demand.
  */
 import { bucketStart } from '../domain/bucket.js';
-import type { BillingSnapshot, UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { BillingSnapshot } from '../store/usage-store.js';
 import { sleep } from './abortable-sleep.js';
 
 export const DEFAULT_SNAPSHOT_HOURS = 12;
 
 /** Takes a snapshot at `now`: buckets that ended by then are billed as they stand. */
-export function takeSnapshot(store: UsageStore, now = Date.now()): Promise<BillingSnapshot> {
-  return store.takeBillingSnapshot(now, bucketStart(now));
+export function takeSnapshot(store: Store, now = Date.now()): Promise<BillingSnapshot> {
+  return store.usage.takeBillingSnapshot(now, bucketStart(now));
 }
 
 /** A snapshot as `tally billing snapshot --json` and `POST /v1/billing/snapshots` show it. */
@@ -29,13 +30,13 @@ export function snapshotOut(s: BillingSnapshot) {
  * ever taken), then one per interval, until `signal` aborts.
  */
 export async function runSnapshotSchedule(
-  store: UsageStore,
+  store: Store,
   intervalMs: number,
   signal: AbortSignal,
   onSnapshot: (snapshot: BillingSnapshot) => void = () => undefined,
 ): Promise<void> {
   while (!signal.aborted) {
-    const last = await store.lastBillingSnapshot();
+    const last = await store.usage.lastBillingSnapshot();
     const due = last === undefined ? Date.now() : last.takenAt + intervalMs;
     const wait = due - Date.now();
     if (wait > 0) {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { rollupRow } from '../test-support/rollup-row.js';
 import { sourceState } from '../test-support/source-state.js';
 import { applyRetention, retentionStart } from './retention.js';
@@ -23,7 +23,7 @@ describe('retentionStart', () => {
 });
 
 describe('applyRetention', () => {
-  let store: UsageStore;
+  let store: Store;
   beforeEach(async () => {
     store = await DuckDbStore.open(':memory:');
   });
@@ -32,14 +32,15 @@ describe('applyRetention', () => {
   });
 
   test('each account loses whole days before its own local midnight, nothing after', async () => {
-    await store.putAccount({ id: 'berlin', name: 'B', timezone: 'Europe/Berlin', parent: null });
-    await store.putAccount({ id: 'kolkata', name: 'K', timezone: 'Asia/Kolkata', parent: null });
+    await store.registry.putAccount({ id: 'berlin', name: 'B', timezone: 'Europe/Berlin', parent: null });
+    await store.registry.putAccount({ id: 'kolkata', name: 'K', timezone: 'Asia/Kolkata', parent: null });
     const now = Date.parse('2026-11-29T12:00:00Z');
     // Around each account's cut-off (2 days kept): the bucket just before goes, the one at it stays.
     const berlinCut = Date.parse('2026-11-26T23:00:00Z'); // 27 Nov 00:00 in Berlin
     const kolkataCut = Date.parse('2026-11-26T18:30:00Z'); // 27 Nov 00:00 in Kolkata
     const Q = 15 * 60_000;
-    await store.commitImport({
+    await store.usage.commitImport({
+      from: 0,
       source: sourceState('s'),
       rollups: [
         rollupRow({ account: 'berlin', bucket: berlinCut - Q, bytesOut: 1 }),

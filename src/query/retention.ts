@@ -7,7 +7,7 @@
  * it on demand; the server once at start and then once a day.
  */
 import { DateTime } from 'luxon';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { sleep } from './abortable-sleep.js';
 
 const DAY_MS = 86_400_000;
@@ -26,17 +26,17 @@ export function retentionStart(timezone: string, days: number, now: number): num
 
 /** Deletes every account's usage older than `days` whole days, as of `now`. */
 export async function applyRetention(
-  store: UsageStore,
+  store: Store,
   days: number,
   now = Date.now(),
 ): Promise<RetentionResult[]> {
   const results: RetentionResult[] = [];
-  for (const account of await store.listAccounts()) {
+  for (const account of await store.registry.listAccounts()) {
     const keptFrom = retentionStart(account.timezone, days, now);
     results.push({
       account: account.id,
       keptFrom,
-      deletedRows: await store.deleteUsageBefore(account.id, keptFrom),
+      deletedRows: await store.usage.deleteUsageBefore(account.id, keptFrom),
     });
   }
   return results;
@@ -54,17 +54,13 @@ export interface RetentionReport {
 }
 
 /** Applies the configured retention now: what `tally retention apply --json` prints and `POST /v1/retention` answers. */
-export async function retentionReport(store: UsageStore, days: number | undefined): Promise<RetentionReport> {
+export async function retentionReport(store: Store, days: number | undefined): Promise<RetentionReport> {
   if (days === undefined) return { retention_days: null, accounts: [] };
   return { retention_days: days, accounts: (await applyRetention(store, days)).map(retentionOut) };
 }
 
 /** The server's retention loop: at start, then every day, until `signal` aborts. */
-export async function runRetentionSchedule(
-  store: UsageStore,
-  days: number,
-  signal: AbortSignal,
-): Promise<void> {
+export async function runRetentionSchedule(store: Store, days: number, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     await applyRetention(store, days);
     await sleep(DAY_MS, signal);

@@ -10,12 +10,12 @@ import { validateConfig } from '../config/config.js';
 import { DEMO_ACCOUNTS, demoConfig, generateDays } from '../demo/generate-logs.js';
 import { importFiles } from '../ingest/import.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { runUsageQuery } from './run-usage-query.js';
 
 const dir = useTempDir();
-let store: UsageStore;
+let store: Store;
 let logText = '';
 
 interface Expected {
@@ -101,7 +101,7 @@ beforeAll(async () => {
   store = await DuckDbStore.open(':memory:');
   const config = validateConfig(demoConfig(), 'demo');
   for (const a of config.accounts ?? [])
-    await store.putAccount({
+    await store.registry.putAccount({
       id: a.id,
       name: a.id,
       timezone: a.timezone ?? 'UTC',

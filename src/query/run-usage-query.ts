@@ -2,14 +2,15 @@
  * The one executor for usage queries: parameters -> UsageQuery -> windows -> store -> the body of
  * `GET /v1/usage` (DESIGN section 7). `tally report --format json` prints exactly this body.
  *
- * Three ways to read: `runUsageQuery` answers one page (the API's `limit`/`cursor`),
- * `readAllUsage` every row at once (the compatible APIs, whose answers are whole), and
- * `streamAllUsage` every row a batch at a time (reports of any size in flat memory).
+ * Two ways to read: `runUsageQuery` answers one page (the API's `limit`/`cursor`), and
+ * `streamAllUsage` every row a batch at a time (reports of any size in flat memory). Internal
+ * readers (the compatible APIs) ask typed questions through read-usage.ts instead.
  */
 import { AppError, badParameter } from '../domain/errors.js';
 import { formatInstant, splitWindows } from '../domain/time-window.js';
 import { encodeCursor, parseUsageQuery, type UsageParams, type UsageQuery } from '../domain/usage-query.js';
-import type { UsageRow, UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { UsageRow } from '../store/usage-store.js';
 
 export type UsageBodyRow = Record<string, string | number>;
 
@@ -32,9 +33,9 @@ interface ReadOptions {
   alsoAccounts?: string[];
 }
 
-async function prepare(store: UsageStore, params: UsageParams, options: ReadOptions) {
+async function prepare(store: Store, params: UsageParams, options: ReadOptions) {
   const accountId = params.account?.trim();
-  const account = accountId ? await store.getAccount(accountId) : undefined;
+  const account = accountId ? await store.registry.getAccount(accountId) : undefined;
   if (accountId && !account)
     throw new AppError('not-found', `account: unknown account '${accountId}'`, { param: 'account' });
   const query = parseUsageQuery(params, account?.timezone ?? 'UTC', options);
@@ -84,12 +85,12 @@ function refusePaging(params: UsageParams): void {
 
 /** One page of rows, as `GET /v1/usage` answers it. */
 export async function runUsageQuery(
-  store: UsageStore,
+  store: Store,
   params: UsageParams,
   options: ReadOptions = {},
 ): Promise<{ query: UsageQuery; body: UsageBody }> {
   const { query, windows, head, toRow } = await prepare(store, params, options);
-  const found = await store.queryUsage(query, windows);
+  const found = await store.usage.queryUsage(query, windows);
   const more = found.length > query.limit;
   const rows = (more ? found.slice(0, query.limit) : found).map(toRow);
   return {
@@ -103,26 +104,14 @@ export async function runUsageQuery(
  * the account looked up) before this returns, so errors come before any output is written.
  */
 export async function streamAllUsage(
-  store: UsageStore,
+  store: Store,
   params: UsageParams,
   options: ReadOptions = {},
 ): Promise<{ query: UsageQuery; head: UsageHead; batches: AsyncIterable<UsageBodyRow[]> }> {
   refusePaging(params);
   const { query, windows, head, toRow } = await prepare(store, params, options);
   async function* batches(): AsyncIterable<UsageBodyRow[]> {
-    for await (const rows of store.streamUsage(query, windows)) yield rows.map(toRow);
+    for await (const rows of store.usage.streamUsage(query, windows)) yield rows.map(toRow);
   }
   return { query, head, batches: batches() };
-}
-
-/** Every row of the query in one body (`next_cursor` is null): for answers that must be whole. */
-export async function readAllUsage(
-  store: UsageStore,
-  params: UsageParams,
-  options: ReadOptions = {},
-): Promise<{ query: UsageQuery; body: UsageBody }> {
-  const { query, head, batches } = await streamAllUsage(store, params, options);
-  const rows: UsageBodyRow[] = [];
-  for await (const batch of batches) for (const row of batch) rows.push(row);
-  return { query, body: { ...head, rows, next_cursor: null } };
 }

@@ -1,16 +1,16 @@
 /**
- * The store contract: one suite every UsageStore backend must pass unchanged. A backend's test
+ * The store contract: one suite every Store backend must pass unchanged. A backend's test
  * file calls `describeStoreContract('name', () => openFreshStore())`. Expected values are worked
  * out by hand from the rows written here, never read back from the store under test.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { StoredKey } from '../domain/api-key.js';
+import { toColumns } from '../domain/rollup-columns.js';
 import { splitWindows } from '../domain/time-window.js';
 import { parseUsageQuery } from '../domain/usage-query.js';
 import { rollupRow } from '../test-support/rollup-row.js';
 import { sourceState } from '../test-support/source-state.js';
-import { toColumns } from './rollup-columns.js';
-import type { UsageStore } from './store.js';
+import type { Store } from './store.js';
 
 const T0 = Date.parse('2024-07-01T00:00:00Z');
 const Q = 15 * 60_000;
@@ -19,37 +19,49 @@ const row = rollupRow;
 
 const source = sourceState;
 
-async function usage(store: UsageStore, params: Record<string, string>, tz = 'UTC') {
+async function usage(store: Store, params: Record<string, string>, tz = 'UTC') {
   const q = parseUsageQuery({ account: 'acme', from: '2024-07-01', to: '2024-07-03', ...params }, tz);
-  return store.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz));
+  return store.usage.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz));
 }
 
-export function describeStoreContract(name: string, open: () => Promise<UsageStore>): void {
-  describe(`UsageStore contract: ${name}`, () => {
-    let store: UsageStore;
+export function describeStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
     beforeEach(async () => {
       store = await open();
-      await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+      await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
     });
     afterEach(async () => {
       await store.close();
     });
 
     test('accounts get stable numbers in creation order; suspension is kept unless changed', async () => {
-      await store.putAccount({ id: 'zeta', name: 'Z', timezone: 'UTC', parent: null });
-      await store.putAccount({ id: 'alpha', name: 'A', timezone: 'UTC', parent: null });
-      await store.putAccount({ id: 'zeta', name: 'Z2', timezone: 'UTC', parent: null, suspended: true });
-      await store.putAccount({ id: 'zeta', name: 'Z3', timezone: 'UTC', parent: null });
+      await store.registry.putAccount({ id: 'zeta', name: 'Z', timezone: 'UTC', parent: null });
+      await store.registry.putAccount({ id: 'alpha', name: 'A', timezone: 'UTC', parent: null });
+      await store.registry.putAccount({
+        id: 'zeta',
+        name: 'Z2',
+        timezone: 'UTC',
+        parent: null,
+        suspended: true,
+      });
+      await store.registry.putAccount({ id: 'zeta', name: 'Z3', timezone: 'UTC', parent: null });
       const numbers = Object.fromEntries(
-        (await store.listAccounts()).map((a) => [a.id, [a.number, a.suspended]]),
+        (await store.registry.listAccounts()).map((a) => [a.id, [a.number, a.suspended]]),
       );
       const zeta = numbers.zeta as [number, boolean];
       const alpha = numbers.alpha as [number, boolean];
       expect(alpha[0]).toBe(zeta[0] + 1);
       expect(zeta[1]).toBe(true);
       expect(alpha[1]).toBe(false);
-      await store.putAccount({ id: 'zeta', name: 'Z3', timezone: 'UTC', parent: null, suspended: false });
-      expect((await store.getAccount('zeta'))?.suspended).toBe(false);
+      await store.registry.putAccount({
+        id: 'zeta',
+        name: 'Z3',
+        timezone: 'UTC',
+        parent: null,
+        suspended: false,
+      });
+      expect((await store.registry.getAccount('zeta'))?.suspended).toBe(false);
     });
 
     test('a number given is kept, unique, and left alone when not given; the next new account takes the next', async () => {
@@ -60,49 +72,49 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         parent: null,
         ...(number === undefined ? {} : { number }),
       });
-      await store.putAccount(account('migrated', 158));
-      expect((await store.getAccount('migrated'))?.number).toBe(158);
-      await store.putAccount(account('fresh'));
-      expect((await store.getAccount('fresh'))?.number).toBe(159);
-      await expect(store.putAccount(account('thief', 158))).rejects.toMatchObject({
+      await store.registry.putAccount(account('migrated', 158));
+      expect((await store.registry.getAccount('migrated'))?.number).toBe(158);
+      await store.registry.putAccount(account('fresh'));
+      expect((await store.registry.getAccount('fresh'))?.number).toBe(159);
+      await expect(store.registry.putAccount(account('thief', 158))).rejects.toMatchObject({
         code: 'conflict',
         message: "number: 158 is the number of account 'migrated'",
       });
-      expect(await store.getAccount('thief')).toBeUndefined();
-      await store.putAccount(account('migrated'));
-      expect((await store.getAccount('migrated'))?.number).toBe(158);
-      await store.putAccount(account('fresh', 7));
-      expect((await store.getAccount('fresh'))?.number).toBe(7);
-      await store.putAccount(account('migrated', 158));
-      expect((await store.getAccount('migrated'))?.number).toBe(158);
+      expect(await store.registry.getAccount('thief')).toBeUndefined();
+      await store.registry.putAccount(account('migrated'));
+      expect((await store.registry.getAccount('migrated'))?.number).toBe(158);
+      await store.registry.putAccount(account('fresh', 7));
+      expect((await store.registry.getAccount('fresh'))?.number).toBe(7);
+      await store.registry.putAccount(account('migrated', 158));
+      expect((await store.registry.getAccount('migrated'))?.number).toBe(158);
     });
 
     test('a signature is claimed once until it expires', async () => {
-      expect(await store.claimSignature('scaleengine', 'd1', 1000, 5000)).toBe(true);
-      expect(await store.claimSignature('scaleengine', 'd1', 4999, 9999)).toBe(false);
-      expect(await store.claimSignature('ooyala', 'd1', 4999, 9999)).toBe(true);
-      expect(await store.claimSignature('scaleengine', 'd2', 4999, 9999)).toBe(true);
+      expect(await store.registry.claimSignature('scaleengine', 'd1', 1000, 5000)).toBe(true);
+      expect(await store.registry.claimSignature('scaleengine', 'd1', 4999, 9999)).toBe(false);
+      expect(await store.registry.claimSignature('ooyala', 'd1', 4999, 9999)).toBe(true);
+      expect(await store.registry.claimSignature('scaleengine', 'd2', 4999, 9999)).toBe(true);
       // Expired: the same digest may be used again (its timestamp is refused long before).
-      expect(await store.claimSignature('scaleengine', 'd1', 5000, 9000)).toBe(true);
-      expect(await store.claimSignature('scaleengine', 'd1', 5001, 9000)).toBe(false);
+      expect(await store.registry.claimSignature('scaleengine', 'd1', 5000, 9000)).toBe(true);
+      expect(await store.registry.claimSignature('scaleengine', 'd1', 5001, 9000)).toBe(false);
     });
 
     test('accounts round-trip and update in place', async () => {
-      await store.putAccount({
+      await store.registry.putAccount({
         id: 'kol',
         name: 'K',
         timezone: 'Asia/Kolkata',
         parent: 'acme',
         match: { hosts: ['k.example'] },
       });
-      await store.putAccount({
+      await store.registry.putAccount({
         id: 'kol',
         name: 'Kolkata',
         timezone: 'Asia/Kolkata',
         parent: 'acme',
         match: { hosts: ['k.example'] },
       });
-      expect(await store.getAccount('kol')).toEqual({
+      expect(await store.registry.getAccount('kol')).toEqual({
         id: 'kol',
         name: 'Kolkata',
         timezone: 'Asia/Kolkata',
@@ -112,12 +124,13 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         suspended: false,
         billingDay: 1,
       });
-      expect((await store.listAccounts()).map((a) => a.id)).toEqual(['acme', 'kol']);
-      expect(await store.getAccount('nobody')).toBeUndefined();
+      expect((await store.registry.listAccounts()).map((a) => a.id)).toEqual(['acme', 'kol']);
+      expect(await store.registry.getAccount('nobody')).toBeUndefined();
     });
 
     test('sums per window and group, exact distinct viewers across buckets and sources', async () => {
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [
           row({ bucket: T0, bytesOut: 100, viewers: [1n, 2n] }),
@@ -133,7 +146,8 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
           row({ bucket: T0 + 24 * 3600_000, resource: 'b.mp4', bytesOut: 7, viewers: [3n] }),
         ],
       });
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s2'),
         rollups: [row({ bucket: T0, bytesOut: 1, viewers: [1n, 18446744073709551615n] })],
       });
@@ -184,7 +198,8 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         }),
       );
       const single = row({ bucket: T0, bytesOut: 5, viewers: [1n] });
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [single],
         columns: [toColumns(rows.slice(0, 2500)), toColumns(rows.slice(2500))],
@@ -216,7 +231,8 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
     });
 
     test('filters, ordering, limit and offset', async () => {
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [
           row({ bucket: T0, resource: 'a', bytesOut: 10 }),
@@ -249,15 +265,16 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         'UTC',
       );
       const windows = splitWindows(q.from, q.to, q.granularity, q.tz);
-      const first = await store.queryUsage(q, windows);
+      const first = await store.usage.queryUsage(q, windows);
       expect(first.map((r) => r.dimensions.resource)).toEqual(['a', 'b']); // limit + 1 tells "more"
-      const last = await store.queryUsage({ ...q, offset: 2 }, windows);
+      const last = await store.usage.queryUsage({ ...q, offset: 2 }, windows);
       expect(last.map((r) => r.dimensions.resource)).toEqual(['c']);
     });
 
     test('streamUsage gives every row in order, in batches, whatever the limit and offset', async () => {
       const n = 5000;
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: Array.from({ length: n }, (_, i) =>
           row({ bucket: T0, resource: `r${String(i).padStart(5, '0')}`, bytesOut: i }),
@@ -270,20 +287,21 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       const windows = splitWindows(q.from, q.to, q.granularity, q.tz);
       const batches: number[] = [];
       const seen: string[] = [];
-      for await (const batch of store.streamUsage({ ...q, limit: 10, offset: 7 }, windows)) {
+      for await (const batch of store.usage.streamUsage({ ...q, limit: 10, offset: 7 }, windows)) {
         batches.push(batch.length);
         for (const r of batch) seen.push(`${r.dimensions.resource}=${r.metrics.bytes_out}`);
       }
       expect(seen).toEqual(Array.from({ length: n }, (_, i) => `r${String(i).padStart(5, '0')}=${i}`));
       expect(batches.length).toBeGreaterThan(1);
       // Ended early, the stream lets go: the store still answers and closes.
-      for await (const batch of store.streamUsage(q, windows)) if (batch.length > 0) break;
+      for await (const batch of store.usage.streamUsage(q, windows)) if (batch.length > 0) break;
       expect((await usage(store, { metrics: 'bytes_out' }))[0]?.metrics.bytes_out).toBe((n * (n - 1)) / 2);
     });
 
     test('windows follow the query time zone', async () => {
       // 18:30 UTC on 1 July is midnight of 2 July in Kolkata.
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [
           row({ bucket: T0 + 18 * 3600_000 + 2 * Q, bytesOut: 5 }),
@@ -298,7 +316,8 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
     });
 
     test('other accounts and times outside [from, to) are not counted', async () => {
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [
           row({ bucket: T0 - Q }),
@@ -310,32 +329,74 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
     });
 
     test('a commit is atomic with its checkpoint, and forget removes exactly one source', async () => {
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1', 10),
         rollups: [row({ bucket: T0, bytesOut: 100, viewers: [1n] })],
       });
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 0,
         source: source('s2', 20),
         rollups: [row({ bucket: T0, bytesOut: 1, viewers: [2n] })],
       });
-      await store.commitImport({
+      await store.usage.commitImport({
+        from: 10,
         source: { ...source('s1', 30), records: 2 },
         rollups: [row({ bucket: T0, bytesOut: 10 })],
       });
-      const sources = await store.listSources();
+      const sources = await store.registry.listSources();
       expect(sources.map((s) => [s.id, s.offset, s.records])).toEqual([
         ['s1', 30, 2],
         ['s2', 20, 1],
       ]);
-      expect(await store.forgetSource('s1')).toBe(true);
-      expect(await store.forgetSource('s1')).toBe(false);
+      expect(await store.usage.forgetSource('s1')).toBe(true);
+      expect(await store.usage.forgetSource('s1')).toBe(false);
       const left = await usage(store, { metrics: 'bytes_out,unique_viewers' });
       expect(left[0]?.metrics).toEqual({ bytes_out: 1, unique_viewers: 1 });
-      expect((await store.listSources()).map((s) => s.id)).toEqual(['s2']);
+      expect((await store.registry.listSources()).map((s) => s.id)).toEqual(['s2']);
+    });
+
+    test('a batch is identified by (source, from, to): applied again, it counts once', async () => {
+      const first = {
+        from: 0,
+        source: source('s1', 10),
+        rollups: [row({ bucket: T0, bytesOut: 100, viewers: [1n] })],
+      };
+      const second = {
+        from: 10,
+        source: { ...source('s1', 30), records: 2 },
+        rollups: [row({ bucket: T0, bytesOut: 10, viewers: [2n] })],
+      };
+      await store.usage.commitImport(first);
+      await store.usage.commitImport(first);
+      await store.usage.commitImport(second);
+      // A retry of either, after both landed (a crash before the caller saw the answer), changes nothing.
+      await store.usage.commitImport(second);
+      await store.usage.commitImport(first);
+      const total = await usage(store, { metrics: 'bytes_out,unique_viewers' });
+      expect(total[0]?.metrics).toEqual({ bytes_out: 110, unique_viewers: 2 });
+      const sources = await store.registry.listSources();
+      expect(sources.map((s) => [s.id, s.offset, s.records])).toEqual([['s1', 30, 2]]);
+    });
+
+    test('a batch that does not continue the checkpoint is refused and writes nothing', async () => {
+      await store.usage.commitImport({
+        from: 0,
+        source: source('s1', 10),
+        rollups: [row({ bucket: T0, bytesOut: 100 })],
+      });
+      // Another import of the same file read from 0 too and now ends past the checkpoint.
+      const stale = { from: 0, source: source('s1', 25), rollups: [row({ bucket: T0, bytesOut: 250 })] };
+      await expect(store.usage.commitImport(stale)).rejects.toMatchObject({ code: 'conflict' });
+      // A gap: a batch from past the checkpoint.
+      const gap = { from: 20, source: source('s1', 40), rollups: [row({ bucket: T0, bytesOut: 7 })] };
+      await expect(store.usage.commitImport(gap)).rejects.toMatchObject({ code: 'conflict' });
+      expect((await usage(store, { metrics: 'bytes_out' }))[0]?.metrics).toEqual({ bytes_out: 100 });
+      expect((await store.registry.listSources()).map((s) => s.offset)).toEqual([10]);
     });
 
     test('keys: stored, listed, revoked once', async () => {
-      await store.putKey({
+      await store.registry.putKey({
         id: 'tk_1',
         account: null,
         scheme: 'native',
@@ -354,17 +415,17 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         revokedAt: null,
         expiresAt: 1_900_000_000_000,
       };
-      await store.putKey(second);
+      await store.registry.putKey(second);
       // Read back field for field, sealed secret included.
-      expect(await store.getKey('tk_2')).toEqual(second);
-      expect(await store.revokeKey('tk_2', 9)).toBe(true);
-      expect(await store.revokeKey('tk_2', 10)).toBe(false);
-      expect((await store.getKey('tk_2'))?.revokedAt).toBe(9);
-      expect((await store.listKeys()).map((k) => k.id)).toEqual(['tk_1', 'tk_2']);
+      expect(await store.registry.getKey('tk_2')).toEqual(second);
+      expect(await store.registry.revokeKey('tk_2', 9)).toBe(true);
+      expect(await store.registry.revokeKey('tk_2', 10)).toBe(false);
+      expect((await store.registry.getKey('tk_2'))?.revokedAt).toBe(9);
+      expect((await store.registry.listKeys()).map((k) => k.id)).toEqual(['tk_1', 'tk_2']);
     });
 
     test('events: ids remembered with their digest for the window, meters summed or peaked, forget removes both', async () => {
-      await store.commitEvents({
+      await store.usage.commitEvents({
         ids: [{ account: 'acme', id: 'e1', digest: 'd1' }],
         rollups: [row({ account: 'acme', bucket: T0, bytesOut: 7, viewers: [1n] })],
         meters: [
@@ -378,19 +439,19 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         receivedAt: 1000,
         forgetIdsBefore: 0,
       });
-      const found = await store.findEventIds([
+      const found = await store.registry.findEventIds([
         { account: 'acme', id: 'e1' },
         { account: 'acme', id: 'e2' },
         { account: 'globex', id: 'e1' },
       ]);
-      expect([...found]).toEqual([['acme\u0001e1', 'd1']]);
+      expect(found).toEqual([{ account: 'acme', id: 'e1', digest: 'd1' }]);
       const total = await usage(store, { metrics: 'bytes_out,storage_peak_bytes,transcode_seconds' });
       expect(total.map((r) => r.metrics)).toEqual([
         { bytes_out: 7, storage_peak_bytes: 30, transcode_seconds: 1350 },
       ]);
 
       // A later batch forgets ids received before its window start.
-      await store.commitEvents({
+      await store.usage.commitEvents({
         ids: [],
         rollups: [],
         meters: [],
@@ -398,15 +459,15 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         receivedAt: 5000,
         forgetIdsBefore: 2000,
       });
-      expect((await store.findEventIds([{ account: 'acme', id: 'e1' }])).size).toBe(0);
+      expect(await store.registry.findEventIds([{ account: 'acme', id: 'e1' }])).toEqual([]);
 
-      expect(await store.forgetSource('events')).toBe(true);
+      expect(await store.usage.forgetSource('events')).toBe(true);
       const left = await usage(store, { metrics: 'bytes_out,transcode_seconds' });
       expect(left).toEqual([]);
     });
 
     test('meters group and filter by target (their subject)', async () => {
-      await store.commitEvents({
+      await store.usage.commitEvents({
         ids: [],
         rollups: [],
         meters: [
@@ -432,8 +493,9 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
     });
 
     test('alsoAccounts counts further accounts in the same windows, viewers distinct across them', async () => {
-      await store.putAccount({ id: 'child', name: 'C', timezone: 'UTC', parent: 'acme' });
-      await store.commitImport({
+      await store.registry.putAccount({ id: 'child', name: 'C', timezone: 'UTC', parent: 'acme' });
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [
           row({ account: 'acme', bucket: T0, bytesOut: 10, viewers: [1n, 2n] }),
@@ -445,14 +507,14 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         { account: 'acme', from: '2024-07-01', to: '2024-07-03', metrics: 'bytes_out,unique_viewers' },
         'UTC',
       );
-      const alone = await store.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz));
+      const alone = await store.usage.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz));
       expect(alone.map((r) => r.metrics)).toEqual([{ bytes_out: 10, unique_viewers: 2 }]);
       const family = parseUsageQuery(
         { account: 'acme', from: '2024-07-01', to: '2024-07-03', metrics: 'bytes_out,unique_viewers' },
         'UTC',
         { alsoAccounts: ['child'] },
       );
-      const both = await store.queryUsage(family, splitWindows(q.from, q.to, q.granularity, q.tz));
+      const both = await store.usage.queryUsage(family, splitWindows(q.from, q.to, q.granularity, q.tz));
       expect(both.map((r) => r.metrics)).toEqual([{ bytes_out: 15, unique_viewers: 3 }]);
     });
 
@@ -468,12 +530,17 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         deleted: false,
         match: { apps: ['live'], resources: ['news*'] },
       };
-      await store.putCatalogEntry(target);
-      await store.putCatalogEntry({ ...target, kind: 'vod_stream', id: 'zwry3gj7', match: undefined });
-      expect(await store.getCatalogEntry('stream_target', 'nlyjxjbc')).toEqual(target);
-      await store.putCatalogEntry({ ...target, archived: true, deleted: true });
-      expect((await store.getCatalogEntry('stream_target', 'nlyjxjbc'))?.deleted).toBe(true);
-      expect(await store.getCatalogEntry('transcoder', 'nlyjxjbc')).toBeUndefined();
+      await store.registry.putCatalogEntry(target);
+      await store.registry.putCatalogEntry({
+        ...target,
+        kind: 'vod_stream',
+        id: 'zwry3gj7',
+        match: undefined,
+      });
+      expect(await store.registry.getCatalogEntry('stream_target', 'nlyjxjbc')).toEqual(target);
+      await store.registry.putCatalogEntry({ ...target, archived: true, deleted: true });
+      expect((await store.registry.getCatalogEntry('stream_target', 'nlyjxjbc'))?.deleted).toBe(true);
+      expect(await store.registry.getCatalogEntry('transcoder', 'nlyjxjbc')).toBeUndefined();
 
       const transcoder = {
         kind: 'transcoder' as const,
@@ -485,34 +552,35 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         archived: true,
         deleted: false,
       };
-      await store.putCatalogEntry(transcoder);
+      await store.registry.putCatalogEntry(transcoder);
       const batch = { ids: [], rollups: [], meters: [], accepted: 0, receivedAt: 1, forgetIdsBefore: 0 };
-      await store.commitEvents({
+      await store.usage.commitEvents({
         ...batch,
         transcoders: [{ ...transcoder, name: 'Renamed', archived: false, billingMode: 'twentyfour_seven' }],
       });
       // Name and billing mode follow the events; the archived flag is the catalog's own.
-      expect(await store.getCatalogEntry('transcoder', '1237abcd')).toEqual({
+      expect(await store.registry.getCatalogEntry('transcoder', '1237abcd')).toEqual({
         ...transcoder,
         name: 'Renamed',
         billingMode: 'twentyfour_seven',
       });
-      await store.commitEvents({
+      await store.usage.commitEvents({
         ...batch,
         transcoders: [{ ...transcoder, account: 'globex', name: 'Hijack' }],
       });
-      expect((await store.getCatalogEntry('transcoder', '1237abcd'))?.name).toBe('Renamed');
-      expect((await store.listCatalog('acme')).map((e) => `${e.kind}:${e.id}`)).toEqual([
+      expect((await store.registry.getCatalogEntry('transcoder', '1237abcd'))?.name).toBe('Renamed');
+      expect((await store.registry.listCatalog('acme')).map((e) => `${e.kind}:${e.id}`)).toEqual([
         'stream_target:nlyjxjbc',
         'transcoder:1237abcd',
         'vod_stream:zwry3gj7',
       ]);
-      expect(await store.listCatalog('globex')).toEqual([]);
+      expect(await store.registry.listCatalog('globex')).toEqual([]);
     });
 
     test('billing snapshots freeze bytes before their cut-off; late data is billed by the next one', async () => {
-      expect(await store.lastBillingSnapshot()).toBeUndefined();
-      await store.commitImport({
+      expect(await store.usage.lastBillingSnapshot()).toBeUndefined();
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [row({ bucket: T0, bytesOut: 100 }), row({ bucket: T0 + 4 * Q, bytesOut: 50 })],
       });
@@ -521,7 +589,7 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       expect(await billed()).toEqual([{ bytes_out: 150, billed_bytes_out: 0 }]);
 
       // Cut-off after the first bucket only.
-      expect(await store.takeBillingSnapshot(T0 + 2 * Q + 1, T0 + 2 * Q)).toEqual({
+      expect(await store.usage.takeBillingSnapshot(T0 + 2 * Q + 1, T0 + 2 * Q)).toEqual({
         takenAt: T0 + 2 * Q + 1,
         cutoff: T0 + 2 * Q,
         changedRows: 1,
@@ -529,22 +597,27 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       expect(await billed()).toEqual([{ bytes_out: 150, billed_bytes_out: 100 }]);
 
       // Late data for the billed bucket changes usage at once, billing only at the next snapshot.
-      await store.commitImport({ source: source('s2'), rollups: [row({ bucket: T0, bytesOut: 7 })] });
+      await store.usage.commitImport({
+        from: 0,
+        source: source('s2'),
+        rollups: [row({ bucket: T0, bytesOut: 7 })],
+      });
       expect(await billed()).toEqual([{ bytes_out: 157, billed_bytes_out: 100 }]);
-      await store.takeBillingSnapshot(T0 + 8 * Q, T0 + 8 * Q);
+      await store.usage.takeBillingSnapshot(T0 + 8 * Q, T0 + 8 * Q);
       expect(await billed()).toEqual([{ bytes_out: 157, billed_bytes_out: 157 }]);
-      expect(await store.lastBillingSnapshot()).toEqual({
+      expect(await store.usage.lastBillingSnapshot()).toEqual({
         takenAt: T0 + 8 * Q,
         cutoff: T0 + 8 * Q,
         changedRows: 2,
       });
       // Nothing changed since: a third snapshot records nothing new.
-      expect((await store.takeBillingSnapshot(T0 + 9 * Q, T0 + 9 * Q)).changedRows).toBe(0);
+      expect((await store.usage.takeBillingSnapshot(T0 + 9 * Q, T0 + 9 * Q)).changedRows).toBe(0);
     });
 
     test("retention deletes one account's usage before an instant; what was billed stays billed", async () => {
-      await store.putAccount({ id: 'globex', name: 'G', timezone: 'UTC', parent: null });
-      await store.commitImport({
+      await store.registry.putAccount({ id: 'globex', name: 'G', timezone: 'UTC', parent: null });
+      await store.usage.commitImport({
+        from: 0,
         source: source('s1'),
         rollups: [
           row({ bucket: T0, bytesOut: 100, viewers: [1n] }),
@@ -552,7 +625,7 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
           row({ account: 'globex', bucket: T0, bytesOut: 9, viewers: [3n] }),
         ],
       });
-      await store.commitEvents({
+      await store.usage.commitEvents({
         ids: [],
         rollups: [],
         meters: [
@@ -563,10 +636,10 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
         receivedAt: T0 + 8 * Q,
         forgetIdsBefore: 0,
       });
-      await store.takeBillingSnapshot(T0 + 8 * Q, T0 + 8 * Q);
+      await store.usage.takeBillingSnapshot(T0 + 8 * Q, T0 + 8 * Q);
 
       // acme keeps from T0 + 4Q: one rollup, its viewer and one meter row go (3 rows).
-      expect(await store.deleteUsageBefore('acme', T0 + 4 * Q)).toBe(3);
+      expect(await store.usage.deleteUsageBefore('acme', T0 + 4 * Q)).toBe(3);
       const metrics = 'bytes_out,unique_viewers,transcode_seconds,billed_bytes_out';
       expect((await usage(store, { metrics }))[0]?.metrics).toEqual({
         bytes_out: 50,
@@ -576,17 +649,17 @@ export function describeStoreContract(name: string, open: () => Promise<UsageSto
       });
       // Another account is untouched; the next snapshot bills nothing new and un-bills nothing.
       const globex = parseUsageQuery({ account: 'globex', from: '2024-07-01', to: '2024-07-03' }, 'UTC');
-      const [g] = await store.queryUsage(
+      const [g] = await store.usage.queryUsage(
         globex,
         splitWindows(globex.from, globex.to, globex.granularity, globex.tz),
       );
       expect(g?.metrics.bytes_out).toBe(9);
-      expect((await store.takeBillingSnapshot(T0 + 9 * Q, T0 + 9 * Q)).changedRows).toBe(0);
+      expect((await store.usage.takeBillingSnapshot(T0 + 9 * Q, T0 + 9 * Q)).changedRows).toBe(0);
       expect((await usage(store, { metrics: 'billed_bytes_out' }))[0]?.metrics.billed_bytes_out).toBe(150);
       // Applied again, or to an earlier instant, it deletes nothing more.
-      expect(await store.deleteUsageBefore('acme', T0 + 4 * Q)).toBe(0);
-      expect(await store.deleteUsageBefore('acme', T0)).toBe(0);
-      expect((await store.takeBillingSnapshot(T0 + 10 * Q, T0 + 10 * Q)).changedRows).toBe(0);
+      expect(await store.usage.deleteUsageBefore('acme', T0 + 4 * Q)).toBe(0);
+      expect(await store.usage.deleteUsageBefore('acme', T0)).toBe(0);
+      expect((await store.usage.takeBillingSnapshot(T0 + 10 * Q, T0 + 10 * Q)).changedRows).toBe(0);
     });
   });
 }

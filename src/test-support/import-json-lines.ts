@@ -2,10 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importFiles } from '../ingest/import.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 
 export async function importJsonLines(
-  store: UsageStore,
+  store: Store,
   dir: string,
   records: readonly object[],
   account?: string,

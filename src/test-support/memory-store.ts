@@ -2,15 +2,15 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { Account } from '../domain/account.js';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 
 export function useMemoryStore(
   accounts: Account[] = [{ id: 'default', name: 'd', timezone: 'UTC', parent: null }],
-): () => UsageStore {
-  let store: UsageStore | undefined;
+): () => Store {
+  let store: Store | undefined;
   beforeEach(async () => {
     store = await DuckDbStore.open(':memory:');
-    for (const account of accounts) await store.putAccount(account);
+    for (const account of accounts) await store.registry.putAccount(account);
   });
   afterEach(async () => {
     await store?.close();

@@ -1,8 +1,8 @@
 /** Builds a RollupRow from a flat description (defaults for everything not given), for store tests. */
 
 import type { RowDimensions } from '../domain/cell.js';
-import { cellIdOf, cellKey } from '../store/cell-id.js';
-import type { RollupRow } from '../store/store.js';
+import { cellIdOf, cellKey } from '../domain/cell-id.js';
+import type { RollupRow } from '../domain/rollup-row.js';
 
 export type FlatRow = Partial<RowDimensions & Omit<RollupRow, 'cell'> & { account: string }> & {
   bucket: number;

@@ -7,11 +7,11 @@ import { requireAdmin } from '../../auth/native-bearer.js';
 import { parseAccountInput } from '../../config/config.js';
 import { AppError } from '../../domain/errors.js';
 import { accountView } from '../../query/account-view.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { accountOutSchema, accountSchema, errorSchema } from './schemas.js';
 
-export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): void {
+export function registerAccountRoutes(app: FastifyInstance, store: Store): void {
   app.get(
     '/v1/accounts',
     {
@@ -27,7 +27,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
     },
     async (request) => {
       const principal = principalOf(request);
-      const accounts = await store.listAccounts();
+      const accounts = await store.registry.listAccounts();
       const visible =
         principal.account === null ? accounts : accounts.filter((a) => a.id === principal.account);
       return { accounts: visible.map(accountView) };
@@ -55,8 +55,8 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
       requireAdmin(principalOf(request));
       // The same validation as accounts in the config file, so both paths accept the same ids and zones.
       const account = parseAccountInput(request.body, 'body');
-      await store.putAccount(account);
-      return reply.status(201).send(accountView((await store.getAccount(account.id)) ?? account));
+      await store.registry.putAccount(account);
+      return reply.status(201).send(accountView((await store.registry.getAccount(account.id)) ?? account));
     },
   );
 
@@ -86,14 +86,14 @@ export function registerAccountRoutes(app: FastifyInstance, store: UsageStore): 
     async (request) => {
       requireAdmin(principalOf(request));
       const { id } = request.params as { id: string };
-      const existing = await store.getAccount(id);
+      const existing = await store.registry.getAccount(id);
       if (!existing) throw new AppError('not-found', `id: unknown account '${id}'`, { param: 'id' });
       const { suspended, ...changes } = request.body as Record<string, unknown> & { suspended?: boolean };
       // The merged account goes through the same validation as a new one.
       const { id: _id, suspended: _suspended, ...kept } = existing;
       const account = parseAccountInput({ ...kept, id, ...changes }, 'body');
-      await store.putAccount({ ...account, ...(suspended === undefined ? {} : { suspended }) });
-      return accountView((await store.getAccount(id)) ?? account);
+      await store.registry.putAccount({ ...account, ...(suspended === undefined ? {} : { suspended }) });
+      return accountView((await store.registry.getAccount(id)) ?? account);
     },
   );
 }

@@ -2,31 +2,33 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerCaller } from '../../test-support/bearer-call.js';
 import { rollupRow } from '../../test-support/rollup-row.js';
 import { sourceState } from '../../test-support/source-state.js';
 import { createApp } from '../app.js';
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 let acme: string;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null, billingDay: 5 });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null, billingDay: 5 });
   const bucket = Date.parse('2024-07-01T10:00:00Z');
-  await store.commitImport({
+  await store.usage.commitImport({
+    from: 0,
     source: sourceState('s1'),
     rollups: [rollupRow({ account: 'acme', bucket, bytesOut: 100 })],
   });
-  await store.commitImport({
+  await store.usage.commitImport({
+    from: 0,
     source: sourceState('s2'),
     rollups: [rollupRow({ account: 'acme', bucket, bytesOut: 23 })],
   });
   const keys = [issueKey('native', null), issueKey('native', 'acme')];
-  for (const k of keys) await store.putKey(k.stored);
+  for (const k of keys) await store.registry.putKey(k.stored);
   [admin, acme] = keys.map((k) => k.secret) as [string, string];
   app = await createApp({ store });
 });
@@ -57,7 +59,7 @@ describe('PATCH /v1/accounts/{id}', () => {
       timezone: 'Asia/Kolkata',
       number: 158,
     });
-    expect((await store.getAccount('acme'))?.suspended).toBe(true);
+    expect((await store.registry.getAccount('acme'))?.suspended).toBe(true);
     expect((await call('PATCH', '/v1/accounts/acme', admin, { suspended: false })).json().suspended).toBe(
       false,
     );
@@ -71,7 +73,7 @@ describe('PATCH /v1/accounts/{id}', () => {
     const typo = await call('PATCH', '/v1/accounts/acme', admin, { billingday: 3 });
     expect(typo.json().error.message).toBe('billingday: unknown field');
     expect((await call('PATCH', '/v1/accounts/acme', acme, { name: 'x' })).statusCode).toBe(403);
-    expect((await store.getAccount('acme'))?.name).toBe('Acme');
+    expect((await store.registry.getAccount('acme'))?.name).toBe('Acme');
   });
 });
 

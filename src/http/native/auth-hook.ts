@@ -1,7 +1,7 @@
 /** Request decoration: the authenticated principal of a native API call. */
 import type { FastifyRequest } from 'fastify';
 import { authenticateBearer, type Principal } from '../../auth/native-bearer.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,10 +9,10 @@ declare module 'fastify' {
   }
 }
 
-export function bearerAuth(store: UsageStore) {
+export function bearerAuth(store: Store) {
   return async (request: FastifyRequest): Promise<void> => {
     // The server's own data-dir token was recognised before (app.ts); anything else is a stored key.
-    request.principal ??= await authenticateBearer(store, request.headers.authorization);
+    request.principal ??= await authenticateBearer(store.registry, request.headers.authorization);
   };
 }
 

@@ -7,13 +7,14 @@ import { createApp } from '../app.js';
 
 test('POST /v1/billing/snapshots: admin only; bills every ended bucket', async () => {
   const store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
   const admin = issueKey('native', null);
   const scoped = issueKey('native', 'acme');
-  await store.putKey(admin.stored);
-  await store.putKey(scoped.stored);
+  await store.registry.putKey(admin.stored);
+  await store.registry.putKey(scoped.stored);
   const hourAgo = Math.floor((Date.now() - 3_600_000) / 900_000) * 900_000;
-  await store.commitImport({
+  await store.usage.commitImport({
+    from: 0,
     source: sourceState('s'),
     rollups: [rollupRow({ bucket: hourAgo, bytesOut: 42 })],
   });
@@ -40,7 +41,7 @@ test('POST /v1/billing/snapshots: admin only; bills every ended bucket', async (
   const after = await status();
   expect(after.last).toEqual(taken.json());
   expect(Date.parse(after.next_due) - Date.parse(after.last.taken_at)).toBe(12 * 3_600_000);
-  const billed = await store.lastBillingSnapshot();
+  const billed = await store.usage.lastBillingSnapshot();
   expect(billed?.changedRows).toBe(1);
   await app.close();
   await store.close();

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import { snapshotOut, takeSnapshot } from '../../query/billing-snapshots.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
@@ -18,7 +18,7 @@ const snapshotSchema = {
   },
 } as const;
 
-export function registerBillingRoutes(app: FastifyInstance, store: UsageStore, snapshotHours: number): void {
+export function registerBillingRoutes(app: FastifyInstance, store: Store, snapshotHours: number): void {
   app.get(
     '/v1/billing/snapshots',
     {
@@ -43,7 +43,7 @@ export function registerBillingRoutes(app: FastifyInstance, store: UsageStore, s
       },
     },
     async () => {
-      const last = await store.lastBillingSnapshot();
+      const last = await store.usage.lastBillingSnapshot();
       const due = last === undefined ? Date.now() : last.takenAt + snapshotHours * 3_600_000;
       return {
         last: last === undefined ? null : snapshotOut(last),

@@ -2,22 +2,22 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { createApp } from '../app.js';
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 let scoped: string;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
-  await store.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
   const a = issueKey('native', null);
   const s = issueKey('native', 'acme');
-  await store.putKey(a.stored);
-  await store.putKey(s.stored);
+  await store.registry.putKey(a.stored);
+  await store.registry.putKey(s.stored);
   [admin, scoped] = [a.secret, s.secret];
   app = await createApp({ store });
 });

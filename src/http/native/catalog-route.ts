@@ -5,15 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
-import {
-  catalogEntryOut,
-  parseCatalogInput,
-  retireCatalogEntry,
-  saveCatalogEntry,
-} from '../../config/catalog-config.js';
+import { parseCatalogInput } from '../../config/catalog-config.js';
 import type { CatalogKind } from '../../domain/catalog.js';
 import { AppError } from '../../domain/errors.js';
-import type { UsageStore } from '../../store/store.js';
+import { catalogEntryOut, retireCatalogEntry, saveCatalogEntry } from '../../query/catalog-entries.js';
+import type { Store } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
@@ -39,7 +35,7 @@ const kindParam = {
   required: ['kind'],
 } as const;
 
-export function registerCatalogRoutes(app: FastifyInstance, store: UsageStore): void {
+export function registerCatalogRoutes(app: FastifyInstance, store: Store): void {
   app.get(
     '/v1/catalog',
     {
@@ -58,7 +54,7 @@ export function registerCatalogRoutes(app: FastifyInstance, store: UsageStore): 
       const principal = principalOf(request);
       const asked = (request.query as { account?: string }).account;
       const account = principal.account ?? asked;
-      const entries = await store.listCatalog(account);
+      const entries = await store.registry.listCatalog(account);
       return { entries: entries.map(catalogEntryOut) };
     },
   );
@@ -85,7 +81,7 @@ export function registerCatalogRoutes(app: FastifyInstance, store: UsageStore): 
         ...(transcoder_type === undefined ? {} : { transcoderType: transcoder_type }),
         ...(billing_mode === undefined ? {} : { billingMode: billing_mode }),
       };
-      const entry = await saveCatalogEntry(store, parseCatalogInput(kind, input, 'body'));
+      const entry = await saveCatalogEntry(store.registry, parseCatalogInput(kind, input, 'body'));
       return reply.status(201).send(catalogEntryOut(entry));
     },
   );
@@ -108,7 +104,7 @@ export function registerCatalogRoutes(app: FastifyInstance, store: UsageStore): 
     async (request) => {
       requireAdmin(principalOf(request));
       const { kind: segment, id } = request.params as { kind: string; id: string };
-      const retired = await retireCatalogEntry(store, kindOf(segment), id);
+      const retired = await retireCatalogEntry(store.registry, kindOf(segment), id);
       if (!retired) throw new AppError('not-found', `no ${segment.replace(/s$/, '')} '${id}'`);
       return catalogEntryOut(retired);
     },

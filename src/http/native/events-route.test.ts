@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { streamTarget } from '../../test-support/stream-target.js';
 import { createApp } from '../app.js';
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 let acme: string;
@@ -21,10 +21,10 @@ const dayTo = iso(Math.floor(T0 / DAY) * DAY + DAY);
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
-  await store.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
   const keys = [issueKey('native', null), issueKey('native', 'acme')];
-  for (const k of keys) await store.putKey(k.stored);
+  for (const k of keys) await store.registry.putKey(k.stored);
   [admin, acme] = keys.map((k) => k.secret) as [string, string];
   app = await createApp({
     store,
@@ -81,7 +81,7 @@ describe('POST /v1/events', () => {
       bytes_out: 1500,
       unique_viewers: 2,
     });
-    expect((await store.listSources()).map((s) => s.id)).toEqual(['events']);
+    expect((await store.registry.listSources()).map((s) => s.id)).toEqual(['events']);
   });
 
   test('NDJSON, gzip-compressed, with a line that is not JSON: that line is rejected by index', async () => {
@@ -153,7 +153,7 @@ describe('POST /v1/events', () => {
   });
 
   test("a delivery without a target is claimed by a catalog entry's match, as a log line is", async () => {
-    await store.putCatalogEntry(streamTarget());
+    await store.registry.putCatalogEntry(streamTarget());
     const live = (resource: string, extra: Record<string, unknown> = {}) =>
       delivery({ app: 'live', resource, type: 'live', ...extra });
     const r = await post(

@@ -15,13 +15,13 @@ import {
   type EventLimits,
 } from '../../ingest/events.js';
 import { zstdContent } from '../../ingest/source-file.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import type { ServerMetrics } from '../metrics.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
 export interface EventsRouteOptions {
-  store: UsageStore;
+  store: Store;
   /** The install secret keying viewer hashes. */
   secret: Buffer;
   zones: Readonly<Record<string, string>>;

@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { createApp } from '../app.js';
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 
@@ -18,9 +18,9 @@ const iso = new Date(T0 + 250).toISOString(); // Vector's `timestamp`
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
   const key = issueKey('native', null);
-  await store.putKey(key.stored);
+  await store.registry.putKey(key.stored);
   admin = key.secret;
   app = await createApp({ store });
 });

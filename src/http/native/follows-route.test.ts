@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { sample } from '../../test-support/samples.js';
 import { useTempDir } from '../../test-support/temp-dir.js';
 import { createApp } from '../app.js';
@@ -18,7 +18,7 @@ const LINES = readFileSync(sample('apache_combined_elastic_examples.log'), 'utf8
 const bytesOf = (n: number) =>
   LINES.slice(0, n).reduce((sum, l) => sum + Number(/ \d{3} (\d+) /.exec(l)?.[1] ?? 0), 0);
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let url: string;
 let admin: string;
@@ -27,10 +27,10 @@ let n = 0;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
   const keys = [issueKey('native', null), issueKey('native', 'acme')];
-  for (const k of keys) await store.putKey(k.stored);
+  for (const k of keys) await store.registry.putKey(k.stored);
   [admin, acme] = keys.map((k) => k.secret) as [string, string];
   mkdirSync(logs, { recursive: true });
   app = await createApp({
@@ -63,7 +63,7 @@ async function linesOf(response: Response): Promise<AsyncIterator<string>> {
   return createInterface({ input: body })[Symbol.asyncIterator]();
 }
 
-const storedLines = async () => (await store.listSources())[0]?.lines ?? 0;
+const storedLines = async () => (await store.registry.listSources())[0]?.lines ?? 0;
 async function until(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
 }

@@ -16,7 +16,7 @@ import { AppError, badParameter } from '../../domain/errors.js';
 import { isValidTimeZone } from '../../domain/time-window.js';
 import { followFiles } from '../../ingest/follow.js';
 import { checkFormat } from '../../ingest/formats/index.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { toAppError } from '../errors.js';
 import type { ServerMetrics } from '../metrics.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
@@ -24,7 +24,7 @@ import { allowedPath } from './import-paths.js';
 import { errorSchema } from './schemas.js';
 
 export interface FollowsRouteOptions {
-  store: UsageStore;
+  store: Store;
   config: TallyConfig;
   secret: Buffer;
   rejectsDir: string;
@@ -80,7 +80,7 @@ export function registerFollowsRoutes(app: FastifyInstance, options: FollowsRout
       const format = checkFormat(body.format ?? 'auto', 'format');
       if (body.account !== undefined) {
         authorizeAccount(principal, body.account);
-        if (!(await options.store.getAccount(body.account)))
+        if (!(await options.store.registry.getAccount(body.account)))
           throw new AppError('not-found', `account: unknown account '${body.account}'`, { param: 'account' });
       }
       if (body.log_timezone !== undefined && !isValidTimeZone(body.log_timezone))

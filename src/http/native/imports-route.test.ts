@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { importFiles } from '../../ingest/import.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { sample } from '../../test-support/samples.js';
 import { useTempDir } from '../../test-support/temp-dir.js';
 import { createApp } from '../app.js';
@@ -18,7 +18,7 @@ const ELASTIC = readFileSync(sample('apache_combined_elastic_examples.log'));
 // The sample's totals, as GoAccess counts them (src/ingest/import.test.ts).
 const ELASTIC_TOTALS = { files: 1, lines: 10_000, records: 10_000, rejected: 0, bytes_out: 2_747_282_740 };
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 let acme: string;
@@ -26,10 +26,10 @@ let n = 0;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
   const keys = [issueKey('native', null), issueKey('native', 'acme')];
-  for (const k of keys) await store.putKey(k.stored);
+  for (const k of keys) await store.registry.putKey(k.stored);
   [admin, acme] = keys.map((k) => k.secret) as [string, string];
   mkdirSync(logs, { recursive: true });
   mkdirSync(outside, { recursive: true });
@@ -104,7 +104,7 @@ describe('POST /v1/imports', () => {
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json().error).toMatchObject({ code: 'import-incomplete' });
     expect(wrong.json().error.message).toMatch(/10000 of 10000 lines rejected as s3 .*try --format combined/);
-    expect(await store.listSources()).toEqual([]);
+    expect(await store.registry.listSources()).toEqual([]);
     const unknown = await upload(ELASTIC, '?format=apache');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toMatch(/^format: unknown format 'apache'/);
@@ -112,7 +112,7 @@ describe('POST /v1/imports', () => {
       Buffer.concat(Array.from({ length: 2 }, () => Buffer.alloc(9 * 1024 * 1024, 10))),
     );
     expect(big.statusCode).toBe(413);
-    expect(await store.listSources()).toEqual([]);
+    expect(await store.registry.listSources()).toEqual([]);
   });
 
   test('by path: only under importDirs, links and .. resolved first, admin only', async () => {
@@ -210,7 +210,7 @@ describe('POST /v1/imports', () => {
     const body = [good(1), 'not a log line', good(2), good(3), 'another bad one', good(4)].join('\n');
     const imported = await upload(Buffer.from(`${body}\n`), '?format=combined&name=/logs/edge.log');
     expect(imported.json()).toMatchObject({ lines: 6, records: 4, rejected: 2 });
-    const [source] = await store.listSources();
+    const [source] = await store.registry.listSources();
     const get = (query: string, key = admin) =>
       app.inject({
         method: 'GET',

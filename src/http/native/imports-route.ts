@@ -25,14 +25,14 @@ import { AppError, badParameter } from '../../domain/errors.js';
 import { isValidTimeZone } from '../../domain/time-window.js';
 import { checkFormat } from '../../ingest/formats/index.js';
 import { type FileOutcome, type ImportInput, importFiles } from '../../ingest/import.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import type { ServerMetrics } from '../metrics.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { allowedPath, requestedPaths } from './import-paths.js';
 import { errorSchema } from './schemas.js';
 
 export interface ImportsRouteOptions {
-  store: UsageStore;
+  store: Store;
   config: TallyConfig;
   /** Keys viewer hashes (the data dir's install secret). */
   secret: Buffer;

@@ -3,21 +3,21 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { createSealer } from '../../auth/sealed-secret.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerCaller } from '../../test-support/bearer-call.js';
 import { createApp } from '../app.js';
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let admin: string;
 let acme: string;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
-  await store.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
   const keys = [issueKey('native', null), issueKey('native', 'acme')];
-  for (const k of keys) await store.putKey(k.stored);
+  for (const k of keys) await store.registry.putKey(k.stored);
   [admin, acme] = keys.map((k) => k.secret) as [string, string];
   app = await createApp({
     store,

@@ -9,7 +9,7 @@ import { createKey, keyView } from '../../auth/manage-keys.js';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import type { Sealer } from '../../auth/sealed-secret.js';
 import { AppError } from '../../domain/errors.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
@@ -25,7 +25,7 @@ const keyViewSchema = {
   },
 } as const;
 
-export function registerKeysRoutes(app: FastifyInstance, store: UsageStore, sealer: Sealer): void {
+export function registerKeysRoutes(app: FastifyInstance, store: Store, sealer: Sealer): void {
   app.post(
     '/v1/keys',
     {
@@ -90,7 +90,7 @@ export function registerKeysRoutes(app: FastifyInstance, store: UsageStore, seal
     },
     async (request) => {
       const { account } = principalOf(request);
-      const keys = await store.listKeys();
+      const keys = await store.registry.listKeys();
       return { keys: keys.filter((k) => account === null || k.account === account).map(keyView) };
     },
   );
@@ -109,9 +109,9 @@ export function registerKeysRoutes(app: FastifyInstance, store: UsageStore, seal
     async (request) => {
       requireAdmin(principalOf(request));
       const { id } = request.params as { id: string };
-      if (!(await store.revokeKey(id, Date.now())))
+      if (!(await store.registry.revokeKey(id, Date.now())))
         throw new AppError('not-found', `id: no active key '${id}'`, { param: 'id' });
-      const revoked = await store.getKey(id);
+      const revoked = await store.registry.getKey(id);
       if (!revoked) throw new AppError('not-found', `id: no key '${id}'`, { param: 'id' });
       return keyView(revoked);
     },

@@ -2,13 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../auth/native-bearer.js';
 import { retentionReport } from '../../query/retention.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
 export function registerRetentionRoute(
   app: FastifyInstance,
-  store: UsageStore,
+  store: Store,
   retentionDays: number | undefined,
 ): void {
   app.post(

@@ -9,7 +9,7 @@ import { requireAdmin } from '../../auth/native-bearer.js';
 import { AppError } from '../../domain/errors.js';
 import { latestRejects } from '../../query/latest-rejects.js';
 import { sourceView } from '../../query/source-view.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema } from './schemas.js';
 
@@ -31,7 +31,7 @@ async function followLag(path: string, offset: number): Promise<number> {
 
 export function registerSourcesRoute(
   app: FastifyInstance,
-  store: UsageStore,
+  store: Store,
   { rejectsDir, followed = [] }: SourcesRouteOptions = {},
 ): void {
   const following = new Set(followed.map((f) => resolve(f)));
@@ -81,7 +81,7 @@ export function registerSourcesRoute(
         requireAdmin(principalOf(request));
         const { id } = request.params as { id: string };
         const { limit } = request.query as { limit: number };
-        const source = (await store.listSources()).find((s) => s.id === id);
+        const source = (await store.registry.listSources()).find((s) => s.id === id);
         if (!source)
           throw new AppError('not-found', `id: no source '${id}' (GET /v1/sources lists them)`, {
             param: 'id',
@@ -141,7 +141,7 @@ export function registerSourcesRoute(
     },
     async (request) => {
       requireAdmin(principalOf(request));
-      const sources = await store.listSources();
+      const sources = await store.registry.listSources();
       return {
         sources: await Promise.all(
           sources.map(async (s) =>
@@ -172,7 +172,7 @@ export function registerSourcesRoute(
     async (request) => {
       requireAdmin(principalOf(request));
       const { id } = request.params as { id: string };
-      if (!(await store.forgetSource(id)))
+      if (!(await store.usage.forgetSource(id)))
         throw new AppError('not-found', `id: no source '${id}' (GET /v1/sources lists them)`, {
           param: 'id',
         });

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueKey } from '../../auth/keys.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { rollupRow } from '../../test-support/rollup-row.js';
 import { sourceState } from '../../test-support/source-state.js';
 import { createApp } from '../app.js';
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let key: string;
 
@@ -20,15 +20,16 @@ const names = Array.from({ length: N }, (_, i) =>
 
 beforeAll(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
-  await store.commitImport({
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+  await store.usage.commitImport({
+    from: 0,
     source: sourceState('s1'),
     rollups: names.map((resource, i) =>
       rollupRow({ account: 'acme', bucket: Date.parse('2024-07-02T10:00:00Z'), resource, bytesOut: i + 1 }),
     ),
   });
   const issued = issueKey('native', 'acme');
-  await store.putKey(issued.stored);
+  await store.registry.putKey(issued.stored);
   key = issued.secret;
   app = await createApp({ store });
 });

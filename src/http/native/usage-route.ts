@@ -18,7 +18,7 @@ import {
   type UsageHead,
 } from '../../query/run-usage-query.js';
 import { csvLines, usageColumns, usageCsvLines } from '../../query/usage-csv.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bearerAuth, principalOf } from './auth-hook.js';
 import { errorSchema, usageBodySchema, usageQuerySchema } from './schemas.js';
 
@@ -54,7 +54,7 @@ async function* csvText(columns: string[], batches: AsyncIterable<UsageBodyRow[]
   for await (const batch of batches) if (batch.length > 0) yield usageCsvLines(columns, batch);
 }
 
-export function registerUsageRoute(app: FastifyInstance, store: UsageStore): void {
+export function registerUsageRoute(app: FastifyInstance, store: Store): void {
   app.get(
     '/v1/usage',
     {

@@ -206,7 +206,7 @@ describe('imports under fuzzing', () => {
         writeFileSync(path, bytes);
         const store = await DuckDbStore.open(':memory:');
         try {
-          await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
+          await store.registry.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
           const outcomes: FileOutcome[] = [];
           const summary = await importFiles([path], {
             store,
@@ -223,7 +223,7 @@ describe('imports under fuzzing', () => {
             expect(outcome.lines).toBe(written);
             expect(outcome.rejected).toBeGreaterThanOrEqual(0.9 * (outcome.records + outcome.rejected));
             expect(summary).toMatchObject({ lines: 0, records: 0, rejected: 0 });
-            expect(await store.listSources()).toEqual([]);
+            expect(await store.registry.listSources()).toEqual([]);
             return;
           }
           expect(summary.lines).toBe(written);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { runUsageQuery } from '../../query/run-usage-query.js';
-import type { UsageStore } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { useMemoryStore } from '../../test-support/memory-store.js';
 import { sample } from '../../test-support/samples.js';
 import { useTempDir } from '../../test-support/temp-dir.js';
@@ -15,7 +15,7 @@ import { type FileOutcome, type ImportOptions, type ImportSummary, importFiles }
 import type { ImportFormat } from './index.js';
 
 const dir = useTempDir();
-let store: UsageStore;
+let store: Store;
 
 const freshStore = useMemoryStore();
 beforeEach(() => {
@@ -184,7 +184,7 @@ describe('sample logs import with independently computed totals', () => {
     await expect(importFiles([sample('wowza_w3c_vidibus_access.log')], options('auto'))).rejects.toThrow(
       /cannot detect the log format/,
     );
-    expect(await store.listSources()).toEqual([]);
+    expect(await store.registry.listSources()).toEqual([]);
   });
 });
 
@@ -218,7 +218,7 @@ describe('compressed logs', () => {
     expect(rejects).toMatch(
       new RegExp(`damaged.log.gz\t${cleanLines + 1}\tdamaged gzip content at content byte`),
     );
-    const sources = await store.listSources();
+    const sources = await store.registry.listSources();
     expect(sources.find((s) => s.path === damaged)?.offset).toBe(clean.lastIndexOf(10) + 1);
 
     // Again: nothing new is counted, the damage is said again. Repaired: the rest, and nothing twice.
@@ -290,7 +290,7 @@ describe('W3C headers', () => {
     );
     const rejects = readFileSync(refused.rejects_file as string, 'utf8');
     expect(rejects).toContain("time zone 'CST' is ambiguous: pass --log-timezone ZONE");
-    expect(await store.listSources()).toEqual([]);
+    expect(await store.registry.listSources()).toEqual([]);
 
     const chicago = await importFiles([path], options('wowza', { logTimezone: 'America/Chicago' }));
     expect(chicago).toMatchObject({ records: 10, rejected: 0 });

@@ -4,7 +4,7 @@
  * count exactly alike. Rejected lines come back with their line numbers for the rejects file.
  */
 import { isAscii } from 'node:buffer';
-import type { RollupRow } from '../../store/store.js';
+import type { RollupRow } from '../../domain/rollup-row.js';
 import { Aggregator } from '../aggregate.js';
 import type { ClientTable } from '../clients.js';
 import { type FieldIndex, isRejection, isSkip, type LineParser } from '../formats/raw-delivery.js';

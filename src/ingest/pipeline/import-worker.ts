@@ -6,7 +6,7 @@
  * (and load its code) before the importer knows them.
  */
 import { parentPort } from 'node:worker_threads';
-import { columnBuffers, toColumns } from '../../store/rollup-columns.js';
+import { columnBuffers, toColumns } from '../../domain/rollup-columns.js';
 import type { ChunkInput, ChunkProcessor } from './chunk-processor.js';
 import { createProcessor, type ProcessorSettings } from './processor-settings.js';
 

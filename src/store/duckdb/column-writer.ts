@@ -13,7 +13,12 @@ import {
   UBIGINT,
 } from '@duckdb/node-api';
 import type { CellInfo } from '../../domain/cell.js';
-import { NUMERIC_FIELDS, type NumericField, numericColumn, type RollupColumns } from '../rollup-columns.js';
+import {
+  NUMERIC_FIELDS,
+  type NumericField,
+  numericColumn,
+  type RollupColumns,
+} from '../../domain/rollup-columns.js';
 
 /** Rows per DataChunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;

@@ -14,10 +14,10 @@ describe('DuckDbStore on disk', () => {
   test('data survives reopening and migrations run once', async () => {
     const file = join(dir, 'a.duckdb');
     const first = await DuckDbStore.open(file);
-    await first.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
+    await first.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null });
     await first.close();
     const second = await DuckDbStore.open(file);
-    expect((await second.listAccounts()).map((a) => a.id)).toEqual(['acme']);
+    expect((await second.registry.listAccounts()).map((a) => a.id)).toEqual(['acme']);
     await second.close();
   });
 });

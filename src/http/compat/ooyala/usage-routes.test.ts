@@ -10,7 +10,7 @@ import { issueKey } from '../../../auth/keys.js';
 import { ooyalaSignature } from '../../../auth/ooyala-signature.js';
 import { createSealer } from '../../../auth/sealed-secret.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Store } from '../../../store/store.js';
 import { importJsonLines } from '../../../test-support/import-json-lines.js';
 import { useTempDir } from '../../../test-support/temp-dir.js';
 import { createApp } from '../../app.js';
@@ -54,22 +54,22 @@ function sum(keep: (g: Gen) => boolean, field: 'bytesOut' | 'starts', from: numb
   return records.filter((g) => g.time >= from && g.time < to && keep(g)).reduce((s, g) => s + g[field], 0);
 }
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let apiKey: string;
 let secret: string;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: PCODE, name: 'Provider', timezone: TZ, parent: null });
-  await store.putAccount({ id: 'kidco', name: 'Child', timezone: 'UTC', parent: PCODE });
-  await store.putAccount({ id: 'other', name: 'Other', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: PCODE, name: 'Provider', timezone: TZ, parent: null });
+  await store.registry.putAccount({ id: 'kidco', name: 'Child', timezone: 'UTC', parent: PCODE });
+  await store.registry.putAccount({ id: 'other', name: 'Other', timezone: 'UTC', parent: null });
   await importJsonLines(
     store,
     dir,
     records.map((g) => ({ ...g, app: 'a', resource: 'r', status: 200 })),
   );
-  await store.commitEvents({
+  await store.usage.commitEvents({
     ids: [],
     rollups: [],
     meters: [
@@ -114,7 +114,7 @@ beforeEach(async () => {
     forgetIdsBefore: 0,
   });
   const key = issueKey('ooyala', PCODE, { seal: sealer.seal });
-  await store.putKey(key.stored);
+  await store.registry.putKey(key.stored);
   [apiKey, secret] = [key.stored.id, key.secret];
   app = await createApp({
     store,
@@ -188,7 +188,7 @@ describe('Ooyala usage v3', () => {
 
     // The same week through GET /v1/usage, split by kind.
     const admin = issueKey('native', null);
-    await store.putKey(admin.stored);
+    await store.registry.putKey(admin.stored);
     const native = await app.inject({
       method: 'GET',
       url: `/v1/usage?account=${PCODE}&from=2026-09-27&to=2026-10-04&group_by=kind&metrics=bytes_out`,
@@ -233,7 +233,7 @@ describe('Ooyala usage v3', () => {
 
   test('vod_transcoded_time (and vod_transcoding_time) read 0 for the current month', async () => {
     const month = DateTime.now().setZone(TZ).toFormat('yyyy-MM');
-    await store.commitEvents({
+    await store.usage.commitEvents({
       ids: [],
       rollups: [],
       meters: [

@@ -13,15 +13,18 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { keyIsLive } from '../../../auth/keys.js';
 import { ooyalaSignatureMatches } from '../../../auth/ooyala-signature.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
+import { resolveAccount, resolveKey } from '../../../auth/resolve-key.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
 import type { Account } from '../../../domain/account.js';
+import type { Dimension } from '../../../domain/dimensions.js';
 import { isAppError } from '../../../domain/errors.js';
+import type { Metric } from '../../../domain/metrics.js';
 import { splitWindows, type TimeWindow } from '../../../domain/time-window.js';
-import { readAllUsage } from '../../../query/run-usage-query.js';
-import type { UsageStore } from '../../../store/store.js';
+import { readUsage } from '../../../query/read-usage.js';
+import type { Store } from '../../../store/store.js';
+import { CompatRefusal } from '../compat-refusal.js';
 import {
   dayStart,
   isPeriodType,
@@ -37,22 +40,13 @@ export const MAX_EXPIRES_AHEAD_S = 86_400;
 
 export const DEFAULT_OOYALA_RATE: RateLimitPolicy = { capacity: 100, windowSeconds: 60 };
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Ooyala metric -> usage metric and the filter it needs. */
 const METRICS: Record<
   string,
-  { metric: string; filter?: Record<string, string>; monthly?: true; ownOnly?: true }
+  { metric: Metric; filter?: Partial<Record<Dimension, string[]>>; monthly?: true; ownOnly?: true }
 > = {
-  vod_bytes_delivered: { metric: 'bytes_out', filter: { kind: 'vod' } },
-  live_bytes_delivered: { metric: 'bytes_out', filter: { kind: 'live' } },
+  vod_bytes_delivered: { metric: 'bytes_out', filter: { kind: ['vod'] } },
+  live_bytes_delivered: { metric: 'bytes_out', filter: { kind: ['live'] } },
   streams: { metric: 'starts' },
   // Minutes x renditions, computed per ended calendar month; the seed's name and the later one.
   vod_transcoded_time: { metric: 'vod_transcoding_minutes', monthly: true, ownOnly: true },
@@ -62,7 +56,7 @@ const METRICS: Record<
 };
 
 export interface OoyalaOptions {
-  store: UsageStore;
+  store: Store;
   sealer: Sealer;
   rate?: RateLimitPolicy | undefined;
   now?: () => number;
@@ -101,34 +95,30 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
   async function authenticate(request: FastifyRequest, reply: FastifyReply, pcode: string): Promise<Account> {
     const query = request.query as Record<string, string | undefined>;
     const apiKey = query.api_key;
-    if (!apiKey) throw new Refusal(401, 'api_key is required.');
+    if (!apiKey) throw new CompatRefusal(401, 'api_key is required.');
     // Every request counts, whatever becomes of it (the original's rule).
     const decision = limiter.take(apiKey, now());
     void reply.headers(limiter.headers(decision));
     if (!decision.allowed)
-      throw new Refusal(429, 'Rate limit exceeded: at most 100 requests per minute per API key.');
+      throw new CompatRefusal(429, 'Rate limit exceeded: at most 100 requests per minute per API key.');
     const { expires, signature } = query;
-    if (!expires || !/^\d+$/.test(expires)) throw new Refusal(401, 'expires is required (unix time).');
+    if (!expires || !/^\d+$/.test(expires)) throw new CompatRefusal(401, 'expires is required (unix time).');
     const expiresMs = Number(expires) * 1000;
-    if (expiresMs < now()) throw new Refusal(401, 'The request has expired.');
+    if (expiresMs < now()) throw new CompatRefusal(401, 'The request has expired.');
     // A signed URL that never expires is a credential for good: the original's clients sign for
     // minutes; a day covers any script.
     if (expiresMs > now() + MAX_EXPIRES_AHEAD_S * 1000)
-      throw new Refusal(
+      throw new CompatRefusal(
         401,
         `expires is too far ahead: at most ${MAX_EXPIRES_AHEAD_S} s (one day) from now.`,
       );
-    if (!signature) throw new Refusal(401, 'signature is required.');
-    const key = await options.store.getKey(apiKey);
-    if (
-      key === undefined ||
-      key.scheme !== 'ooyala' ||
-      key.account === null ||
-      !keyIsLive(key, now()) ||
-      key.sealedSecret === null
-    ) {
-      throw new Refusal(401, 'Invalid API key.');
-    }
+    if (!signature) throw new CompatRefusal(401, 'signature is required.');
+    const resolved = await resolveKey(options.store.registry, apiKey, 'ooyala', now(), {
+      account: true,
+      sealedSecret: true,
+    });
+    if (!resolved.ok) throw new CompatRefusal(401, 'Invalid API key.');
+    const key = resolved.key;
     const path = request.url.split('?')[0] ?? '';
     const params = Object.fromEntries(
       Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'),
@@ -136,13 +126,16 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
     if (
       !ooyalaSignatureMatches(options.sealer.open(key.sealedSecret), request.method, path, params, signature)
     ) {
-      throw new Refusal(401, 'Invalid signature.');
+      throw new CompatRefusal(401, 'Invalid signature.');
     }
-    if (key.account !== pcode) throw new Refusal(403, `This API key may not read provider '${pcode}'.`);
-    const account = await options.store.getAccount(pcode);
-    if (account === undefined) throw new Refusal(404, `Unknown provider '${pcode}'.`);
-    if (account.suspended) throw new Refusal(403, 'This provider is not active.');
-    return account;
+    if (key.account !== pcode) throw new CompatRefusal(403, `This API key may not read provider '${pcode}'.`);
+    const found = await resolveAccount(options.store.registry, pcode);
+    if (!found.ok) {
+      throw found.reason === 'unknown-account'
+        ? new CompatRefusal(404, `Unknown provider '${pcode}'.`)
+        : new CompatRefusal(403, 'This provider is not active.');
+    }
+    return found.account;
   }
 
   async function report(
@@ -155,7 +148,10 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
   ): Promise<Report> {
     const spec = METRICS[name];
     if (spec === undefined) {
-      throw new Refusal(400, `Unknown metricName '${name}' (one of ${Object.keys(METRICS).join(', ')}).`);
+      throw new CompatRefusal(
+        400,
+        `Unknown metricName '${name}' (one of ${Object.keys(METRICS).join(', ')}).`,
+      );
     }
     const tz = account.timezone;
     const start = window.start;
@@ -169,20 +165,17 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
     const windows = splitWindows(window.start, window.end, breakdownBy, tz);
     const ask = async (id: string, granularity: PeriodType | 'total', also: string[]) => {
       if (start >= end) return new Map<number, number>();
-      const { body } = await readAllUsage(
-        options.store,
-        {
-          account: id,
-          from: new Date(start).toISOString(),
-          to: new Date(end).toISOString(),
-          tz,
-          granularity,
-          metrics: spec.metric,
-          ...spec.filter,
-        },
-        { alsoAccounts: also },
-      );
-      return new Map(body.rows.map((r) => [Date.parse(String(r.window_start)), Number(r[spec.metric] ?? 0)]));
+      const rows = await readUsage(options.store, {
+        account: id,
+        alsoAccounts: also,
+        from: start,
+        to: end,
+        tz,
+        granularity,
+        metrics: [spec.metric],
+        ...(spec.filter ? { filters: spec.filter } : {}),
+      });
+      return new Map(rows.map((r) => [r.windowStart, r.metrics[spec.metric] ?? 0]));
     };
     const total = await ask(account.id, 'total', children);
     const rollups: [string, string, number][] = [];
@@ -213,28 +206,28 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
       if (route === 'period') {
         const { type, period } = query;
         if (!type || !isPeriodType(type))
-          throw new Refusal(400, `type must be one of ${PERIOD_TYPES.join(', ')}.`);
-        if (!period) throw new Refusal(400, 'period is required.');
+          throw new CompatRefusal(400, `type must be one of ${PERIOD_TYPES.join(', ')}.`);
+        if (!period) throw new CompatRefusal(400, 'period is required.');
         window = periodWindow(type, period, tz);
         defaultBreakdown = type;
       } else {
         const start = dayStart(query.startDate ?? '', tz);
         const last = dayStart(query.endDate ?? '', tz);
-        if (start === undefined) throw new Refusal(400, 'startDate must be yyyy-MM-dd.');
-        if (last === undefined) throw new Refusal(400, 'endDate must be yyyy-MM-dd.');
-        if (last < start) throw new Refusal(400, 'endDate must not be before startDate.');
+        if (start === undefined) throw new CompatRefusal(400, 'startDate must be yyyy-MM-dd.');
+        if (last === undefined) throw new CompatRefusal(400, 'endDate must be yyyy-MM-dd.');
+        if (last < start) throw new CompatRefusal(400, 'endDate must not be before startDate.');
         // endDate is included: the window ends at the next local midnight.
         window = { start, end: periodWindow('day', query.endDate as string, tz).end };
         defaultBreakdown = 'day';
       }
       const breakdownText = query.breakdownBy ?? defaultBreakdown;
       if (!isPeriodType(breakdownText)) {
-        throw new Refusal(400, `breakdownBy must be one of ${PERIOD_TYPES.join(', ')}.`);
+        throw new CompatRefusal(400, `breakdownBy must be one of ${PERIOD_TYPES.join(', ')}.`);
       }
       // Read once per request, whatever the number of metrics.
       const subAccounts =
         query.includeSubAccounts === 'true'
-          ? descendants(await options.store.listAccounts(), account.id)
+          ? descendants(await options.store.registry.listAccounts(), account.id)
           : [];
       if (params.metricName !== undefined) {
         return await report(account, params.metricName, window, breakdownText, subAccounts);
@@ -243,12 +236,12 @@ export function registerOoyalaRoutes(app: FastifyInstance, options: OoyalaOption
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== '');
-      if (names.length === 0) throw new Refusal(400, 'metricName is required (comma-separated).');
+      if (names.length === 0) throw new CompatRefusal(400, 'metricName is required (comma-separated).');
       const out: Record<string, Report> = {};
       for (const name of names) out[name] = await report(account, name, window, breakdownText, subAccounts);
       return out;
     } catch (error) {
-      if (error instanceof Refusal) return reply.status(error.status).send({ message: error.message });
+      if (error instanceof CompatRefusal) return reply.status(error.status).send({ message: error.message });
       if (error instanceof PeriodError) return reply.status(400).send({ message: error.message });
       if (isAppError(error) && error.status < 500) return reply.status(400).send({ message: error.message });
       request.log.error({ err: error }, 'ooyala usage failed');

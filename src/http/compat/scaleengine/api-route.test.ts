@@ -9,13 +9,13 @@ import { phpJsonEncode } from '../../../auth/php-json.js';
 import { withoutSignatureMember } from '../../../auth/scaleengine-signature.js';
 import { createSealer } from '../../../auth/sealed-secret.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Store } from '../../../store/store.js';
 import { rollupRow } from '../../../test-support/rollup-row.js';
 import { sourceState } from '../../../test-support/source-state.js';
 import { createApp } from '../../app.js';
 
 const sealer = createSealer(Buffer.alloc(32, 8));
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let apiKey: string;
 let secret: string;
@@ -26,15 +26,16 @@ const JULY_19 = Date.parse('2024-07-18T22:00:00Z');
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
-  await store.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
-  cdn = (await store.getAccount('acme'))?.number as number;
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
+  await store.registry.putAccount({ id: 'globex', name: 'Globex', timezone: 'UTC', parent: null });
+  cdn = (await store.registry.getAccount('acme'))?.number as number;
   const key = issueKey('scaleengine', 'acme', { seal: sealer.seal });
-  await store.putKey(key.stored);
+  await store.registry.putKey(key.stored);
   [apiKey, secret] = [key.stored.id, key.secret];
   const row = (bucket: number, app: string, resource: string, bytesOut: number, commands: number) =>
     rollupRow({ account: 'acme', bucket, app, resource, bytesOut, commands, viewers: [] });
-  await store.commitImport({
+  await store.usage.commitImport({
+    from: 0,
     source: sourceState('s'),
     rollups: [
       row(JULY_19, 'demo-origin', 'sestore/jb/my_video.mp4', 5_106_077, 0),
@@ -141,10 +142,10 @@ describe('ScaleEngine usage.all', () => {
         bytesOut: i + 1,
       }),
     );
-    await store.commitImport({ source: sourceState('many'), rollups });
+    await store.usage.commitImport({ from: 0, source: sourceState('many'), rollups });
     const key = issueKey('scaleengine', 'globex', { seal: sealer.seal });
-    await store.putKey(key.stored);
-    const number = (await store.getAccount('globex'))?.number;
+    await store.registry.putKey(key.stored);
+    const number = (await store.registry.getAccount('globex'))?.number;
     const body = (
       await send(signed({ api_key: key.stored.id, cdn: number, year: 2024, month: 7 }, key.secret))
     ).json();
@@ -210,10 +211,15 @@ describe('ScaleEngine failures', () => {
     try {
       const path = join(dir, 'tally.duckdb');
       let fileStore = await DuckDbStore.open(path);
-      await fileStore.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
+      await fileStore.registry.putAccount({
+        id: 'acme',
+        name: 'Acme',
+        timezone: 'Europe/Berlin',
+        parent: null,
+      });
       const key = issueKey('scaleengine', 'acme', { seal: sealer.seal });
-      await fileStore.putKey(key.stored);
-      const number = (await fileStore.getAccount('acme'))?.number;
+      await fileStore.registry.putKey(key.stored);
+      const number = (await fileStore.registry.getAccount('acme'))?.number;
       const request = signed({ api_key: key.stored.id, cdn: number, year: 2024, month: 7 }, key.secret);
       const serve = async () => {
         const server = await createApp({
@@ -265,7 +271,7 @@ describe('ScaleEngine failures', () => {
     await failure(signed({ year: 2024, month: 7, cdn: 999 }), 403, /unknown cdn 999/);
     await failure(signed({ command: 'video.delete' }), 400, /unknown command 'video.delete'/);
     await failure('not json', 400, /not valid JSON/);
-    await store.revokeKey(apiKey, Date.now());
+    await store.registry.revokeKey(apiKey, Date.now());
     await failure(signed({ year: 2024, month: 7 }), 401, /invalid api_key/);
   });
 

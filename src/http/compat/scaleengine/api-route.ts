@@ -8,14 +8,15 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { keyIsLive } from '../../../auth/keys.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import { ReplayCache } from '../../../auth/replay-cache.js';
+import { resolveAccount, resolveKey } from '../../../auth/resolve-key.js';
 import { signatureMatches } from '../../../auth/scaleengine-signature.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
 import { isAppError } from '../../../domain/errors.js';
-import type { UsageStore } from '../../../store/store.js';
-import { cdnAccount, Failure, usageAll, videoGetApps } from './commands.js';
+import type { Store } from '../../../store/store.js';
+import { CompatRefusal } from '../compat-refusal.js';
+import { cdnAccount, usageAll, videoGetApps } from './commands.js';
 
 export const SCALEENGINE_PATH = '/api';
 /** How far a request's timestamp may be from the server clock, either way. */
@@ -24,7 +25,7 @@ export const DEFAULT_SCALEENGINE_RATE: RateLimitPolicy = { capacity: 30, windowS
 const MAX_BODY = 64 * 1024;
 
 export interface ScaleEngineOptions {
-  store: UsageStore;
+  store: Store;
   sealer: Sealer;
   rate?: RateLimitPolicy | undefined;
   now?: () => number;
@@ -43,7 +44,7 @@ async function jsonField(request: FastifyRequest): Promise<string | undefined> {
           return part.value;
       }
     } catch (error) {
-      throw multipartFailure(error);
+      throw multipartRefusal(error);
     }
     return undefined;
   }
@@ -56,13 +57,13 @@ async function jsonField(request: FastifyRequest): Promise<string | undefined> {
  * A multipart body the client got wrong (a file part, no boundary, a cut or malformed body) as
  * ScaleEngine's failure with a 4xx: busboy's and the plugin's errors are the client's, not ours.
  */
-function multipartFailure(error: unknown): Failure {
+function multipartRefusal(error: unknown): CompatRefusal {
   const { code, statusCode, message } = error as { code?: string; statusCode?: number; message?: string };
   if (code === 'FST_FILES_LIMIT')
-    return new Failure(400, 'multipart body with a file part: send the request in the form field json');
-  if (statusCode === 413) return new Failure(413, 'request too large');
+    return new CompatRefusal(400, 'multipart body with a file part: send the request in the form field json');
+  if (statusCode === 413) return new CompatRefusal(413, 'request too large');
   const reason = (message ?? 'unreadable').replace(/^Multipart: /, '').slice(0, 80);
-  return new Failure(400, `malformed multipart body (${reason})`);
+  return new CompatRefusal(400, `malformed multipart body (${reason})`);
 }
 
 export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEngineOptions): void {
@@ -72,49 +73,48 @@ export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEng
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
     const text = await jsonField(request);
-    if (text === undefined) throw new Failure(400, 'missing form field json');
+    if (text === undefined) throw new CompatRefusal(400, 'missing form field json');
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new Failure(400, 'form field json is not valid JSON');
+      throw new CompatRefusal(400, 'form field json is not valid JSON');
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Failure(400, 'form field json must be a JSON object');
+      throw new CompatRefusal(400, 'form field json must be a JSON object');
     }
     const req = parsed as Record<string, unknown>;
     const { api_key: apiKey, signature, command } = req;
-    if (typeof apiKey !== 'string' || apiKey === '') throw new Failure(400, 'api_key is required');
-    if (typeof signature !== 'string' || signature === '') throw new Failure(400, 'signature is required');
+    if (typeof apiKey !== 'string' || apiKey === '') throw new CompatRefusal(400, 'api_key is required');
+    if (typeof signature !== 'string' || signature === '')
+      throw new CompatRefusal(400, 'signature is required');
 
-    const key = await options.store.getKey(apiKey);
-    if (
-      key?.scheme !== 'scaleengine' ||
-      !keyIsLive(key, now()) ||
-      key.account === null ||
-      !key.sealedSecret
-    ) {
-      throw new Failure(401, 'invalid api_key');
-    }
+    const resolved = await resolveKey(options.store.registry, apiKey, 'scaleengine', now(), {
+      account: true,
+      sealedSecret: true,
+    });
+    if (!resolved.ok) throw new CompatRefusal(401, 'invalid api_key');
+    const key = resolved.key;
     const timestamp = typeof req.timestamp === 'number' ? req.timestamp : Number(req.timestamp);
-    if (!Number.isFinite(timestamp)) throw new Failure(400, 'timestamp is required (unix seconds)');
+    if (!Number.isFinite(timestamp)) throw new CompatRefusal(400, 'timestamp is required (unix seconds)');
     const skew = timestamp - now() / 1000;
     if (Math.abs(skew) > TIMESTAMP_WINDOW_S) {
-      throw new Failure(
+      throw new CompatRefusal(
         401,
         `timestamp expired: ${Math.round(Math.abs(skew))} s ${skew < 0 ? 'old' : 'in the future'} (at most ${TIMESTAMP_WINDOW_S} s either way)`,
       );
     }
     if (!signatureMatches(options.sealer.open(key.sealedSecret), req, text, signature)) {
-      throw new Failure(401, 'bad signature');
+      throw new CompatRefusal(401, 'bad signature');
     }
     if (!(await replays.firstUse(signature, now())))
-      throw new Failure(401, 'replayed request: this signature was already used');
+      throw new CompatRefusal(401, 'replayed request: this signature was already used');
     const decision = limiter.take(key.id, now());
     void reply.headers(limiter.headers(decision));
-    if (!decision.allowed) throw new Failure(429, 'too many requests, slow down');
-    const keyAccount = await options.store.getAccount(key.account);
-    if (!keyAccount || keyAccount.suspended) throw new Failure(403, 'account is not active');
+    if (!decision.allowed) throw new CompatRefusal(429, 'too many requests, slow down');
+    const found = await resolveAccount(options.store.registry, key.account);
+    if (!found.ok) throw new CompatRefusal(403, 'account is not active');
+    const keyAccount = found.account;
 
     switch (command) {
       case 'usage.all':
@@ -122,7 +122,7 @@ export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEng
       case 'video.getapps':
         return videoGetApps(options.store, keyAccount);
       default:
-        throw new Failure(
+        throw new CompatRefusal(
           400,
           typeof command === 'string' ? `unknown command '${command.slice(0, 40)}'` : 'command is required',
         );
@@ -153,13 +153,13 @@ export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEng
           const result = await handle(request, reply);
           return { ...result, handle_time: handleTime(started) };
         } catch (error) {
-          let failure: Failure;
-          if (error instanceof Failure) failure = error;
+          let failure: CompatRefusal;
+          if (error instanceof CompatRefusal) failure = error;
           else if (isAppError(error) && error.status < 500)
-            failure = new Failure(error.status, error.message);
+            failure = new CompatRefusal(error.status, error.message);
           else {
             request.log.error({ err: error }, 'scaleengine request failed');
-            failure = new Failure(503, 'service temporarily unavailable');
+            failure = new CompatRefusal(503, 'service temporarily unavailable');
           }
           return reply
             .status(failure.status)

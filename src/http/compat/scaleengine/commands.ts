@@ -5,29 +5,20 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Account } from '../../../domain/account.js';
-import { readAllUsage } from '../../../query/run-usage-query.js';
-import type { UsageStore } from '../../../store/store.js';
-
-/** A failure in ScaleEngine's shape: `{"status":"failure","message":...}` with this HTTP status. */
-export class Failure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { readUsage } from '../../../query/read-usage.js';
+import type { Store } from '../../../store/store.js';
+import { CompatRefusal } from '../compat-refusal.js';
 
 /** An int or a numeric string (PHP clients send both: `'month' => 07`, `"7"`). */
 function integer(request: Record<string, unknown>, name: string, required: boolean): number | undefined {
   const v = request[name];
   if (v === undefined || v === null || v === '') {
-    if (required) throw new Failure(400, `${name} is required`);
+    if (required) throw new CompatRefusal(400, `${name} is required`);
     return undefined;
   }
   const n =
     typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw new Failure(400, `${name} must be an integer`);
+  if (!Number.isSafeInteger(n)) throw new CompatRefusal(400, `${name} must be an integer`);
   return n;
 }
 
@@ -37,8 +28,9 @@ function names(request: Record<string, unknown>, name: string): string[] | undef
   if (v === undefined || v === null || v === '') return undefined;
   const list = Array.isArray(v) ? v : [v];
   if (list.length === 0) return undefined;
-  if (!list.every((x) => typeof x === 'string' && x !== '' && !x.includes(','))) {
-    throw new Failure(400, `${name} must be a string or an array of strings`);
+  // A URL may hold a comma: values go to the query as a list, never joined into one text.
+  if (!list.every((x) => typeof x === 'string' && x !== '')) {
+    throw new CompatRefusal(400, `${name} must be a string or an array of strings`);
   }
   return list as string[];
 }
@@ -46,44 +38,44 @@ function names(request: Record<string, unknown>, name: string): string[] | undef
 /** The account a `cdn_id` (or `cdn`) names, which must be the key's own. */
 export function cdnAccount(request: Record<string, unknown>, keyAccount: Account): Account {
   const cdn = integer(request, request.cdn_id !== undefined ? 'cdn_id' : 'cdn', false);
-  if (cdn === undefined) throw new Failure(400, 'cdn_id is required');
-  if (cdn !== keyAccount.number) throw new Failure(403, `unknown cdn ${cdn} for this api_key`);
+  if (cdn === undefined) throw new CompatRefusal(400, 'cdn_id is required');
+  if (cdn !== keyAccount.number) throw new CompatRefusal(403, `unknown cdn ${cdn} for this api_key`);
   return keyAccount;
 }
 
-export async function usageAll(store: UsageStore, request: Record<string, unknown>, account: Account) {
+export async function usageAll(store: Store, request: Record<string, unknown>, account: Account) {
   const year = integer(request, 'year', true) as number;
   const month = integer(request, 'month', true) as number;
   const day = integer(request, 'day', false);
-  if (year < 1970 || year > 9999) throw new Failure(400, `bad year ${year}`);
-  if (month < 1 || month > 12) throw new Failure(400, `bad month ${month}: 1 to 12`);
+  if (year < 1970 || year > 9999) throw new CompatRefusal(400, `bad year ${year}`);
+  if (month < 1 || month > 12) throw new CompatRefusal(400, `bad month ${month}: 1 to 12`);
   const zone = account.timezone;
   const start = DateTime.fromObject({ year, month, day: day ?? 1 }, { zone });
-  if (!start.isValid || (day !== undefined && start.day !== day)) throw new Failure(400, `bad day ${day}`);
+  if (!start.isValid || (day !== undefined && start.day !== day))
+    throw new CompatRefusal(400, `bad day ${day}`);
   const end = day === undefined ? start.plus({ months: 1 }) : start.plus({ days: 1 });
   const limit = integer(request, 'limit', false);
   const offset = integer(request, 'offset', false) ?? 0;
-  if (limit !== undefined && limit < 0) throw new Failure(400, 'limit must not be negative');
-  if (offset < 0) throw new Failure(400, 'offset must not be negative');
+  if (limit !== undefined && limit < 0) throw new CompatRefusal(400, 'limit must not be negative');
+  if (offset < 0) throw new CompatRefusal(400, 'offset must not be negative');
 
   const apps = names(request, 'app');
   const urls = names(request, 'url');
-  const { body } = await readAllUsage(store, {
+  const found = await readUsage(store, {
     account: account.id,
-    from: start.toISO({ suppressMilliseconds: true }) ?? '',
-    to: end.toISO({ suppressMilliseconds: true }) ?? '',
+    from: start.toMillis(),
+    to: end.toMillis(),
     tz: zone,
     granularity: 'total',
-    group_by: 'resource',
-    metrics: 'bytes_out,commands',
-    ...(apps ? { app: apps.join(',') } : {}),
-    ...(urls ? { resource: urls.join(',') } : {}),
+    groupBy: ['resource'],
+    metrics: ['bytes_out', 'commands'],
+    filters: { ...(apps ? { app: apps } : {}), ...(urls ? { resource: urls } : {}) },
   });
   // One row per video URL / stream name; `count` is every row available, the page is offset/limit.
-  const rows = body.rows.map((r) => ({
-    video_url: String(r.resource),
-    bytes_total: String(r.bytes_out),
-    requests_total: String(r.commands),
+  const rows = found.map((r) => ({
+    video_url: r.dimensions.resource ?? '',
+    bytes_total: String(r.metrics.bytes_out ?? 0),
+    requests_total: String(r.metrics.commands ?? 0),
   }));
   const page = rows.slice(offset, limit === undefined ? undefined : offset + limit);
   return {
@@ -99,17 +91,20 @@ export function appId(account: string, app: string): number {
   return createHash('sha256').update(`${account}\u0001${app}`).digest().readUInt32BE(0) & 0x7fffffff;
 }
 
-export async function videoGetApps(store: UsageStore, account: Account) {
-  const { body } = await readAllUsage(store, {
+export async function videoGetApps(store: Store, account: Account) {
+  const found = await readUsage(store, {
     account: account.id,
-    from: '1970-01-01',
-    to: DateTime.utc().plus({ days: 1 }).startOf('day').toISODate() ?? '',
+    from: 0,
+    to: DateTime.utc().plus({ days: 1 }).startOf('day').toMillis(),
     tz: 'UTC',
     granularity: 'total',
-    group_by: 'app',
-    metrics: 'requests',
+    groupBy: ['app'],
+    metrics: ['requests'],
   });
-  const apps = body.rows.map((r) => ({ app_id: appId(account.id, String(r.app)), app_name: String(r.app) }));
+  const apps = found.map(({ dimensions: { app = '' } }) => ({
+    app_id: appId(account.id, app),
+    app_name: app,
+  }));
   return {
     status: 'success',
     apps,

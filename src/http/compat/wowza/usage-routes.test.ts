@@ -11,7 +11,7 @@ import { wowzaSignature } from '../../../auth/wowza-signature.js';
 import type { CatalogEntry } from '../../../domain/catalog.js';
 import { takeSnapshot } from '../../../query/billing-snapshots.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Store } from '../../../store/store.js';
 import { importJsonLines } from '../../../test-support/import-json-lines.js';
 import { useTempDir } from '../../../test-support/temp-dir.js';
 import { createApp } from '../../app.js';
@@ -91,14 +91,14 @@ const entry = (kind: CatalogEntry['kind'], id: string, more: Partial<CatalogEntr
   ...more,
 });
 
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let apiKey: string;
 let accessKey: string;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null, billingDay: 5 });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null, billingDay: 5 });
   for (const e of [
     entry('stream_target', 'nlyjxjbc', { archived: true, deleted: true }),
     entry('stream_target', 'zwry3gj7'),
@@ -107,7 +107,7 @@ beforeEach(async () => {
     entry('transcoder', '1237abcd', { name: 'RTMP-Pull-Street' }),
     entry('transcoder', '1239abcd', { type: 'passthrough', archived: true }),
   ]) {
-    await store.putCatalogEntry(e);
+    await store.registry.putCatalogEntry(e);
   }
   await importJsonLines(
     store,
@@ -115,7 +115,7 @@ beforeEach(async () => {
     records.map((g) => ({ app: 'live', resource: 'stream', status: 200, ...g })),
     'acme',
   );
-  await store.commitEvents({
+  await store.usage.commitEvents({
     ids: [],
     rollups: [],
     meters: [
@@ -150,7 +150,7 @@ beforeEach(async () => {
     forgetIdsBefore: 0,
   });
   const key = issueKey('wowza', 'acme', { seal: sealer.seal });
-  await store.putKey(key.stored);
+  await store.registry.putKey(key.stored);
   [accessKey, apiKey] = [key.stored.id, key.secret];
   app = await createApp({
     store,
@@ -286,10 +286,10 @@ describe('usage/stream_targets', () => {
 
   test('a stream target agrees with GET /v1/usage filtered by that target', async () => {
     // Only the Wowza key exists so far: the admin key below is the test's own.
-    const keys = await store.listKeys();
+    const keys = await store.registry.listKeys();
     expect(keys).toHaveLength(1);
     const admin = issueKey('native', null);
-    await store.putKey(admin.stored);
+    await store.registry.putKey(admin.stored);
     const res = await app.inject({
       method: 'GET',
       url: '/v1/usage?account=acme&from=2026-11-01&to=2026-11-21&target=ull00001&metrics=bytes_out',
@@ -499,14 +499,20 @@ describe('auth, parameters and errors', () => {
 
   test('expired access keys and suspended accounts are refused', async () => {
     const expired = issueKey('wowza', 'acme', { seal: sealer.seal, expiresAt: Date.now() - 1 });
-    await store.putKey(expired.stored);
+    await store.registry.putKey(expired.stored);
     const res = await app.inject({
       method: 'GET',
       url: '/api/v1.6/usage/storage/peak',
       headers: { 'wsc-api-key': expired.secret, 'wsc-access-key': expired.stored.id },
     });
     expect(res.statusCode).toBe(401);
-    await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'UTC', parent: null, suspended: true });
+    await store.registry.putAccount({
+      id: 'acme',
+      name: 'Acme',
+      timezone: 'UTC',
+      parent: null,
+      suspended: true,
+    });
     expect((await get('usage/storage/peak')).body.meta).toMatchObject({ code: 'ERR-401-BadAccountStatus' });
   });
 

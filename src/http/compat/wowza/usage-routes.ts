@@ -11,11 +11,20 @@ import type { Sealer } from '../../../auth/sealed-secret.js';
 import type { Account } from '../../../domain/account.js';
 import { type CatalogEntry, type CatalogKind, uncataloguedEntry } from '../../../domain/catalog.js';
 import { isAppError } from '../../../domain/errors.js';
-import type { UsageBodyRow } from '../../../query/run-usage-query.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Metric } from '../../../domain/metrics.js';
+import type { Store } from '../../../store/store.js';
+import type { UsageRow } from '../../../store/usage-store.js';
 import { type PageQuery, pageByKey, pageByNumber } from './pagination.js';
 import { type Range, type Rounding, resolveRange } from './time-range.js';
-import { type Ask, countryName, limits, usageSource, VIEW_METRICS, viewing } from './usage-source.js';
+import {
+  type Ask,
+  countryName,
+  type Filters,
+  limits,
+  usageSource,
+  VIEW_METRICS,
+  viewing,
+} from './usage-source.js';
 import { authenticateWowza } from './wowza-auth.js';
 import { invalidParameter, recordNotFound, WowzaError } from './wowza-error.js';
 
@@ -29,7 +38,7 @@ export const WOWZA_VERSIONS = ['v1.0', 'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', '
 export const DEFAULT_WOWZA_RATE: RateLimitPolicy = { capacity: 60, windowSeconds: 60 };
 
 export interface WowzaOptions {
-  store: UsageStore;
+  store: Store;
   sealer: Sealer;
   rate?: RateLimitPolicy | undefined;
   now?: () => number;
@@ -75,8 +84,8 @@ async function listing(call: Call, kind: CatalogKind, usedIds: Iterable<string>)
 
 /** Stream targets or VOD streams with their usage rows. */
 async function members(call: Call, kind: 'stream_target' | 'vod_stream') {
-  const rows = await call.ask({ group_by: 'target', metrics: VIEW_METRICS });
-  const used = new Map(rows.map((r) => [String(r.target), r]));
+  const rows = await call.ask({ groupBy: ['target'], metrics: VIEW_METRICS });
+  const used = new Map(rows.map((r) => [r.dimensions.target ?? '', r]));
   return (await listing(call, kind, used.keys())).map((entry) => ({
     entry,
     id: entry.id,
@@ -89,9 +98,9 @@ function describe(entry: CatalogEntry) {
 }
 
 /** Per-zone usage rows of a filter, in Wowza's zones list. */
-async function zones(call: Call, filter: Record<string, string>, type?: string) {
-  const rows = await call.ask({ ...filter, group_by: 'zone', metrics: VIEW_METRICS });
-  return rows.map((r) => ({ name: String(r.zone), ...(type ? { type } : {}), ...viewing(r) }));
+async function zones(call: Call, filters: Filters, type?: string) {
+  const rows = await call.ask({ filters, groupBy: ['zone'], metrics: VIEW_METRICS });
+  return rows.map((r) => ({ name: r.dimensions.zone ?? '', ...(type ? { type } : {}), ...viewing(r) }));
 }
 
 function family(kind: 'stream_target' | 'vod_stream') {
@@ -114,9 +123,9 @@ function family(kind: 'stream_target' | 'vod_stream') {
     const ids = (await members(call, kind)).map((m) => m.id);
     if (ids.length === 0)
       return { summary: { ...viewing(undefined), zones: [] }, limits: limits(call.range) };
-    const filter = { target: ids.join(',') };
-    const [total] = await call.ask({ ...filter, metrics: VIEW_METRICS });
-    return { summary: { ...viewing(total), zones: await zones(call, filter) }, limits: limits(call.range) };
+    const filters = { target: ids };
+    const [total] = await call.ask({ filters, metrics: VIEW_METRICS });
+    return { summary: { ...viewing(total), zones: await zones(call, filters) }, limits: limits(call.range) };
   };
   const single: Handler = async (call, params) => {
     const m = await find(call, params.id ?? '');
@@ -124,7 +133,7 @@ function family(kind: 'stream_target' | 'vod_stream') {
       [kind]: {
         ...describe(m.entry),
         ...viewing(m.usage),
-        zones: await zones(call, { target: m.id }, m.entry.type),
+        zones: await zones(call, { target: [m.id] }, m.entry.type),
       },
       limits: limits(call.range),
     };
@@ -133,15 +142,17 @@ function family(kind: 'stream_target' | 'vod_stream') {
     (dimension: 'country' | 'rendition'): Handler =>
     async (call, params) => {
       const m = await find(call, params.id ?? '');
-      const filter = { target: m.id };
+      const filters = { target: [m.id] };
       const [totals, split] = await Promise.all([
-        call.ask({ ...filter, group_by: dimension, metrics: VIEW_METRICS }),
-        call.ask({ ...filter, group_by: `${dimension},zone`, metrics: VIEW_METRICS }),
+        call.ask({ filters, groupBy: [dimension], metrics: VIEW_METRICS }),
+        call.ask({ filters, groupBy: [dimension, 'zone'], metrics: VIEW_METRICS }),
       ]);
       const zonesOf = (value: string) =>
-        split.filter((r) => r[dimension] === value).map((r) => ({ name: String(r.zone), ...viewing(r) }));
+        split
+          .filter((r) => r.dimensions[dimension] === value)
+          .map((r) => ({ name: r.dimensions.zone ?? '', ...viewing(r) }));
       const items = totals.map((r) => {
-        const value = String(r[dimension]);
+        const value = r.dimensions[dimension] ?? '';
         const head =
           dimension === 'country' ? { code: value, name: countryName(value) } : { name: value || 'default' };
         return { ...head, ...viewing(r), zones: zonesOf(value) };
@@ -155,24 +166,24 @@ function family(kind: 'stream_target' | 'vod_stream') {
   return { list, summary, single, countries: breakdown('country'), renditions: breakdown('rendition') };
 }
 
-const TRANSCODER_METRICS = 'transcode_seconds,transcode_egress_bytes';
+const TRANSCODER_METRICS: Metric[] = ['transcode_seconds', 'transcode_egress_bytes'];
 
-function transcoderRow(entry: CatalogEntry, row: UsageBodyRow | undefined) {
+function transcoderRow(entry: CatalogEntry, row: UsageRow | undefined) {
   return {
-    bytes: Number(row?.transcode_egress_bytes ?? 0),
+    bytes: row?.metrics.transcode_egress_bytes ?? 0,
     archived: entry.archived,
     id: entry.id,
     name: entry.name,
     transcoder_type: entry.type,
     billing_mode: entry.billingMode,
     // A string in the seed's example: kept so.
-    seconds: String(Math.round(Number(row?.transcode_seconds ?? 0))),
+    seconds: String(Math.round(row?.metrics.transcode_seconds ?? 0)),
   };
 }
 
 async function transcoders(call: Call) {
-  const rows = await call.ask({ group_by: 'target', metrics: TRANSCODER_METRICS });
-  const used = new Map(rows.map((r) => [String(r.target), r]));
+  const rows = await call.ask({ groupBy: ['target'], metrics: TRANSCODER_METRICS });
+  const used = new Map(rows.map((r) => [r.dimensions.target ?? '', r]));
   return (await listing(call, 'transcoder', used.keys())).map((entry) =>
     transcoderRow(entry, used.get(entry.id)),
   );
@@ -187,8 +198,8 @@ const transcoderHandlers: Record<string, Handler> = {
     const [total] = await call.ask({ metrics: TRANSCODER_METRICS });
     return {
       summary: {
-        bytes: Number(total?.transcode_egress_bytes ?? 0),
-        seconds: String(Math.round(Number(total?.transcode_seconds ?? 0))),
+        bytes: total?.metrics.transcode_egress_bytes ?? 0,
+        seconds: String(Math.round(total?.metrics.transcode_seconds ?? 0)),
       },
       limits: limits(call.range),
     };
@@ -201,8 +212,8 @@ const transcoderHandlers: Record<string, Handler> = {
 };
 
 const storagePeak: Handler = async (call) => {
-  const [row] = await call.ask({ metrics: 'storage_peak_bytes' });
-  return { bytes: Number(row?.storage_peak_bytes ?? 0), limits: limits(call.range) };
+  const [row] = await call.ask({ metrics: ['storage_peak_bytes'] });
+  return { bytes: row?.metrics.storage_peak_bytes ?? 0, limits: limits(call.range) };
 };
 
 /** Seed 002: ultra low latency targets (type `ull`), by protocol (`ull` per zone, `hls` in `global`). */
@@ -210,42 +221,44 @@ const networkUsage: Handler = async (call) => {
   const targets = (await call.catalog())
     .filter((e) => e.kind === 'stream_target' && e.type === 'ull')
     .sort(byId);
-  const metrics = 'bytes_out,billed_bytes_out';
-  const amounts = (r: UsageBodyRow | undefined) => ({
-    bytes_used: Number(r?.bytes_out ?? 0),
-    bytes_billed: Number(r?.billed_bytes_out ?? 0),
+  const metrics: Metric[] = ['bytes_out', 'billed_bytes_out'];
+  const amounts = (r: UsageRow | undefined) => ({
+    bytes_used: r?.metrics.bytes_out ?? 0,
+    bytes_billed: r?.metrics.billed_bytes_out ?? 0,
   });
-  const ids = targets.map((t) => t.id).join(',');
+  const ids = targets.map((t) => t.id);
   const empty = {
     bytes_used: 0,
     bytes_billed: 0,
     protocols: { ull: { zones: {} }, hls: { zones: { global: amounts(undefined) } } },
   };
-  if (ids === '') return { total: empty, stream_targets: [] };
-  const filter = { target: ids, protocol: 'ull,hls' };
-  const [total, ullZones, hls, perTarget, perTargetUll, perTargetHls] = await Promise.all([
-    call.ask({ ...filter, metrics }),
-    call.ask({ ...filter, protocol: 'ull', group_by: 'zone', metrics }),
-    call.ask({ ...filter, protocol: 'hls', metrics }),
-    call.ask({ ...filter, group_by: 'target', metrics }),
-    call.ask({ ...filter, protocol: 'ull', group_by: 'target,zone', metrics }),
-    call.ask({ ...filter, protocol: 'hls', group_by: 'target', metrics }),
+  if (ids.length === 0) return { total: empty, stream_targets: [] };
+  const both = { target: ids, protocol: ['ull', 'hls'] };
+  const ull = { target: ids, protocol: ['ull'] };
+  const hls = { target: ids, protocol: ['hls'] };
+  const [total, ullZones, hlsTotal, perTarget, perTargetUll, perTargetHls] = await Promise.all([
+    call.ask({ filters: both, metrics }),
+    call.ask({ filters: ull, groupBy: ['zone'], metrics }),
+    call.ask({ filters: hls, metrics }),
+    call.ask({ filters: both, groupBy: ['target'], metrics }),
+    call.ask({ filters: ull, groupBy: ['target', 'zone'], metrics }),
+    call.ask({ filters: hls, groupBy: ['target'], metrics }),
   ]);
-  const protocols = (ull: UsageBodyRow[], hlsRow: UsageBodyRow | undefined) => ({
-    ull: { zones: Object.fromEntries(ull.map((r) => [String(r.zone), amounts(r)])) },
+  const protocols = (ullRows: UsageRow[], hlsRow: UsageRow | undefined) => ({
+    ull: { zones: Object.fromEntries(ullRows.map((r) => [r.dimensions.zone ?? '', amounts(r)])) },
     // Apple HLS has one zone, global (seed 002).
     hls: { zones: { global: amounts(hlsRow) } },
   });
   return {
-    total: { ...amounts(total[0]), protocols: protocols(ullZones, hls[0]) },
+    total: { ...amounts(total[0]), protocols: protocols(ullZones, hlsTotal[0]) },
     stream_targets: targets.map((t) => ({
       id: t.id,
       name: t.name,
       deleted: t.deleted,
-      ...amounts(perTarget.find((r) => r.target === t.id)),
+      ...amounts(perTarget.find((r) => r.dimensions.target === t.id)),
       protocols: protocols(
-        perTargetUll.filter((r) => r.target === t.id),
-        perTargetHls.find((r) => r.target === t.id),
+        perTargetUll.filter((r) => r.dimensions.target === t.id),
+        perTargetHls.find((r) => r.dimensions.target === t.id),
       ),
     })),
   };
@@ -290,7 +303,7 @@ export function registerWowzaRoutes(app: FastifyInstance, options: WowzaOptions)
         if (served < 0 || served < (WOWZA_VERSIONS as readonly string[]).indexOf(since))
           throw recordNotFound();
         const at = now();
-        const { key, account } = await authenticateWowza(request, options.store, options.sealer, at);
+        const { key, account } = await authenticateWowza(request, options.store.registry, options.sealer, at);
         const decision = limiter.take(key.id, at);
         void reply.headers(limiter.headers(decision));
         if (!decision.allowed) {
@@ -308,7 +321,7 @@ export function registerWowzaRoutes(app: FastifyInstance, options: WowzaOptions)
           range,
           query,
           ask: usageSource(options.store, account.id, range),
-          catalog: once(() => options.store.listCatalog(account.id)),
+          catalog: once(() => options.store.registry.listCatalog(account.id)),
         };
         return await handler(call, params);
       } catch (error) {

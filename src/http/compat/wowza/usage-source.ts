@@ -1,32 +1,43 @@
 /**
- * The one way the Wowza-compatible API reads usage: UsageQuery parameters for the account and the
- * resolved range, through the usage executor. Every number in a response is a value of one query
- * row; nothing is summed here.
+ * The one way the Wowza-compatible API reads usage: questions for the account over the resolved
+ * range, through the usage reader. Every number in a response is a value of one query row;
+ * nothing is summed here.
  */
-import { readAllUsage, type UsageBodyRow } from '../../../query/run-usage-query.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Dimension } from '../../../domain/dimensions.js';
+import type { Metric } from '../../../domain/metrics.js';
+import { readUsage } from '../../../query/read-usage.js';
+import type { Store } from '../../../store/store.js';
+import type { UsageRow } from '../../../store/usage-store.js';
 import type { Range } from './time-range.js';
 
-export const VIEW_METRICS = 'bytes_out,view_seconds,unique_viewers';
+export const VIEW_METRICS: Metric[] = ['bytes_out', 'view_seconds', 'unique_viewers'];
 
-export type Ask = (params: Record<string, string>) => Promise<UsageBodyRow[]>;
+export type Filters = Partial<Record<Dimension, string[]>>;
 
-export function usageSource(store: UsageStore, account: string, range: Range): Ask {
-  return async (params) => {
-    const { body } = await readAllUsage(store, {
+/** What a handler asks: the range's total (no groupBy) or its rows grouped by some dimensions. */
+export interface Question {
+  metrics: Metric[];
+  groupBy?: Dimension[];
+  filters?: Filters;
+}
+
+export type Ask = (question: Question) => Promise<UsageRow[]>;
+
+export function usageSource(store: Store, account: string, range: Range): Ask {
+  return (question) =>
+    readUsage(store, {
       account,
-      from: new Date(range.from).toISOString(),
-      to: new Date(range.to).toISOString(),
+      from: range.from,
+      to: range.to,
       tz: 'UTC',
-      ...params,
+      granularity: 'total',
+      ...question,
     });
-    return body.rows;
-  };
 }
 
 /** Wowza's viewing fields of a row (zeros when the query found nothing). */
-export function viewing(row: UsageBodyRow | undefined) {
-  const n = (name: string) => Number(row?.[name] ?? 0);
+export function viewing(row: UsageRow | undefined) {
+  const n = (name: Metric) => row?.metrics[name] ?? 0;
   return {
     unique_viewers: n('unique_viewers'),
     // Seconds are whole in Wowza's API; stored seconds are whole unless a rule gives fractions.

@@ -5,12 +5,13 @@
  * (checked in constant time) and sealed (to recompute the HMAC). Access keys can expire.
  */
 import type { FastifyRequest } from 'fastify';
-import { keyIsLive, secretMatches } from '../../../auth/keys.js';
+import { secretMatches } from '../../../auth/keys.js';
+import { resolveAccount, resolveKey } from '../../../auth/resolve-key.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
 import { wowzaSignatureMatches } from '../../../auth/wowza-signature.js';
 import type { Account } from '../../../domain/account.js';
 import type { StoredKey } from '../../../domain/api-key.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Registry } from '../../../store/registry.js';
 import { WowzaError } from './wowza-error.js';
 
 export const TIMESTAMP_WINDOW_SECONDS = 300;
@@ -25,7 +26,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 export async function authenticateWowza(
   request: FastifyRequest,
-  store: UsageStore,
+  registry: Registry,
   sealer: Sealer,
   now: number,
 ): Promise<{ key: StoredKey; account: Account }> {
@@ -39,10 +40,12 @@ export async function authenticateWowza(
   if (accessKey === undefined) {
     throw unauthorized('NoAccessKey', 'No Access Key Error', 'No access key sent in header.');
   }
-  const key = await store.getKey(accessKey);
-  if (key === undefined || key.scheme !== 'wowza' || key.account === null || !keyIsLive(key, now)) {
-    throw unauthorized('InvalidAccessKey', 'Invalid Access Key Error', 'Invalid access key.');
-  }
+  const resolved = await resolveKey(registry, accessKey, 'wowza', now, {
+    account: true,
+    sealedSecret: false,
+  });
+  if (!resolved.ok) throw unauthorized('InvalidAccessKey', 'Invalid Access Key Error', 'Invalid access key.');
+  const key = resolved.key;
   if (apiKey !== undefined) {
     if (!secretMatches(apiKey, key.secretHash)) {
       throw unauthorized('InvalidApiKey', 'Invalid Api Key Error', 'Invalid API key.');
@@ -68,13 +71,13 @@ export async function authenticateWowza(
       throw unauthorized('InvalidSignature', 'Invalid Signature Error', 'Invalid HMAC signature.');
     }
   }
-  const account = await store.getAccount(key.account);
-  if (account === undefined || account.suspended) {
+  const found = await resolveAccount(registry, key.account);
+  if (!found.ok) {
     throw unauthorized(
       'BadAccountStatus',
       'Bad Account Status Error',
       "Your account's status doesn't allow this action.",
     );
   }
-  return { key, account };
+  return { key, account: found.account };
 }

@@ -1,13 +1,15 @@
 /** Wowza's error shape: `{"meta":{"status","code","title","message","description","links"}}`. */
+import { CompatRefusal } from '../compat-refusal.js';
 
-export class WowzaError extends Error {
+/** A refusal with Wowza's error code and title besides the status and message. */
+export class WowzaError extends CompatRefusal {
   constructor(
-    readonly status: number,
+    status: number,
     readonly code: string,
     readonly title: string,
     message: string,
   ) {
-    super(message);
+    super(status, message);
   }
 
   body(): { meta: Record<string, unknown> } {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueKey } from '../../../auth/keys.js';
 import { importFiles } from '../../../ingest/import.js';
 import { DuckDbStore } from '../../../store/duckdb/duckdb-store.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Store } from '../../../store/store.js';
 import { sample } from '../../../test-support/samples.js';
 import { selfSignedCert } from '../../../test-support/self-signed-cert.js';
 import { useTempDir } from '../../../test-support/temp-dir.js';
@@ -12,18 +12,18 @@ import { createApp } from '../../app.js';
 import { registerZendriveRoutes, successRate, ZENDRIVE_PATH } from './cdn-stats-route.js';
 
 const dir = useTempDir();
-let store: UsageStore;
+let store: Store;
 let app: FastifyInstance;
 let access: string;
 let secret: string;
 
 beforeEach(async () => {
   store = await DuckDbStore.open(':memory:');
-  await store.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
-  await store.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
-  await store.putAccount({ id: 'quiet', name: 'Quiet', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'default', name: 'd', timezone: 'UTC', parent: null });
+  await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });
+  await store.registry.putAccount({ id: 'quiet', name: 'Quiet', timezone: 'UTC', parent: null });
   const key = issueKey('zendrive', 'acme');
-  await store.putKey(key.stored);
+  await store.registry.putKey(key.stored);
   [access, secret] = [key.stored.id, key.secret];
   // The S3 sample, every line for acme: 14 requests from one address between 2020 and 2024.
   await importFiles([sample('s3_dandi_s3-log-parser.log')], {
@@ -66,7 +66,7 @@ describe('ZenDRIVE cdn-stats', () => {
     // 2 x (512 + 1526223 + 1443) = 3056356 bytes, statuses 206 200 200 206 200 200.
     const r = await post({ access_key: access, secret_key: secret, from: '2020-01-01', to: '2020-12-31' });
     expect(r.statusCode).toBe(200);
-    const account = await store.getAccount('acme');
+    const account = await store.registry.getAccount('acme');
     const day = {
       total_requests: 6,
       successful_requests: 6,
@@ -111,7 +111,7 @@ describe('ZenDRIVE cdn-stats', () => {
 
   test('a service without traffic: zero totals and an empty daily list', async () => {
     const quiet = issueKey('zendrive', 'quiet');
-    await store.putKey(quiet.stored);
+    await store.registry.putKey(quiet.stored);
     const r = await post({
       access_key: quiet.stored.id,
       secret_key: quiet.secret,
@@ -168,7 +168,7 @@ describe('ZenDRIVE cdn-stats', () => {
       headers: { 'x-forwarded-proto': 'https' },
     });
     expect([get.statusCode, get.json()]).toEqual([405, { status: 'error', message: 'POST is required' }]);
-    await store.putAccount({
+    await store.registry.putAccount({
       id: 'acme',
       name: 'Acme',
       timezone: 'Europe/Berlin',
@@ -177,7 +177,7 @@ describe('ZenDRIVE cdn-stats', () => {
     });
     const suspended = await post({ access_key: access, secret_key: secret });
     expect([suspended.statusCode, suspended.json().message]).toEqual([403, 'Service is not active']);
-    await store.revokeKey(access, Date.now());
+    await store.registry.revokeKey(access, Date.now());
     expect((await post({ access_key: access, secret_key: secret })).statusCode).toBe(401);
   });
 

@@ -5,12 +5,16 @@
  * and loses the body).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { keyIsLive, secretMatches } from '../../../auth/keys.js';
+import { secretMatches } from '../../../auth/keys.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
+import { resolveAccount, resolveKey } from '../../../auth/resolve-key.js';
 import { isAppError } from '../../../domain/errors.js';
-import { readAllUsage, type UsageBodyRow } from '../../../query/run-usage-query.js';
-import type { UsageStore } from '../../../store/store.js';
+import type { Metric } from '../../../domain/metrics.js';
+import { readUsage } from '../../../query/read-usage.js';
+import type { Store } from '../../../store/store.js';
+import type { UsageRow } from '../../../store/usage-store.js';
 import { isSecure, type TransportPolicy } from '../../transport.js';
+import { CompatRefusal } from '../compat-refusal.js';
 
 export const ZENDRIVE_PATH = '/zendrive-api/cdn-stats/';
 export const DEFAULT_ZENDRIVE_RATE: RateLimitPolicy = { capacity: 10, windowSeconds: 20 };
@@ -19,17 +23,15 @@ const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
 
-/** A refusal in the seed's words: the HTTP status and its message. */
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const METRICS = 'requests,ok_requests,client_errors,auth_failures,bytes_out,bytes_in,unique_viewers';
+const METRICS: Metric[] = [
+  'requests',
+  'ok_requests',
+  'client_errors',
+  'auth_failures',
+  'bytes_out',
+  'bytes_in',
+  'unique_viewers',
+];
 
 interface Counters {
   total_requests: number;
@@ -41,8 +43,8 @@ interface Counters {
   unique_ips: number;
 }
 
-function counters(row: UsageBodyRow | undefined): Counters {
-  const n = (name: string) => Number(row?.[name] ?? 0);
+function counters(row: UsageRow | undefined): Counters {
+  const n = (name: Metric) => row?.metrics[name] ?? 0;
   return {
     total_requests: n('requests'),
     successful_requests: n('ok_requests'),
@@ -70,7 +72,7 @@ function day(text: unknown): number {
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export interface ZendriveOptions {
-  store: UsageStore;
+  store: Store;
   transport: TransportPolicy;
   rate?: RateLimitPolicy | undefined;
   now?: () => number;
@@ -80,13 +82,13 @@ export function registerZendriveRoutes(app: FastifyInstance, options: ZendriveOp
   const limiter = new RateLimiter(options.rate ?? DEFAULT_ZENDRIVE_RATE);
   const now = options.now ?? Date.now;
 
-  const refuse = (reply: FastifyReply, error: Refusal) =>
+  const refuse = (reply: FastifyReply, error: CompatRefusal) =>
     reply.status(error.status).send({ status: 'error', message: error.message });
 
   async function answer(request: FastifyRequest, reply: FastifyReply) {
     try {
-      if (request.method !== 'POST') throw new Refusal(405, 'POST is required');
-      if (!isSecure(request, options.transport)) throw new Refusal(400, 'HTTPS is required');
+      if (request.method !== 'POST') throw new CompatRefusal(405, 'POST is required');
+      if (!isSecure(request, options.transport)) throw new CompatRefusal(400, 'HTTPS is required');
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
         string,
         unknown
@@ -98,46 +100,40 @@ export function registerZendriveRoutes(app: FastifyInstance, options: ZendriveOp
         accessKey === '' ||
         secretKey === ''
       ) {
-        throw new Refusal(400, 'access_key and secret_key are required');
+        throw new CompatRefusal(400, 'access_key and secret_key are required');
       }
-      const key = await options.store.getKey(accessKey);
-      if (
-        key === undefined ||
-        key.scheme !== 'zendrive' ||
-        !keyIsLive(key, now()) ||
-        key.account === null ||
-        !secretMatches(secretKey, key.secretHash)
-      ) {
-        throw new Refusal(401, 'Invalid credentials');
+      const resolved = await resolveKey(options.store.registry, accessKey, 'zendrive', now(), {
+        account: true,
+        sealedSecret: false,
+      });
+      if (!resolved.ok || !secretMatches(secretKey, resolved.key.secretHash)) {
+        throw new CompatRefusal(401, 'Invalid credentials');
       }
+      const key = resolved.key;
       const decision = limiter.take(key.id, now());
       void reply.headers(limiter.headers(decision));
-      if (!decision.allowed) throw new Refusal(429, 'Too many requests, slow down');
-      const account = await options.store.getAccount(key.account);
-      if (account === undefined || account.suspended) throw new Refusal(403, 'Service is not active');
+      if (!decision.allowed) throw new CompatRefusal(429, 'Too many requests, slow down');
+      const found = await resolveAccount(options.store.registry, key.account);
+      if (!found.ok) throw new CompatRefusal(403, 'Service is not active');
+      const account = found.account;
 
       const today = Math.floor(now() / DAY_MS) * DAY_MS;
       const to = body.to === undefined ? today : day(body.to);
       const from = body.from === undefined ? to - DEFAULT_DAYS * DAY_MS : day(body.from);
       if (Number.isNaN(from) || Number.isNaN(to)) {
-        throw new Refusal(400, "'from' / 'to' must be a valid YYYY-MM-DD date");
+        throw new CompatRefusal(400, "'from' / 'to' must be a valid YYYY-MM-DD date");
       }
-      if (from > to) throw new Refusal(400, "'from' must be on or before 'to'");
-      if ((to - from) / DAY_MS + 1 > MAX_DAYS) throw new Refusal(400, 'date range too large (max 366 days)');
+      if (from > to) throw new CompatRefusal(400, "'from' must be on or before 'to'");
+      if ((to - from) / DAY_MS + 1 > MAX_DAYS)
+        throw new CompatRefusal(400, 'date range too large (max 366 days)');
 
       // Both dates are whole UTC days, `to` included.
-      const window = {
-        account: account.id,
-        from: isoDay(from),
-        to: isoDay(to + DAY_MS),
-        tz: 'UTC',
-        metrics: METRICS,
-      };
+      const window = { account: account.id, from, to: to + DAY_MS, tz: 'UTC', metrics: METRICS };
       const [total, daily] = await Promise.all([
-        readAllUsage(options.store, { ...window, granularity: 'total' }),
-        readAllUsage(options.store, { ...window, granularity: 'day' }),
+        readUsage(options.store, { ...window, granularity: 'total' }),
+        readUsage(options.store, { ...window, granularity: 'day' }),
       ]);
-      const summary = counters(total.body.rows[0]);
+      const summary = counters(total[0]);
       return {
         status: 'ok',
         service_id: account.number ?? 0,
@@ -148,18 +144,18 @@ export function registerZendriveRoutes(app: FastifyInstance, options: ZendriveOp
           success_rate: successRate(summary.successful_requests, summary.total_requests),
         },
         // Only days with activity, oldest first (the executor omits empty windows and orders by time).
-        daily: daily.body.rows
-          .map((row) => ({ date: String(row.window_start).slice(0, 10), ...counters(row) }))
+        daily: daily
+          .map((row) => ({ date: isoDay(row.windowStart), ...counters(row) }))
           .filter((d) => d.total_requests > 0 || d.bytes_sent > 0 || d.bytes_received > 0),
       };
     } catch (error) {
-      if (error instanceof Refusal) return refuse(reply, error);
+      if (error instanceof CompatRefusal) return refuse(reply, error);
       // The store could not answer (busy, closed, disk): the seed's transient error, never a stack.
       if (!isAppError(error) || error.status >= 500) {
         request.log.error({ err: error }, 'zendrive cdn-stats failed');
-        return refuse(reply, new Refusal(503, 'Service temporarily unavailable'));
+        return refuse(reply, new CompatRefusal(503, 'Service temporarily unavailable'));
       }
-      return refuse(reply, new Refusal(error.status, error.message));
+      return refuse(reply, new CompatRefusal(error.status, error.message));
     }
   }
 

@@ -5,13 +5,13 @@
  * cell, so a collision fails loudly instead of merging two cells' usage.
  */
 import { createHash } from 'node:crypto';
-import type { RowDimensions } from '../domain/cell.js';
+import type { RowDimensions } from './cell.js';
 
 export function cellKey(account: string, d: RowDimensions): string {
   return `${account}\u0001${d.app}\u0001${d.resource}\u0001${d.kind}\u0001${d.target}\u0001${d.rendition}\u0001${d.protocol}\u0001${d.zone}\u0001${d.country}`;
 }
 
-/** Signed, to fit SQL BIGINT columns. */
+/** A signed 64-bit integer: the one 64-bit integer type every SQL engine has (BIGINT, Int64). */
 export function cellIdOf(key: string): bigint {
   return createHash('sha256').update(key).digest().readBigInt64BE(0);
 }

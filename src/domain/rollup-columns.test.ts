@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { CellInfo } from '../domain/cell.js';
 import { rollupRow } from '../test-support/rollup-row.js';
-import { columnBuffers, numericColumn, type RollupColumns, toColumns } from './rollup-columns.js';
-import type { RollupRow } from './store.js';
+import type { CellInfo } from './cell.js';
+import { columnBuffers, numericColumn, type RollupColumns, rowsOf, toColumns } from './rollup-columns.js';
+import type { RollupRow } from './rollup-row.js';
 
 /** The rows back as objects, read from the columns as the format describes them. */
 function fromColumns(c: RollupColumns): RollupRow[] {
@@ -53,9 +53,11 @@ describe('rollup columns', () => {
     const back = fromColumns(structuredClone(columns));
     expect(back).toEqual(rows);
     expect(back[0]?.cell).toBe(back[1]?.cell);
+    expect(rowsOf(columns)).toEqual(back);
   });
 
   test('an empty batch', () => {
     expect(fromColumns(toColumns([]))).toEqual([]);
+    expect(rowsOf(toColumns([]))).toEqual([]);
   });
 });

@@ -4,8 +4,8 @@
  * row), and the DuckDB store writes it a column at a time.
  */
 
-import type { CellInfo } from '../domain/cell.js';
-import type { RollupRow } from './store.js';
+import type { CellInfo } from './cell.js';
+import type { RollupRow } from './rollup-row.js';
 
 /** The numeric fields of a RollupRow, in the order of `RollupColumns.numbers`. */
 export const NUMERIC_FIELDS = [
@@ -69,4 +69,30 @@ export function toColumns(rows: readonly RollupRow[]): RollupColumns {
 /** The buffers to transfer with a RollupColumns message. */
 export function columnBuffers(c: RollupColumns): ArrayBuffer[] {
   return [c.numbers, c.viewerOffsets, c.viewers].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** The rows of `columns` as RollupRows, for a backend that writes rows one at a time. */
+export function rowsOf(columns: RollupColumns): RollupRow[] {
+  const rows = new Array<RollupRow>(columns.count);
+  const n = columns.count;
+  const at = (field: NumericField, r: number): number =>
+    columns.numbers[NUMERIC_FIELDS.indexOf(field) * n + r] as number;
+  for (let r = 0; r < n; r++) {
+    rows[r] = {
+      cell: columns.cells[r] as CellInfo,
+      bucket: at('bucket', r),
+      requests: at('requests', r),
+      okRequests: at('okRequests', r),
+      clientErrors: at('clientErrors', r),
+      authFailures: at('authFailures', r),
+      serverErrors: at('serverErrors', r),
+      bytesOut: at('bytesOut', r),
+      bytesIn: at('bytesIn', r),
+      viewSeconds: at('viewSeconds', r),
+      commands: at('commands', r),
+      starts: at('starts', r),
+      viewers: [...columns.viewers.subarray(columns.viewerOffsets[r], columns.viewerOffsets[r + 1])],
+    };
+  }
+  return rows;
 }
