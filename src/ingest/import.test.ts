@@ -263,6 +263,26 @@ describe('importFiles', () => {
     expect(await totals()).toMatchObject({ requests: 42_000, bytes_out: 2000 * 10 + 40_000 });
   });
 
+  test('two imports of one file at once count it once: the later commits are replays or refused', async () => {
+    let content = '';
+    for (let i = 0; i < 30_000; i++) content += line(i, (i % 7) + 1);
+    const path = file('twice.log', content);
+    let bytes = 0;
+    for (let i = 0; i < 30_000; i++) bytes += (i % 7) + 1;
+    // Different commit sizes, so the two imports' batches end at different offsets.
+    const results = await Promise.allSettled([
+      importFiles([path], options({ flushWeight: 1 })),
+      importFiles([path], options({ flushWeight: 3 })),
+    ]);
+    expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'conflict' });
+    expect(await totals()).toMatchObject({ requests: 30_000, bytes_out: bytes });
+    // Whatever either left undone, one more import finishes exactly.
+    await importFiles([path], options());
+    expect(await totals()).toMatchObject({ requests: 30_000, bytes_out: bytes });
+  });
+
   test('forget then re-import gives the same totals', async () => {
     const path = file('forget.log', line(1) + line(2));
     await importFiles([path], options());
