@@ -466,6 +466,37 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       expect(left).toEqual([]);
     });
 
+    test('an event batch is identified by its ids: applied again it counts once; sharing some ids it is refused', async () => {
+      const batch = {
+        ids: [
+          { account: 'acme', id: 'e1', digest: 'd1' },
+          { account: 'acme', id: 'e2', digest: 'd2' },
+        ],
+        rollups: [row({ account: 'acme', bucket: T0, bytesOut: 7, viewers: [1n] })],
+        meters: [
+          { account: 'acme', bucket: T0, meter: 'transcode_seconds' as const, subject: 't', value: 60 },
+        ],
+        accepted: 2,
+        receivedAt: 1000,
+        forgetIdsBefore: 0,
+      };
+      await store.usage.commitEvents(batch);
+      await store.usage.commitEvents(batch);
+      const overlapping = {
+        ...batch,
+        ids: [
+          { account: 'acme', id: 'e2', digest: 'd2' },
+          { account: 'acme', id: 'e3', digest: 'd3' },
+        ],
+      };
+      await expect(store.usage.commitEvents(overlapping)).rejects.toMatchObject({ code: 'conflict' });
+      const total = await usage(store, { metrics: 'bytes_out,transcode_seconds' });
+      expect(total.map((r) => r.metrics)).toEqual([{ bytes_out: 7, transcode_seconds: 60 }]);
+      const events = (await store.registry.listSources()).find((s) => s.id === 'events');
+      expect(events?.records).toBe(2);
+      expect(await store.registry.findEventIds([{ account: 'acme', id: 'e3' }])).toEqual([]);
+    });
+
     test('meters group and filter by target (their subject)', async () => {
       await store.usage.commitEvents({
         ids: [],

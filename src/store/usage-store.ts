@@ -93,9 +93,12 @@ export interface UsageStore {
    */
   commitImport(batch: ImportBatch): Promise<void>;
   /**
-   * Writes an event batch (rows, meters, its ids for de-duplication, the events source's counters)
-   * so that all of it is durable or none: an event batch is retried by its sender, whose ids then
-   * make the retry count once.
+   * Writes an event batch: rows, meters, its ids (remembered for de-duplication) and the events
+   * source's counters. A batch is identified by its event ids: when every one of them is stored
+   * already with the same payload digest, applying it again changes nothing; when only some are,
+   * another batch took them meanwhile and this one is refused with `conflict`, writing nothing.
+   * (A batch of events without ids cannot be recognised again: its sender chose that.) Its caller
+   * answers the sender only after this resolves, so an answered batch is durable.
    */
   commitEvents(batch: EventBatch): Promise<void>;
 

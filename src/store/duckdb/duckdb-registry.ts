@@ -1,5 +1,4 @@
 /** DuckDbRegistry: accounts, keys and used signatures, catalog, sources and event ids, in the DuckDB file. */
-import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Account } from '../../domain/account.js';
 import type { KeyScheme, StoredKey } from '../../domain/api-key.js';
 import type { CatalogEntry, CatalogKind } from '../../domain/catalog.js';
@@ -9,6 +8,7 @@ import type { SourceState } from '../../domain/source.js';
 import type { Registry } from '../registry.js';
 import { CATALOG_COLUMNS, toCatalogEntry, writeCatalogEntry } from './catalog-rows.js';
 import { type DuckDbDatabase, num } from './duckdb-database.js';
+import { storedEventIds } from './event-id-rows.js';
 
 export class DuckDbRegistry implements Registry {
   constructor(private readonly db: DuckDbDatabase) {}
@@ -89,19 +89,8 @@ export class DuckDbRegistry implements Registry {
     }));
   }
 
-  async findEventIds(ids: readonly { account: string; id: string }[]): Promise<EventId[]> {
-    if (ids.length === 0) return [];
-    const result = await this.db.reader.runAndReadAll(
-      `SELECT e.account, e.id, e.digest FROM event_ids e
-       JOIN (SELECT unnest($1) AS account, unnest($2) AS id) k ON k.account = e.account AND k.id = e.id`,
-      [listValue(ids.map((i) => i.account)), listValue(ids.map((i) => i.id))],
-      [LIST(VARCHAR), LIST(VARCHAR)],
-    );
-    return result.getRowsJS().map(([account, id, digest]) => ({
-      account: account as string,
-      id: id as string,
-      digest: digest as string,
-    }));
+  findEventIds(ids: readonly { account: string; id: string }[]): Promise<EventId[]> {
+    return storedEventIds(this.db.reader, ids);
   }
 
   async claimSignature(scheme: KeyScheme, digest: string, now: number, expiresAt: number): Promise<boolean> {

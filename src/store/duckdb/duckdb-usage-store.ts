@@ -17,6 +17,7 @@ import type { BillingSnapshot, EventBatch, ImportBatch, UsageRow, UsageStore } f
 import { writeCatalogEntry } from './catalog-rows.js';
 import { appendRollupColumns, appendViewerColumns, ROLLUP_TYPES, VIEWER_TYPES } from './column-writer.js';
 import { type DuckDbDatabase, num } from './duckdb-database.js';
+import { storedEventIds } from './event-id-rows.js';
 import { buildUsageSql } from './usage-sql.js';
 
 const KNOWN_CELLS_LIMIT = 2_000_000;
@@ -201,7 +202,18 @@ export class DuckDbUsageStore implements UsageStore {
 
   async commitEvents(batch: EventBatch): Promise<void> {
     const fresh = this.unknownCells(batch.rollups, []);
-    await this.db.transaction(async () => {
+    const applied = await this.db.transaction(async () => {
+      // A batch whose ids are all stored already, with the same payloads, was applied: a replay.
+      const stored = await storedEventIds(this.db.writer, batch.ids);
+      if (stored.length > 0) {
+        const digests = new Map(stored.map((e) => [JSON.stringify([e.account, e.id]), e.digest]));
+        const same = batch.ids.every((e) => digests.get(JSON.stringify([e.account, e.id])) === e.digest);
+        if (same && stored.length === batch.ids.length) return false;
+        throw new AppError(
+          'conflict',
+          `${stored.length} of this batch's ${batch.ids.length} event ids were stored by another batch meanwhile; nothing of this batch was written (send it again: the stored events count once)`,
+        );
+      }
       const seq = await this.sourceSeq(EVENTS_SOURCE);
       if (fresh.size > 0) await this.addCells(fresh.values());
       await this.writeRollups(seq, batch.rollups);
@@ -252,8 +264,9 @@ export class DuckDbUsageStore implements UsageStore {
            last_imported = excluded.last_imported`,
         [EVENTS_SOURCE, seq, BigInt(batch.accepted), BigInt(bytesOut), BigInt(batch.receivedAt)],
       );
+      return true;
     });
-    this.rememberCells(fresh);
+    if (applied) this.rememberCells(fresh);
   }
 
   /** The small integer a source's rows carry: its existing one, or the next free one. */
