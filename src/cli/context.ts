@@ -11,7 +11,7 @@ import { type DataDir, ensureDataDir } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
 import { sameCatalogEntry } from '../domain/catalog.js';
 import { AppError, badParameter, isAppError } from '../domain/errors.js';
-import { DEFAULT_ACCOUNT } from '../ingest/account-rules.js';
+import { DEFAULT_ACCOUNT } from '../ingest/normalize/account-rules.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerClient, ServerTarget } from './remote/server-client.js';

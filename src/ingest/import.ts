@@ -15,7 +15,7 @@ import { detectFileFormat, headerAt, lastFieldsLine, likelyFormat } from './file
 import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprint.js';
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
-import { BUILT_IN_PATH_RULES, compilePathRules } from './path-rules.js';
+import { BUILT_IN_PATH_RULES, compilePathRules } from './normalize/path-rules.js';
 import {
   type ChunkPipeline,
   InlinePipeline,

@@ -7,13 +7,13 @@ import { Readable } from 'node:stream';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../domain/errors.js';
-import { normalizeEvent } from '../../ingest/event-shapes.js';
 import {
   DEFAULT_EVENT_LIMITS,
   type EventError,
   EventIngester,
   type EventLimits,
-} from '../../ingest/events.js';
+} from '../../ingest/events/event-ingester.js';
+import { normalizeEvent } from '../../ingest/events/event-shapes.js';
 import { zstdContent } from '../../ingest/source-file.js';
 import type { Store } from '../../store/store.js';
 import type { ServerMetrics } from '../metrics.js';

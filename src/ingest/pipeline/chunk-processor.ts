@@ -9,7 +9,7 @@ import { Aggregator } from '../aggregate.js';
 import type { ClientTable } from '../clients.js';
 import { type FieldIndex, isRejection, isSkip, type LineParser } from '../formats/raw-delivery.js';
 import { parseFieldsHeader } from '../formats/w3c.js';
-import { lineSeconds, type Normalizer } from '../normalize.js';
+import { lineSeconds, type Normalizer } from '../normalize/normalizer.js';
 
 export interface ChunkRejection {
   /** 1-based within the chunk: the importer knows where the chunk starts only once earlier ones are counted. */

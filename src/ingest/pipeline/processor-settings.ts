@@ -1,12 +1,12 @@
 /** Everything needed to build a ChunkProcessor, in a form that can be sent to a worker thread. */
 import type { TallyConfig } from '../../config/config.js';
 import type { CatalogEntry } from '../../domain/catalog.js';
-import { type AccountMatch, refuseUnknownAccounts } from '../account-rules.js';
 import { ClientTable } from '../clients.js';
 import { type FormatName, formatSpec, type ParserOptions } from '../formats/index.js';
 import { createCountryLookup } from '../geo.js';
-import { createNormalizer } from '../normalize.js';
-import { BUILT_IN_PATH_RULES, compilePathRules } from '../path-rules.js';
+import { type AccountMatch, refuseUnknownAccounts } from '../normalize/account-rules.js';
+import { createNormalizer } from '../normalize/normalizer.js';
+import { BUILT_IN_PATH_RULES, compilePathRules } from '../normalize/path-rules.js';
 import { createViewerHasher } from '../viewer-hash.js';
 import { ChunkProcessor } from './chunk-processor.js';
 

@@ -3,7 +3,7 @@
  * `match` fits the record's host, bucket or app, else `default`.
  */
 
-import type { LineParser, RawDelivery } from './formats/raw-delivery.js';
+import type { LineParser, RawDelivery } from '../formats/raw-delivery.js';
 
 export const DEFAULT_ACCOUNT = 'default';
 

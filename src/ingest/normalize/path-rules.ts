@@ -4,10 +4,10 @@
  * back to the defaults (app = first segment, resource = the rest, protocol from the extension).
  */
 
-import type { PathRuleConfig } from '../config/config.js';
-import { type Kind, PATH_RULE_GROUPS } from '../domain/dimensions.js';
-import { AppError } from '../domain/errors.js';
-import type { DeliveryRecord } from '../domain/record.js';
+import type { PathRuleConfig } from '../../config/config.js';
+import { type Kind, PATH_RULE_GROUPS } from '../../domain/dimensions.js';
+import { AppError } from '../../domain/errors.js';
+import type { DeliveryRecord } from '../../domain/record.js';
 import { compileBoundedRegExp } from './bounded-regexp.js';
 import { directoryOutcome, type RuleScope, ruleScope } from './path-rule-scope.js';
 

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { PathRuleConfig } from '../config/config.js';
-import type { RawDelivery } from './formats/raw-delivery.js';
-import { createNormalizer, toRecord, zoneOf } from './normalize.js';
+import type { PathRuleConfig } from '../../config/config.js';
+import type { RawDelivery } from '../formats/raw-delivery.js';
+import { zoneOf } from './line-resolver.js';
+import { createNormalizer, toRecord } from './normalizer.js';
 import { BUILT_IN_PATH_RULES, compilePathRules, resolvePath } from './path-rules.js';
 import { cleanPath } from './url-path.js';
 

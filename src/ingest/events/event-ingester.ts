@@ -14,20 +14,20 @@
  */
 
 import { createHash } from 'node:crypto';
-import { BUCKET_MS, bucketStart } from '../domain/bucket.js';
-import { BILLING_MODES, type CatalogEntry, isCatalogId, TRANSCODER_TYPES } from '../domain/catalog.js';
-import { AppError } from '../domain/errors.js';
-import type { EventId } from '../domain/event-id.js';
-import type { MeterMetric } from '../domain/metrics.js';
-import type { DeliveryRecord, Rejection } from '../domain/record.js';
-import type { Store } from '../store/store.js';
-import type { MeterRow } from '../store/usage-store.js';
-import { Aggregator } from './aggregate.js';
-import { deliveryFromObject, instant } from './formats/jsonl.js';
-import { isRejection } from './formats/raw-delivery.js';
-import { zoneOf } from './normalize.js';
-import { createTargetMatcher, type TargetOrigin } from './target-rules.js';
-import { createViewerHasher } from './viewer-hash.js';
+import { BUCKET_MS, bucketStart } from '../../domain/bucket.js';
+import { BILLING_MODES, type CatalogEntry, isCatalogId, TRANSCODER_TYPES } from '../../domain/catalog.js';
+import { AppError } from '../../domain/errors.js';
+import type { EventId } from '../../domain/event-id.js';
+import type { MeterMetric } from '../../domain/metrics.js';
+import type { DeliveryRecord, Rejection } from '../../domain/record.js';
+import type { Store } from '../../store/store.js';
+import type { MeterRow } from '../../store/usage-store.js';
+import { Aggregator } from '../aggregate.js';
+import { deliveryFromObject, instant } from '../formats/jsonl.js';
+import { isRejection } from '../formats/raw-delivery.js';
+import { zoneOf } from '../normalize/line-resolver.js';
+import { createTargetMatcher, type TargetOrigin } from '../normalize/target-rules.js';
+import { createViewerHasher } from '../viewer-hash.js';
 
 export const EVENT_KINDS = ['delivery', 'transcoder', 'storage', 'transcoding', 'packaging'] as const;
 

@@ -3,9 +3,9 @@
  * of the record's account whose `match` holds in every condition it gives (apps, `*` resource
  * patterns, hosts as in account rules). Built once per import; called once per new path.
  */
-import type { CatalogEntry } from '../domain/catalog.js';
+import type { CatalogEntry } from '../../domain/catalog.js';
+import { compileGlob } from '../glob.js';
 import { hostMatches } from './account-rules.js';
-import { compileGlob } from './glob.js';
 
 export interface TargetOrigin {
   account: string;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { PathRuleConfig } from '../config/config.js';
+import type { PathRuleConfig } from '../../config/config.js';
 import {
   BUILT_IN_PATH_RULES,
   compilePathRules,

@@ -14,8 +14,8 @@
  * Any other field is refused by name for the whole request, never silently ignored: a misspelt
  * `bytes_out` would otherwise store 0 bytes.
  */
-import { badParameter } from '../domain/errors.js';
-import { nearestName } from '../domain/nearest-name.js';
+import { badParameter } from '../../domain/errors.js';
+import { nearestName } from '../../domain/nearest-name.js';
 
 const COMMON = ['kind', 'id', 'account'];
 /** The fields each kind reads (DESIGN section 2 and docs/api/events.md). */

@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { CellInterner } from './cell-interner.js';
+
+const dims = (resource: string) => ({
+  app: 'a',
+  resource,
+  kind: 'vod',
+  target: '',
+  rendition: '',
+  protocol: 'hls',
+  zone: 'global',
+  country: '',
+});
+
+describe('CellInterner', () => {
+  test('one object per cell; another account or dimension is another cell', () => {
+    const cells = new CellInterner(100);
+    const a = cells.cellFor('acme', dims('x'));
+    expect(cells.cellFor('acme', dims('x'))).toBe(a);
+    expect(cells.cellFor('other', dims('x'))).not.toBe(a);
+    expect(cells.cellFor('acme', dims('y'))).not.toBe(a);
+    expect(a).toMatchObject({ account: 'acme', resource: 'x' });
+  });
+
+  test('past its limit it starts again: a new object for the same cell, with the same identity', () => {
+    const cells = new CellInterner(2);
+    const a = cells.cellFor('acme', dims('x'));
+    cells.cellFor('acme', dims('y'));
+    cells.cellFor('acme', dims('z'));
+    const again = cells.cellFor('acme', dims('x'));
+    expect(again).not.toBe(a);
+    expect(again.id).toBe(a.id);
+    expect(again.key).toBe(a.key);
+  });
+});

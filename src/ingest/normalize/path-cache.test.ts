@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import type { RawDelivery } from '../formats/raw-delivery.js';
+import { createPathCache } from './path-cache.js';
+import { compilePathRules } from './path-rules.js';
+
+const raw = (target: string, host = 'h'): RawDelivery => ({
+  time: 0,
+  client: '1.2.3.4',
+  host,
+  target,
+  status: 200,
+  bytesOut: 1,
+  bytesIn: 0,
+});
+
+/** A cache over a resolver that records what it was asked. */
+function counting(pattern: string | undefined, limit = 1000) {
+  const asked: string[] = [];
+  const lookup = createPathCache(
+    (_raw, urlPath) => {
+      asked.push(urlPath);
+      return { urlPath };
+    },
+    { pathRules: compilePathRules(pattern ? [{ pattern }] : []), withEdge: false, limit },
+  );
+  return { asked, lookup };
+}
+
+describe('the path cache', () => {
+  test('a path resolves once, whatever its query string; another host is another origin', () => {
+    const { asked, lookup } = counting(undefined);
+    const first = lookup(raw('/v/a.mp4?token=1'), '');
+    expect(lookup(raw('/v/a.mp4?token=2'), 'US')).toBe(first);
+    lookup(raw('/v/a.mp4', 'other'), '');
+    expect(asked).toEqual(['/v/a.mp4', '/v/a.mp4']);
+  });
+
+  test('a directory the rules decide resolves once per kind of name, not once per file', () => {
+    const { asked, lookup } = counting('/{app}/{resource}/*');
+    for (let i = 0; i < 50; i++) lookup(raw(`/tv/show/seg-${i}.ts`), '');
+    lookup(raw('/tv/show/index.m3u8'), '');
+    expect(asked).toHaveLength(2);
+  });
+
+  test('when nearly every lookup misses, only every 16th miss is kept', () => {
+    const { asked, lookup } = counting(undefined, 1_000_000);
+    // A whole window of misses, then the first 64 paths of it again.
+    for (let i = 0; i < 65_536; i++) lookup(raw(`/u/${i}`), '');
+    for (let i = 65_536; i < 65_536 + 64; i++) lookup(raw(`/u/${i}`), '');
+    asked.length = 0;
+    for (let i = 65_536; i < 65_536 + 64; i++) lookup(raw(`/u/${i}`), '');
+    expect(asked).toHaveLength(64 - 64 / 16);
+  });
+
+  test('past its limit both levels start again, and values stay right', () => {
+    const { asked, lookup } = counting(undefined, 3);
+    for (const p of ['/a', '/b', '/c', '/d', '/a']) expect(lookup(raw(p), '')).toEqual({ urlPath: p });
+    expect(asked).toEqual(['/a', '/b', '/c', '/d', '/a']);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * The cache policy in front of the line resolver. Results are memoised per (origin, path without
+ * query), since a month of logs holds millions of requests for far fewer distinct paths, and
+ * query strings (tokens, sessions) would otherwise defeat the cache. When the path rules decide a
+ * whole directory (path-rules.ts `directoryDecides`), its paths resolve once per kind of file
+ * name instead of once per file: segment URLs are mostly new paths in a few directories. When
+ * most lookups miss anyway (tokenised or per-segment URLs without rules), only every SPARSE-th
+ * miss is cached, which still catches the hot paths without paying copies and evictions.
+ *
+ * Cached values hold only owned strings (own-string.ts), so a cached path never pins the chunk of
+ * log text it was read from.
+ */
+import type { RawDelivery, RawExtra } from '../formats/raw-delivery.js';
+import { ownString } from '../own-string.js';
+import { type CompiledPathRules, directoryDecides, nameClass } from './path-rules.js';
+
+const HIT_RATE_WINDOW = 65_536;
+const LOW_HIT_RATE = 0.25;
+const SPARSE = 16;
+const CLASSES_PER_DIRECTORY = 8;
+const SLASH = 47;
+
+/** A directory of plain paths: whether the rules decide it, and if so its entries per `nameClass`. */
+interface DirectoryEntry<E> {
+  decided: boolean;
+  classes: string[];
+  entries: E[];
+}
+
+export interface PathCacheOptions {
+  pathRules: CompiledPathRules;
+  /** Whether the CloudFront edge decides the zone (config `edgeZones`): then it is part of the origin. */
+  withEdge: boolean;
+  /** Paths and directories held before both caches are cleared. */
+  limit: number;
+}
+
+/**
+ * A lookup of `resolve`'s value for a line, cached. `resolve` gets the line, its request target
+ * without the query string, and the client's country (the value may depend on it only through
+ * what its caller does with it: cached values are shared by every country).
+ */
+export function createPathCache<E>(
+  resolve: (raw: RawDelivery, urlPath: string, country: string) => E,
+  options: PathCacheOptions,
+): (raw: RawDelivery, country: string) => E {
+  const { pathRules, withEdge, limit } = options;
+  // origin -> path -> value. Two levels, because the parser hands back the same host string object
+  // line after line (its hash is cached), while the path is a fresh string either way.
+  const byHost = new Map<string, Map<string, E>>();
+  // origin -> directory -> what the rules make of it.
+  const byDirectory = new Map<string, Map<string, DirectoryEntry<E>>>();
+  // An opaque first rule decides no directory (directoryDecides): then skip the directory lookup.
+  const directoriesDecide = pathRules[0]?.scope != null;
+  let cached = 0;
+  const clear = (): void => {
+    byHost.clear();
+    byDirectory.clear();
+    cached = 0;
+  };
+
+  // Consecutive lines mostly come from the same origin: reusing the last key string (its hash is
+  // cached) saves building and hashing a new one per line.
+  let last: { host: string; extra: RawExtra; key: string } | undefined;
+  const originOf = (host: string, extra: RawExtra): string => {
+    if (last !== undefined && host === last.host && sameOrigin(extra, last.extra, withEdge)) return last.key;
+    last = { host, extra, key: originKey(host, extra, withEdge) };
+    return last.key;
+  };
+
+  let lookups = 0;
+  let hits = 0;
+  let insertEvery = 1;
+  let misses = 0;
+
+  /** A full-path entry: any path, and the directories the rules do not decide. */
+  const byPath = (raw: RawDelivery, origin: string, t: string, end: number, country: string): E => {
+    const target = end === t.length ? t : t.slice(0, end);
+    let paths = byHost.get(origin);
+    if (paths === undefined) {
+      paths = new Map();
+      byHost.set(ownString(origin), paths);
+    }
+    if (++lookups === HIT_RATE_WINDOW) {
+      insertEvery = hits < HIT_RATE_WINDOW * LOW_HIT_RATE ? SPARSE : 1;
+      lookups = 0;
+      hits = 0;
+    }
+    const found = paths.get(target);
+    if (found !== undefined) {
+      hits += 1;
+      return found;
+    }
+    const resolved = resolve(raw, target, country);
+    if (++misses % insertEvery === 0) {
+      if (cached >= limit) {
+        clear();
+        paths = new Map();
+        byHost.set(ownString(origin), paths);
+      }
+      paths.set(ownString(target), resolved);
+      cached += 1;
+    }
+    return resolved;
+  };
+
+  return (raw, country) => {
+    const extra = raw.extra;
+    const t = raw.target;
+    const q = t.indexOf('?');
+    const end = q < 0 ? t.length : q;
+    // Facts other than the host that decide the line's meaning join the first-level key.
+    const origin = extra === undefined ? raw.host : originOf(raw.host, extra);
+    // Only plain paths: rooted, nothing to decode, no facts from the log that stand in for path defaults.
+    if (
+      !directoriesDecide ||
+      t.charCodeAt(0) !== SLASH ||
+      extra?.app !== undefined ||
+      extra?.resource !== undefined ||
+      hasPercent(t, end)
+    ) {
+      return byPath(raw, origin, t, end, country);
+    }
+    const slash = t.lastIndexOf('/', end - 1);
+    if (hasLineTerminator(t, slash + 1, end)) return byPath(raw, origin, t, end, country);
+    let directories = byDirectory.get(origin);
+    if (directories === undefined) {
+      directories = new Map();
+      byDirectory.set(ownString(origin), directories);
+    }
+    const dir = t.slice(0, slash + 1);
+    let entry = directories.get(dir);
+    if (entry === undefined) {
+      if (cached >= limit) {
+        clear();
+        directories = new Map();
+        byDirectory.set(ownString(origin), directories);
+      }
+      const base = extra?.base ?? '';
+      entry = { decided: directoryDecides(`${base}${dir}`, pathRules), classes: [], entries: [] };
+      directories.set(ownString(dir), entry);
+      cached += 1;
+    }
+    if (!entry.decided) return byPath(raw, origin, t, end, country);
+    const kind = nameClass(t, slash + 1, end);
+    const at = entry.classes.indexOf(kind);
+    if (at >= 0) return entry.entries[at] as E;
+    // A directory holds a handful of kinds of names; one with many more goes by path.
+    if (entry.classes.length >= CLASSES_PER_DIRECTORY) return byPath(raw, origin, t, end, country);
+    const resolved = resolve(raw, t.slice(0, end), country);
+    entry.classes.push(ownString(kind));
+    entry.entries.push(resolved);
+    return resolved;
+  };
+}
+
+function hasPercent(text: string, end: number): boolean {
+  const at = text.indexOf('%');
+  return at >= 0 && at < end;
+}
+
+/** Characters a regex `.` refuses (`\n` cannot occur inside a line). */
+function hasLineTerminator(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 || c === 10 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
+/**
+ * Everything besides the path that decides a line's meaning. The resource is not in it: stream
+ * logs build their target from app and resource (`streamTarget`), so given the app the target names it.
+ */
+function originKey(host: string, extra: RawExtra, edgeZones: boolean): string {
+  const edge = edgeZones ? (extra.edge ?? '') : '';
+  return `${host}\u0001${extra.altHost ?? ''}\u0001${extra.bucket ?? ''}\u0001${extra.base ?? ''}\u0001${extra.protocol ?? ''}\u0001${edge}\u0001${extra.app ?? ''}`;
+}
+
+function sameOrigin(a: RawExtra, b: RawExtra, withEdge: boolean): boolean {
+  return (
+    a.altHost === b.altHost &&
+    a.bucket === b.bucket &&
+    a.base === b.base &&
+    a.protocol === b.protocol &&
+    a.app === b.app &&
+    (!withEdge || a.edge === b.edge)
+  );
+}
