@@ -11,10 +11,12 @@ import type { TallyConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { SourceState } from '../domain/source.js';
 import type { Store } from '../store/store.js';
+import { CommitSchedule } from './commit-schedule.js';
 import { detectFileFormat, headerAt, lastFieldsLine, likelyFormat } from './file-format.js';
 import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprint.js';
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
+import { readLinePieces } from './line-reader.js';
 import { BUILT_IN_PATH_RULES, compilePathRules } from './normalize/path-rules.js';
 import {
   type ChunkPipeline,
@@ -28,7 +30,7 @@ import { RejectsFile } from './rejects-file.js';
 import {
   type Compression,
   compressionOf,
-  DamagedContent,
+  type DamagedContent,
   openContent,
   readContentPrefix,
 } from './source-file.js';
@@ -414,7 +416,7 @@ async function importFile(
   const inlineWeight = ctx.flushWeight ?? DEFAULT_FLUSH_WEIGHT;
   // Each worker holds rows of its own and ships them as copies: commit at a lower weight to keep
   // the same bound on memory.
-  let flushWeight = parallel ? inlineWeight / 4 : inlineWeight;
+  const schedule = new CommitSchedule(parallel ? inlineWeight / 4 : inlineWeight, ctx.commitEveryMs);
   const inline = ctx.pipelineFor(format, false);
   let pipeline = parallel ? ctx.pipelineFor(format, true) : inline;
   if (parallel) {
@@ -422,8 +424,6 @@ async function importFile(
     pipeline.queueDepth = 1;
   }
   let offset = source.offset;
-  let carry: Buffer | undefined;
-  let skippingLongLine = false;
   // Rejects name the whole path (two access.log files in different folders stay apart); the
   // source's latest rejects are read back by it (query/latest-rejects.ts).
   const name = path;
@@ -458,12 +458,11 @@ async function importFile(
   // A commit runs while the next chunks are parsed; the next commit (or the end) waits for it
   // first, so commits stay in order and a failed one stops the import before anything later lands.
   let committing: Promise<void> = Promise.resolve();
-  let lastCommitAt = Date.now();
   let commits = 0;
   // The checkpoint the next batch continues from: with the batch's end, its identity in the store.
   let committed = source.offset;
   const commit = async (active: ChunkPipeline): Promise<void> => {
-    lastCommitAt = Date.now();
+    schedule.committing();
     const drained = await active.drain();
     await committing;
     if (commits === 0) refuseWrongFormat();
@@ -494,11 +493,10 @@ async function importFile(
   };
 
   /** Hands whole lines (without the last newline) to the pipeline. */
-  const submit = async (bytes: Uint8Array): Promise<void> => {
+  const submit = async (bytes: Uint8Array, skipFirst: boolean): Promise<void> => {
     const chunkHeader = header;
     if (format.needsHeader) header = lastFieldsLine(bytes) ?? header;
-    await pipeline.submit({ bytes, skipFirst: skippingLongLine, header: chunkHeader });
-    skippingLongLine = false;
+    await pipeline.submit({ bytes, skipFirst, header: chunkHeader });
   };
 
   /**
@@ -528,95 +526,63 @@ async function importFile(
     outcome.problem = `damaged ${error.compression} content at ${where} (${error.reason}): the ${source.lines - (known?.lines ?? 0)} lines before it were imported, nothing after it`;
   };
 
-  // The byte before the checkpoint is read too: when it is not a newline, an earlier import counted
-  // the file's last line without one (the file was complete then) and the file has grown since.
-  // The bytes up to the next newline finish that line: never counted again.
-  let lookBehind = source.offset > 0;
-  let finishing: { bytes: number; start: Buffer } | undefined;
+  // Read from the byte before the checkpoint: it tells whether the checkpoint follows a newline
+  // (line-reader.ts).
   const content = openContent(file, compression, Math.max(0, source.offset - 1), CHUNK_BYTES);
+  let carry: Buffer | undefined;
   let damage: DamagedContent | undefined;
-  try {
-    for await (let chunk of content.chunks) {
-      if (lookBehind) {
-        lookBehind = false;
-        if (chunk[0] !== 10) finishing = { bytes: 0, start: Buffer.alloc(0) };
-        chunk = chunk.subarray(1);
-      }
-      if (finishing) {
-        const newline = chunk.indexOf(10);
-        const end = newline < 0 ? chunk.length : newline + 1;
-        if (finishing.start.length < 1024)
-          finishing.start = Buffer.concat([finishing.start, chunk.subarray(0, Math.min(end, 1024))]);
-        finishing.bytes += end;
-        offset += end;
-        chunk = chunk.subarray(end);
-        if (newline >= 0) {
-          // Only the newline: the line was whole, as counted. More: the rest of a line counted early.
-          if (finishing.bytes > 1)
-            await rejectLine(
-              'rest of a line already counted without its newline (the file grew after it was imported as complete)',
-              finishing.start.subarray(0, 1024).toString('utf8').trimEnd(),
-              true,
-            );
-          finishing = undefined;
+  for await (const piece of readLinePieces(content, source.offset, MAX_LINE_BYTES)) {
+    switch (piece.kind) {
+      case 'counted-rest':
+        // Only the newline: the line was whole, as counted. More: the rest of a line counted early.
+        offset += piece.bytes;
+        if (piece.bytes > 1)
+          await rejectLine(
+            'rest of a line already counted without its newline (the file grew after it was imported as complete)',
+            piece.start.toString('utf8').trimEnd(),
+            true,
+          );
+        break;
+      case 'long-line':
+        // Its number follows the lines of every chunk before it, once they are counted.
+        await pipeline.settle();
+        rejects.add(
+          name,
+          source.lines + 1,
+          `line longer than ${MAX_LINE_BYTES} bytes`,
+          piece.start.toString('utf8'),
+        );
+        break;
+      case 'lines': {
+        // The carried start of a line and the rest up to the last newline are copied, once, into
+        // a buffer of the pipeline's (it recycles them), which can be handed to a worker.
+        const head = piece.carry?.length ?? 0;
+        const bytes = pipeline.buffer(head + piece.body.length);
+        if (piece.carry) bytes.set(piece.carry);
+        bytes.set(piece.body, head);
+        offset = piece.end;
+        await submit(bytes, piece.skipFirst);
+        ctx.onProgress?.({
+          file: path,
+          position: piece.position,
+          size,
+          lines: source.lines - (known?.lines ?? 0),
+        });
+        if (schedule.due(pipeline.weight)) await commit(pipeline);
+        if (firstChunk.fold === 'poorly' && pipeline !== inline) {
+          // Safe to switch once a commit has handed over every chunk's rows.
+          await commit(pipeline);
+          pipeline = inline;
+          schedule.flushWeight = inlineWeight;
         }
+        break;
       }
-      if (chunk.length === 0) continue;
-      // `carry` holds no newline, so the chunk's last newline ends the whole lines.
-      const lastNewline = chunk.lastIndexOf(10);
-      if (lastNewline < 0) {
-        if (skippingLongLine && carry === undefined) {
-          // More of a line already refused for its length: passed over, not held.
-          offset += chunk.length;
-          continue;
-        }
-        carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
-        if (carry.length > MAX_LINE_BYTES) {
-          // Keep only the line's start for the rejects file; it is counted when its newline arrives.
-          if (!skippingLongLine) {
-            // Its number follows the lines of every chunk before it, once they are counted.
-            await pipeline.settle();
-            rejects.add(
-              name,
-              source.lines + 1,
-              `line longer than ${MAX_LINE_BYTES} bytes`,
-              carry.subarray(0, 1024).toString('utf8'),
-            );
-          }
-          skippingLongLine = true;
-          offset += carry.length;
-          carry = undefined;
-        }
-        continue;
-      }
-      // The carried start of a line and the chunk up to its last newline are copied, once, into a
-      // buffer of the pipeline's (it recycles them), which can be handed to a worker.
-      const head = carry?.length ?? 0;
-      const bytes = pipeline.buffer(head + lastNewline);
-      if (carry) bytes.set(carry);
-      bytes.set(chunk.subarray(0, lastNewline), head);
-      carry = lastNewline + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNewline + 1)) : undefined;
-      // Counted before submitting: a worker pipeline transfers the buffer, which leaves `bytes` empty.
-      offset += bytes.length + 1;
-      await submit(bytes);
-      ctx.onProgress?.({
-        file: path,
-        position: content.fileBytesRead(),
-        size,
-        lines: source.lines - (known?.lines ?? 0),
-      });
-      const due = ctx.commitEveryMs !== undefined && Date.now() - lastCommitAt >= ctx.commitEveryMs;
-      if (pipeline.weight >= flushWeight || due) await commit(pipeline);
-      if (firstChunk.fold === 'poorly' && pipeline !== inline) {
-        // Safe to switch once a commit has handed over every chunk's rows.
-        await commit(pipeline);
-        pipeline = inline;
-        flushWeight = inlineWeight;
-      }
+      case 'end':
+        offset = piece.offset;
+        carry = piece.tail;
+        damage = piece.damage;
+        break;
     }
-  } catch (error) {
-    if (!(error instanceof DamagedContent)) throw error;
-    damage = error;
   }
   if (damage) {
     // What decompressed cleanly is committed up to its last whole line; the line the damage cut
@@ -629,7 +595,7 @@ async function importFile(
     // A plain file may still be being written: its last line waits for its newline unless the
     // file is complete.
     if (compression !== 'none' || (await plainFileComplete(file, info, ctx.lastLine ?? 'when-idle'))) {
-      await submit(new Uint8Array(carry));
+      await submit(new Uint8Array(carry), false);
       offset += carry.length;
       outcome.countedTail = true;
     } else {
