@@ -97,6 +97,14 @@ describe('native API', () => {
     expect(spec.paths['/v1/usage'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['from', 'to', 'group_by', 'resource']),
     );
+    // The event kinds, from the schemas the ingester checks events with.
+    const events = spec.paths['/v1/events'].post.requestBody.content['application/json'].schema.items.oneOf;
+    expect(
+      events.map((e: { properties: { kind: { const?: string; enum?: string[] } } }) => e.properties.kind),
+    ).toHaveLength(5);
+    expect(events.find((e: { required: string[] }) => e.required.includes('bytes'))?.required).toEqual(
+      expect.arrayContaining(['kind', 'time', 'bytes']),
+    );
   });
 
   test('usage body as DESIGN section 7', async () => {

@@ -15,7 +15,7 @@
 
 import { createHash } from 'node:crypto';
 import { BUCKET_MS, bucketStart } from '../../domain/bucket.js';
-import { BILLING_MODES, type CatalogEntry, isCatalogId, TRANSCODER_TYPES } from '../../domain/catalog.js';
+import { type CatalogEntry, isCatalogId } from '../../domain/catalog.js';
 import { AppError } from '../../domain/errors.js';
 import type { EventId } from '../../domain/event-id.js';
 import type { MeterMetric } from '../../domain/metrics.js';
@@ -23,13 +23,12 @@ import type { DeliveryRecord, Rejection } from '../../domain/record.js';
 import type { Store } from '../../store/store.js';
 import type { MeterRow } from '../../store/usage-store.js';
 import { Aggregator } from '../aggregate.js';
-import { deliveryFromObject, instant } from '../formats/jsonl.js';
+import { deliveryFromObject } from '../formats/jsonl.js';
 import { isRejection } from '../formats/raw-delivery.js';
 import { zoneOf } from '../normalize/line-resolver.js';
 import { createTargetMatcher, type TargetOrigin } from '../normalize/target-rules.js';
 import { createViewerHasher } from '../viewer-hash.js';
-
-export const EVENT_KINDS = ['delivery', 'transcoder', 'storage', 'transcoding', 'packaging'] as const;
+import { checkEvent } from './event-schemas.js';
 
 const DAY_MS = 86_400_000;
 
@@ -90,25 +89,6 @@ class EventRejection extends Error {}
 
 function fail(reason: string): never {
   throw new EventRejection(reason);
-}
-
-function text(e: Record<string, unknown>, name: string, required = false): string {
-  const v = e[name];
-  if (v === undefined || v === null) return required ? fail(`${name}: required`) : '';
-  if (typeof v !== 'string' || v.length > 1024) fail(`${name}: not a string (at most 1024 characters)`);
-  return v;
-}
-
-function amount(e: Record<string, unknown>, name: string, integer: boolean, fallback?: number): number {
-  const v = e[name] ?? fallback;
-  if (v === undefined) fail(`${name}: required`);
-  const ok = typeof v === 'number' && Number.isFinite(v) && v >= 0 && (!integer || Number.isSafeInteger(v));
-  return ok ? (v as number) : fail(`${name}: not a non-negative ${integer ? 'integer' : 'number'}`);
-}
-
-function oneOf<T extends string>(e: Record<string, unknown>, name: string, values: readonly T[]): T {
-  const v = e[name];
-  return values.includes(v as T) ? (v as T) : fail(`${name}: one of ${values.join(', ')}`);
 }
 
 /** JSON with sorted keys: the same event always has the same digest, however its keys were ordered. */
@@ -242,23 +222,19 @@ function parseEvent(
   ctx: EventContext,
   targetOf: (origin: TargetOrigin) => string,
 ): Parsed {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('not a JSON object');
-  const e = value as Record<string, unknown>;
-  const kind = oneOf(e, 'kind', EVENT_KINDS);
-  const named = text(e, 'account');
+  const checked = checkEvent(value);
+  if ('problem' in checked) fail(checked.problem);
+  const e = checked.event;
+  const named = e.account;
   if (ctx.keyAccount !== null && named !== '' && named !== ctx.keyAccount) {
     fail(`account: this key may only send events for '${ctx.keyAccount}'`);
   }
   const account = named || ctx.keyAccount || fail('account: required with an admin key');
-  const rawId = e.id;
-  if (rawId !== undefined && (typeof rawId !== 'string' || rawId === '' || rawId.length > 256)) {
-    fail('id: a non-empty string of at most 256 characters');
-  }
-  const id = rawId as string | undefined;
-  const digest = createHash('sha256').update(canonical(e)).digest('hex');
+  const id = e.id;
+  // The digest is of the event as sent (before defaults), so a repeat is recognised whatever it left out.
+  const digest = createHash('sha256').update(canonical(value)).digest('hex');
 
   const checkTime = (name: string, time: number): number => {
-    if (Number.isNaN(time)) fail(`${name}: not an ISO 8601 instant with a zone, nor epoch milliseconds`);
     if (time < ctx.now - ctx.limits.latenessMs) {
       fail(`${name}: older than the lateness limit (${Math.round(ctx.limits.latenessMs / DAY_MS)} days)`);
     }
@@ -274,13 +250,14 @@ function parseEvent(
   });
 
   const base = { index, account, id, digest };
-  switch (kind) {
+  switch (e.kind) {
     case 'delivery': {
       // `kind` names the event kind here, so the record's own kind (live/vod) comes as `type`,
       // as in transcoding events.
-      const { kind: _kind, id: _id, account: _account, type, ...record } = e;
+      const { kind: _kind, id: _id, account: _account, type, ...record } = value as Record<string, unknown>;
       const raw = deliveryFromObject({ ...record, kind: type ?? '' });
       if (isRejection(raw)) fail((raw as Rejection).reason);
+      // Its time was checked as an instant by the JSON-lines reader; NaN never reaches here.
       checkTime('time', raw.time);
       const dims = raw.extra?.dims;
       if (!dims) fail('not a delivery record');
@@ -306,15 +283,12 @@ function parseEvent(
       return { ...base, delivery, meters: [] };
     }
     case 'transcoder': {
-      const transcoder = text(e, 'transcoder_id', true);
-      const name = text(e, 'name');
-      const type = oneOf(e, 'transcoder_type', TRANSCODER_TYPES);
-      const billingMode = oneOf(e, 'billing_mode', BILLING_MODES);
-      const start = checkTime('start', instant(e.start));
-      const end = checkTime('end', instant(e.end));
+      const { transcoder_id: transcoder, name, transcoder_type: type, billing_mode: billingMode } = e;
+      const start = checkTime('start', e.start);
+      const end = checkTime('end', e.end);
       if (!(end > start)) fail('end: must be after start');
       if (end - start > ctx.limits.maxSessionMs) fail('end: a session may cover at most 35 days');
-      const egress = amount(e, 'egress_bytes', true, 0);
+      const egress = e.egress_bytes;
       const meters = [
         ...splitAcrossBuckets(start, end, end - start, true).map((p) =>
           meter(p.bucket, 'transcode_seconds', transcoder, p.value / 1000),
@@ -337,18 +311,12 @@ function parseEvent(
       return { ...base, meters, transcoder: entry };
     }
     case 'storage': {
-      const time = checkTime('time', instant(e.time));
-      const bytes = amount(e, 'bytes', true);
-      return { ...base, meters: [meter(bucketStart(time), 'storage_peak_bytes', text(e, 'subject'), bytes)] };
+      const time = checkTime('time', e.time);
+      return { ...base, meters: [meter(bucketStart(time), 'storage_peak_bytes', e.subject, e.bytes)] };
     }
     case 'transcoding': {
-      const time = checkTime('time', instant(e.time));
-      const type = oneOf(e, 'type', ['vod', 'live'] as const);
-      const minutes = amount(e, 'minutes', false);
-      const renditions = amount(e, 'renditions', true, 1);
-      if (renditions < 1) fail('renditions: at least 1');
-      const bucket = bucketStart(time);
-      const subject = text(e, 'subject');
+      const { type, minutes, renditions, subject } = e;
+      const bucket = bucketStart(checkTime('time', e.time));
       const meters =
         type === 'vod'
           ? [
@@ -359,12 +327,8 @@ function parseEvent(
       return { ...base, meters };
     }
     case 'packaging': {
-      const time = checkTime('time', instant(e.time));
-      const minutes = amount(e, 'minutes', false);
-      return {
-        ...base,
-        meters: [meter(bucketStart(time), 'live_packaging_minutes', text(e, 'subject'), minutes)],
-      };
+      const time = checkTime('time', e.time);
+      return { ...base, meters: [meter(bucketStart(time), 'live_packaging_minutes', e.subject, e.minutes)] };
     }
   }
 }
