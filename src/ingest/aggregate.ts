@@ -4,7 +4,7 @@
  * the number of distinct rows and viewers, not by the number of lines.
  *
  * This is the import hot path, so it avoids string keys and per-row garbage: rows are found by
- * small integers (bucket index, then cell serial), a row references its shared cell instead of
+ * small integers (bucket index, then cell map key), a row references its shared cell instead of
  * copying its strings, viewers are interned to integer ids (hashed once each, at drain), and a
  * row keeps its first viewer inline, allocating a Set only when a second one arrives.
  */
@@ -151,10 +151,10 @@ export class Aggregator {
       this.lastBucket = bucketIndex;
       this.lastRows = rows;
     }
-    let row = rows.get(cell.serial);
+    let row = rows.get(cell.mapKey);
     if (row === undefined) {
       row = new PendingRow(cell, bucketIndex * BUCKET_MS);
-      rows.set(cell.serial, row);
+      rows.set(cell.mapKey, row);
       this.rowCount += 1;
     }
     row.requests += 1;

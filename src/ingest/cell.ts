@@ -8,14 +8,19 @@ import type { CellInfo, RowDimensions } from '../domain/cell.js';
 import { cellIdOf } from '../domain/cell-id.js';
 import { ownString } from './own-string.js';
 
+/**
+ * A cell has one identity, its `id` (stored with every row). `key` is the text that id is the
+ * hash of, kept because the interner looks cells up by it; `mapKey` is the aggregator's Map key
+ * for the cell in this process (a small integer hashes much faster than a bigint).
+ */
 export interface Cell extends CellInfo {
-  /** Account and dimensions joined: unique per distinct cell. */
+  /** Account and dimensions joined (`cellKey`): the text `id` is the hash of. */
   key: string;
-  /** A small integer, unique within one import, that the aggregator keys rows by. */
-  serial: number;
+  /** A small integer, unique within this process, that the aggregator keys rows by. */
+  mapKey: number;
 }
 
-let nextSerial = 0;
+let nextMapKey = 0;
 
 /**
  * A new Cell for `account` and `d`. `key` is `cellKey(account, d)`, passed in because callers
@@ -23,7 +28,7 @@ let nextSerial = 0;
  * id) only when there is none.
  */
 export function makeCell(account: string, d: RowDimensions, key: string): Cell {
-  nextSerial = (nextSerial + 1) % 0x3fffffff; // stays a small integer (V8 Smi)
+  nextMapKey = (nextMapKey + 1) % 0x3fffffff; // stays a small integer (V8 Smi)
   // Built field by field: object spread is several times slower here, and this runs once per new
   // cell. Strings are copied: a slice of a line would keep its whole chunk of log text alive.
   const owned = ownString(key);
@@ -39,6 +44,6 @@ export function makeCell(account: string, d: RowDimensions, key: string): Cell {
     country: ownString(d.country),
     key: owned,
     id: cellIdOf(owned),
-    serial: nextSerial,
+    mapKey: nextMapKey,
   };
 }

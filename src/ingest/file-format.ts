@@ -7,7 +7,8 @@ import { detectFormat, type FormatSpec } from './formats/index.js';
 import { parseFieldsHeader } from './formats/w3c.js';
 import { type Compression, openContent } from './source-file.js';
 
-const CHUNK_BYTES = 1 << 20;
+/** One read of a file while looking back for its `#Fields:` line. */
+const READ_BYTES = 1 << 20;
 
 function firstLines(head: Buffer): string[] {
   const lines = head.toString('utf8').split('\n').slice(0, 20);
@@ -58,7 +59,7 @@ export async function headerAt(
   }
   let found: string | undefined;
   let carry = Buffer.alloc(0);
-  const { chunks } = openContent(path, compression, 0, CHUNK_BYTES);
+  const { chunks } = openContent(path, compression, 0, READ_BYTES);
   let read = 0;
   for await (const chunk of chunks) {
     const part = chunk.subarray(0, Math.max(0, Math.min(chunk.length, offset - read)));

@@ -135,7 +135,8 @@ export interface ImportOptions {
   startedWorkers?: Worker[] | undefined;
 }
 
-const CHUNK_BYTES = 1 << 20;
+/** One read of a file; the whole lines of a read make one chunk for the pipeline. */
+const READ_BYTES = 1 << 20;
 /** A "line" longer than this is refused (and skipped to its end) instead of buffered without bound. */
 export const MAX_LINE_BYTES = 8 << 20;
 const DEFAULT_FLUSH_WEIGHT = 400_000;
@@ -528,7 +529,7 @@ async function importFile(
 
   // Read from the byte before the checkpoint: it tells whether the checkpoint follows a newline
   // (line-reader.ts).
-  const content = openContent(file, compression, Math.max(0, source.offset - 1), CHUNK_BYTES);
+  const content = openContent(file, compression, Math.max(0, source.offset - 1), READ_BYTES);
   let carry: Buffer | undefined;
   let damage: DamagedContent | undefined;
   for await (const piece of readLinePieces(content, source.offset, MAX_LINE_BYTES)) {

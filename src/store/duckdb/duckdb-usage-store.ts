@@ -3,7 +3,6 @@
  * retention, in the DuckDB file. An import batch's rows and its source's checkpoint commit in one
  * transaction, which is how DuckDB meets the batch contract (usage-store.ts).
  */
-import { type DuckDBAppender, DuckDBDataChunk, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { CellInfo } from '../../domain/cell.js';
 import type { Dimension } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
@@ -16,48 +15,12 @@ import type { UsageQuery } from '../../domain/usage-query.js';
 import type { BillingSnapshot, EventBatch, ImportBatch, UsageRow, UsageStore } from '../usage-store.js';
 import { writeCatalogEntry } from './catalog-rows.js';
 import { appendRollupColumns, appendViewerColumns, ROLLUP_TYPES, VIEWER_TYPES } from './column-writer.js';
+import { DataChunkWriter } from './data-chunk-writer.js';
 import { type DuckDbDatabase, num } from './duckdb-database.js';
 import { storedEventIds } from './event-id-rows.js';
 import { buildUsageSql } from './usage-sql.js';
 
 const KNOWN_CELLS_LIMIT = 2_000_000;
-
-/**
- * Appends rows through DataChunks of up to 2048 rows: numeric columns are written into the
- * chunk's memory directly, several times faster than one native call per value.
- */
-class ChunkWriter {
-  private static readonly SIZE = 2048;
-  private rows: DuckDBValue[][] = [];
-
-  constructor(
-    private readonly appender: DuckDBAppender,
-    private readonly types: DuckDBType[],
-  ) {}
-
-  push(row: DuckDBValue[]): void {
-    this.rows.push(row);
-    if (this.rows.length === ChunkWriter.SIZE) this.flushChunk();
-  }
-
-  private flushChunk(): void {
-    if (this.rows.length === 0) return;
-    const chunk = DuckDBDataChunk.create(this.types, this.rows.length);
-    chunk.setRows(this.rows);
-    this.appender.appendDataChunk(chunk);
-    this.rows = [];
-  }
-
-  /** Appends what is left and flushes into the current transaction. */
-  close(): void {
-    this.flushChunk();
-    this.appender.flushSync();
-  }
-
-  dispose(): void {
-    this.appender.closeSync();
-  }
-}
 
 /** A result row of `buildUsageSql`: window start and end, the group-by dimensions, the metrics. */
 function usageRow(query: UsageQuery, r: readonly unknown[]): UsageRow {
@@ -170,8 +133,11 @@ export class DuckDbUsageStore implements UsageStore {
    */
   private async writeRollups(seq: number, rows: readonly RollupRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const rollups = new ChunkWriter(await this.db.writer.createAppender('delivery_rollups'), ROLLUP_TYPES);
-    const viewers = new ChunkWriter(await this.db.writer.createAppender('viewers'), VIEWER_TYPES);
+    const rollups = new DataChunkWriter(
+      await this.db.writer.createAppender('delivery_rollups'),
+      ROLLUP_TYPES,
+    );
+    const viewers = new DataChunkWriter(await this.db.writer.createAppender('viewers'), VIEWER_TYPES);
     try {
       for (const row of rows) {
         const bucket = BigInt(row.bucket);
