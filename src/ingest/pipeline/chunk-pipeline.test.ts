@@ -4,25 +4,14 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import { rowsOf } from '../../domain/rollup-columns.js';
 import type { RollupRow } from '../../domain/rollup-row.js';
+import { processorSettings } from '../../test-support/processor-settings.js';
 import { type ChunkPipeline, InlinePipeline, WorkerPipeline } from './chunk-pipeline.js';
 import type { ChunkResult } from './chunk-processor.js';
-import type { ProcessorSettings } from './processor-settings.js';
 
 // Worker threads run the compiled worker (npm test builds it before the tests run).
 const WORKER = fileURLToPath(new URL('../../../dist/ingest/pipeline/import-worker.js', import.meta.url));
 
-const settings: ProcessorSettings = {
-  format: 'combined',
-  parser: {},
-  pathRules: undefined,
-  zones: {},
-  edgeZones: undefined,
-  accounts: [],
-  forcedAccount: undefined,
-  targets: [],
-  secret: new Uint8Array(32),
-  geoDatabase: null,
-};
+const settings = processorSettings('combined');
 
 /** Chunk `c` of `count`: lines of `bytes` = c * 1000 + i, some of them garbage. */
 function chunk(c: number, count: number): { text: string; bytes: number; good: number } {

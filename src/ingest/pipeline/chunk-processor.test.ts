@@ -1,19 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { processorSettings } from '../../test-support/processor-settings.js';
 import type { ChunkResult } from './chunk-processor.js';
-import { createProcessor, type ProcessorSettings } from './processor-settings.js';
+import { createProcessor } from './processor-settings.js';
 
-const settings = (format: ProcessorSettings['format']): ProcessorSettings => ({
-  format,
-  parser: {},
-  pathRules: undefined,
-  zones: {},
-  edgeZones: undefined,
-  accounts: [],
-  forcedAccount: undefined,
-  targets: [],
-  secret: new Uint8Array(32),
-  geoDatabase: null,
-});
+const settings = processorSettings;
 
 const encode = (lines: readonly string[]) => new TextEncoder().encode(lines.join('\n'));
 
