@@ -12,7 +12,7 @@ import { AppError } from '../domain/errors.js';
 import type { SourceState } from '../domain/source.js';
 import type { Store } from '../store/store.js';
 import { CommitSchedule } from './commit-schedule.js';
-import { detectFileFormat, headerAt, lastFieldsLine, likelyFormat } from './file-format.js';
+import { detectFileFormat, headerAt, lastFieldsLine } from './file-format.js';
 import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprint.js';
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
@@ -34,6 +34,7 @@ import {
   openContent,
   readContentPrefix,
 } from './source-file.js';
+import { wrongFormatProblem } from './wrong-format.js';
 
 /** The `tally import --json` summary, exactly as DESIGN section 6. */
 export interface ImportSummary {
@@ -299,15 +300,27 @@ interface FileContext extends ImportOptions {
   summary: ImportSummary;
 }
 
-/**
- * A file whose lines are nearly all rejected was read with the wrong format (or is not a log): it is
- * refused whole, so that the right import still finds every line. "Nearly all" is at least this
- * share of the lines that were not blank or comments, once the first commit is due or the file
- * ends; a file that has already had lines committed in the same run is not refused part-way.
- */
-const REFUSE_SHARE = 0.9;
-/** A file imported before is refused only over this many lines: a few bad lines appended to it are just rejects. */
-const REFUSE_MIN_RESUMED_LINES = 100;
+/** A chunk's counts, added to its source's, the file's and the run's. */
+function countResult(
+  result: ChunkResult,
+  source: SourceState,
+  outcome: FileOutcome,
+  summary: ImportSummary,
+): void {
+  source.lines += result.lines;
+  source.records += result.records;
+  source.rejected += result.rejected;
+  source.bytesOut += result.bytesOut;
+  outcome.lines += result.lines;
+  outcome.records += result.records;
+  outcome.rejected += result.rejected;
+  outcome.bytesOut += result.bytesOut;
+  summary.lines += result.lines;
+  summary.records += result.records;
+  summary.rejected += result.rejected;
+  summary.skipped_lines += result.skipped;
+  summary.bytes_out += result.bytesOut;
+}
 
 /** Thrown inside `importFile` to give up a file before anything of it is committed. */
 class Refused extends Error {
@@ -434,19 +447,7 @@ async function importFile(
   const onResult = (result: ChunkResult): void => {
     for (const r of result.rejects) rejects.add(name, source.lines + r.line, r.reason, r.text);
     firstReason ??= result.rejects[0]?.reason;
-    source.lines += result.lines;
-    source.records += result.records;
-    source.rejected += result.rejected;
-    source.bytesOut += result.bytesOut;
-    outcome.lines += result.lines;
-    outcome.records += result.records;
-    outcome.rejected += result.rejected;
-    outcome.bytesOut += result.bytesOut;
-    summary.lines += result.lines;
-    summary.records += result.records;
-    summary.rejected += result.rejected;
-    summary.skipped_lines += result.skipped;
-    summary.bytes_out += result.bytesOut;
+    countResult(result, source, outcome, summary);
     if (firstChunk.fold === 'unknown' && result.records > 0) {
       // A worker's first result: its rows hold this chunk's lines alone.
       firstChunk.fold = result.rows * 4 < result.records ? 'well' : 'poorly';
@@ -478,18 +479,18 @@ async function importFile(
 
   /** Gives the file up, before anything of it is committed, when nearly every line was rejected. */
   const refuseWrongFormat = (): void => {
-    const judged = outcome.records + outcome.rejected;
-    if (outcome.rejected === 0 || outcome.rejected < judged * REFUSE_SHARE) return;
-    if (known && judged < REFUSE_MIN_RESUMED_LINES) return;
-    const likely = likelyFormat(head.bytes);
-    const hint =
-      likely === undefined
-        ? 'no known format matches its first lines'
-        : likely === format.name
-          ? `its first lines look like ${likely}: see the rejects file for why its lines were refused`
-          : `its first lines look like ${likely}: try --format ${likely}`;
+    const problem = wrongFormatProblem({
+      path,
+      format: format.name,
+      records: outcome.records,
+      rejected: outcome.rejected,
+      resumed: known !== undefined,
+      firstReason,
+      head: head.bytes,
+    });
+    if (problem === undefined) return;
     outcome.state = 'refused';
-    outcome.problem = `nothing imported from ${path}: ${outcome.rejected} of ${judged} lines rejected as ${format.name}${firstReason ? ` (first: ${firstReason})` : ''}; ${hint}`;
+    outcome.problem = problem;
     throw new Refused(outcome);
   };
 
