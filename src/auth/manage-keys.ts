@@ -6,7 +6,7 @@
 
 import type { KeyScheme, StoredKey } from '../domain/api-key.js';
 import { AppError, badParameter } from '../domain/errors.js';
-import type { Store } from '../store/store.js';
+import type { Registry } from '../store/registry.js';
 import { issueKey, KEY_SCHEMES, keyIsLive } from './keys.js';
 import type { Sealer } from './sealed-secret.js';
 
@@ -47,7 +47,7 @@ export interface KeyView {
  * (`--scheme` on the command line, `scheme` in a body), so errors name what the user typed.
  */
 export async function createKey(
-  store: Store,
+  registry: Registry,
   sealer: Sealer,
   request: KeyRequest,
   names: { scheme: string; account: string; expires: string; admin: string },
@@ -67,9 +67,9 @@ export async function createKey(
   const account = request.account ?? null;
   if (account === null && scheme !== 'native')
     throw badParameter(names.admin, `${scheme} keys belong to one account: give the account`);
-  if (account !== null && !(await store.registry.getAccount(account)))
+  if (account !== null && !(await registry.getAccount(account)))
     throw badParameter(names.account, `unknown account '${account}'`);
-  const active = (await store.registry.listKeys()).filter(
+  const active = (await registry.listKeys()).filter(
     (k) => k.scheme === scheme && k.account === account && keyIsLive(k, now),
   );
   if (scheme !== 'native' && active.length >= MAX_ACTIVE_PER_SCHEME) {
@@ -79,7 +79,7 @@ export async function createKey(
     );
   }
   const issued = issueKey(scheme, account, { seal: sealer.seal, expiresAt, now });
-  await store.registry.putKey(issued.stored);
+  await registry.putKey(issued.stored);
   // For wowza, `key` is the wsc-api-key and `secret` the wsc-access-key (DESIGN section 6); the
   // access key is the stored id (it is what lists show and revocation takes).
   return {

@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeyScheme } from '../domain/api-key.js';
-import type { Store } from '../store/store.js';
+import type { Registry } from '../store/registry.js';
 
 export class ReplayCache {
   constructor(
-    private readonly store: Store,
+    private readonly registry: Registry,
     private readonly scheme: KeyScheme,
     private readonly windowMs: number,
   ) {}
@@ -18,6 +18,6 @@ export class ReplayCache {
   /** Records `signature` at `now`; false when it was already used within the window. */
   firstUse(signature: string, now: number): Promise<boolean> {
     const digest = createHash('sha256').update(signature).digest('hex');
-    return this.store.registry.claimSignature(this.scheme, digest, now, now + this.windowMs * 2);
+    return this.registry.claimSignature(this.scheme, digest, now, now + this.windowMs * 2);
   }
 }

@@ -88,7 +88,7 @@ export function registerDemoCommand(program: Command): void {
       );
 
       const sealer = sealerFor(ctx.config, () => installSecret(dir));
-      const { keys, reused } = await demoKeys(ctx.store, sealer, join(dir.root, 'demo-keys.json'));
+      const { keys, reused } = await demoKeys(ctx.store.registry, sealer, join(dir.root, 'demo-keys.json'));
       const phpFile = join(dir.root, 'scaleengine-usage.php');
       writeFileSync(phpFile, scaleEngineExample(month.year, month.month));
       const acmeNumber = (await ctx.store.registry.getAccount('acme'))?.number ?? 0;

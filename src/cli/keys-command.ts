@@ -42,7 +42,7 @@ export function registerKeysCommand(program: Command): void {
       const out = await withTarget(flags, {
         local: ({ store, dir, config }) =>
           createKey(
-            store,
+            store.registry,
             sealerFor(config, () => installSecret(dir)),
             wanted,
             flagNames,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { issueKey, keyIsLive } from '../auth/keys.js';
 import type { Sealer } from '../auth/sealed-secret.js';
 import type { KeyScheme } from '../domain/api-key.js';
-import type { Store } from '../store/store.js';
+import type { Registry } from '../store/registry.js';
 
 export interface DemoKey {
   /** The stored key id (for wowza the wsc-access-key). */
@@ -35,7 +35,7 @@ const WANTED: [keyof DemoKeys, KeyScheme, string | null][] = [
 ];
 
 /** The keys saved by an earlier run, when every one of them is still live in the store. */
-async function savedKeys(store: Store, file: string): Promise<DemoKeys | undefined> {
+async function savedKeys(registry: Registry, file: string): Promise<DemoKeys | undefined> {
   if (!existsSync(file)) return undefined;
   let saved: DemoKeys;
   try {
@@ -44,23 +44,23 @@ async function savedKeys(store: Store, file: string): Promise<DemoKeys | undefin
     return undefined;
   }
   for (const [name] of WANTED) {
-    const stored = saved[name] ? await store.registry.getKey(saved[name].id) : undefined;
+    const stored = saved[name] ? await registry.getKey(saved[name].id) : undefined;
     if (!stored || !keyIsLive(stored, Date.now())) return undefined;
   }
   return saved;
 }
 
 export async function demoKeys(
-  store: Store,
+  registry: Registry,
   sealer: Sealer,
   file: string,
 ): Promise<{ keys: DemoKeys; reused: boolean }> {
-  const saved = await savedKeys(store, file);
+  const saved = await savedKeys(registry, file);
   if (saved) return { keys: saved, reused: true };
   const keys = {} as DemoKeys;
   for (const [name, scheme, account] of WANTED) {
     const issued = issueKey(scheme, account, { seal: sealer.seal });
-    await store.registry.putKey(issued.stored);
+    await registry.putKey(issued.stored);
     keys[name] = { id: issued.stored.id, secret: issued.secret };
   }
   writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });

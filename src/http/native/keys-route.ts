@@ -66,7 +66,7 @@ export function registerKeysRoutes(app: FastifyInstance, store: Store, sealer: S
         expires?: string;
       };
       const created = await createKey(
-        store,
+        store.registry,
         sealer,
         { scheme: body.scheme ?? 'native', account: body.account, admin: body.admin, expires: body.expires },
         { scheme: 'scheme', account: 'account', expires: 'expires', admin: 'admin' },

@@ -68,7 +68,7 @@ function multipartRefusal(error: unknown): CompatRefusal {
 
 export function registerScaleEngineRoute(app: FastifyInstance, options: ScaleEngineOptions): void {
   const limiter = new RateLimiter(options.rate ?? DEFAULT_SCALEENGINE_RATE);
-  const replays = new ReplayCache(options.store, 'scaleengine', TIMESTAMP_WINDOW_S * 1000);
+  const replays = new ReplayCache(options.store.registry, 'scaleengine', TIMESTAMP_WINDOW_S * 1000);
   const now = options.now ?? Date.now;
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
