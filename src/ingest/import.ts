@@ -433,10 +433,7 @@ async function importFile(
   const schedule = new CommitSchedule(parallel ? inlineWeight / 4 : inlineWeight, ctx.commitEveryMs);
   const inline = ctx.pipelineFor(format, false);
   let pipeline = parallel ? ctx.pipelineFor(format, true) : inline;
-  if (parallel) {
-    outcome.workers = ctx.workers ?? 0;
-    pipeline.queueDepth = 1;
-  }
+  if (parallel) outcome.workers = ctx.workers ?? 0;
   let offset = source.offset;
   // Rejects name the whole path (two access.log files in different folders stay apart); the
   // source's latest rejects are read back by it (query/latest-rejects.ts).
@@ -449,13 +446,12 @@ async function importFile(
     firstReason ??= result.rejects[0]?.reason;
     countResult(result, source, outcome, summary);
     if (firstChunk.fold === 'unknown' && result.records > 0) {
-      // A worker's first result: its rows hold this chunk's lines alone.
+      // A worker's first result (the probe): its rows hold this chunk's lines alone.
       firstChunk.fold = result.rows * 4 < result.records ? 'well' : 'poorly';
-      pipeline.queueDepth = undefined;
     }
   };
-  pipeline.onResult = onResult;
-  inline.onResult = onResult;
+  inline.begin(onResult);
+  if (parallel) pipeline.begin(onResult, { probe: true });
 
   // A commit runs while the next chunks are parsed; the next commit (or the end) waits for it
   // first, so commits stay in order and a failed one stops the import before anything later lands.

@@ -36,9 +36,12 @@ function chunk(c: number, count: number): { text: string; bytes: number; good: n
 const CHUNKS = Array.from({ length: 12 }, (_, c) => chunk(c, 300 + c * 37));
 
 /** Submits every chunk, then drains: the results in delivery order and the rows handed over. */
-async function run(pipeline: ChunkPipeline): Promise<{ results: ChunkResult[]; rows: RollupRow[] }> {
+async function run(
+  pipeline: ChunkPipeline,
+  probe = false,
+): Promise<{ results: ChunkResult[]; rows: RollupRow[] }> {
   const results: ChunkResult[] = [];
-  pipeline.onResult = (r) => results.push(r);
+  pipeline.begin((r) => results.push(r), { probe });
   for (const c of CHUNKS) {
     const encoded = Buffer.from(c.text);
     const bytes = pipeline.buffer(encoded.length);
@@ -75,9 +78,8 @@ describe('chunk pipelines', () => {
         new Worker(WORKER),
         new Worker(WORKER),
       ]);
-      pipeline.queueDepth = 1;
       open.push(pipeline);
-      const { results, rows } = await run(pipeline);
+      const { results, rows } = await run(pipeline, true);
       expect(results.map((r) => [r.records, r.rejected, r.bytesOut])).toEqual(
         CHUNKS.map((c) => [c.good, c.text.split('\n').length - c.good, c.bytes]),
       );

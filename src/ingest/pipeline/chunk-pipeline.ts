@@ -21,8 +21,13 @@ export interface DrainedRows {
 }
 
 export interface ChunkPipeline {
-  /** Called with each chunk's result, in submission order. */
-  onResult: (result: ChunkResult) => void;
+  /**
+   * Starts a file: the results of the chunks submitted from now on go to `onResult`, in
+   * submission order. `probe`: until a result with records is in, each worker holds one chunk,
+   * so the first result tells about the file's first lines alone (the importer judges from it
+   * whether they fold well enough to be worth the workers).
+   */
+  begin(onResult: (result: ChunkResult) => void, options?: { probe?: boolean }): void;
   /**
    * A buffer of `length` bytes to fill with the next chunk's lines: one that came back from a
    * worker when there is one, so reading a large file allocates no buffer per chunk.
@@ -36,21 +41,23 @@ export interface ChunkPipeline {
   settle(): Promise<void>;
   /** Rows plus viewer entries held, as of the latest results. */
   readonly weight: number;
-  /** Chunks each worker may hold before `submit` waits; undefined: the default (inline: unused). */
-  queueDepth: number | undefined;
   close(): Promise<void>;
 }
 
 export class InlinePipeline implements ChunkPipeline {
-  onResult: (result: ChunkResult) => void = () => undefined;
   weight = 0;
-  queueDepth: number | undefined;
+  private onResult: (result: ChunkResult) => void = () => undefined;
   private readonly processor: ChunkProcessor;
   /** Lines are processed before `submit` returns and nothing keeps them: one buffer serves every chunk. */
   private scratch = new ArrayBuffer(0);
 
   constructor(settings: ProcessorSettings) {
     this.processor = createProcessor(settings);
+  }
+
+  /** Each chunk is processed within `submit`: there is nothing to probe. */
+  begin(onResult: (result: ChunkResult) => void): void {
+    this.onResult = onResult;
   }
 
   buffer(length: number): Uint8Array {
@@ -112,8 +119,9 @@ export function startImportWorkers(count: number): Worker[] {
 }
 
 export class WorkerPipeline implements ChunkPipeline {
-  onResult: (result: ChunkResult) => void = () => undefined;
-  queueDepth: number | undefined;
+  private onResult: (result: ChunkResult) => void = () => undefined;
+  /** Until a result with records is in, each worker holds one chunk (`begin`'s probe). */
+  private probing = false;
   private readonly workers: Worker[];
   private readonly weights: number[];
   private submitted = 0;
@@ -148,8 +156,13 @@ export class WorkerPipeline implements ChunkPipeline {
     return this.weights.reduce((a, b) => a + b, 0);
   }
 
+  begin(onResult: (result: ChunkResult) => void, options: { probe?: boolean } = {}): void {
+    this.onResult = onResult;
+    this.probing = options.probe ?? false;
+  }
+
   private inFlightLimit(): number {
-    return (this.queueDepth ?? IN_FLIGHT_PER_WORKER) * this.workers.length;
+    return (this.probing ? 1 : IN_FLIGHT_PER_WORKER) * this.workers.length;
   }
 
   private inFlight(): number {
@@ -236,6 +249,7 @@ export class WorkerPipeline implements ChunkPipeline {
         ) {
           this.results.delete(this.delivered);
           this.delivered += 1;
+          if (next.records > 0) this.probing = false;
           this.onResult(next);
         }
         const settled = this.settleWaiter;
