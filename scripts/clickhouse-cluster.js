@@ -10,26 +10,15 @@
 // `stop` signals those pids only, after checking each is still the program it started.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from './free-port.js';
 
 const CLUSTER = 'tally';
 const SHARDS = 2;
 const REPLICAS = 2;
 const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 const CLICKHOUSE_SERVER = '/usr/sbin/clickhouse-server';
-
-/** A port nothing listens on now (the kernel's choice). */
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** XML text content: the only values written into the configs are paths and numbers. */
 function xml(text) {

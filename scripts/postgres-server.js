@@ -8,8 +8,8 @@
 // package creates it), which then owns DIR.
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from './free-port.js';
 
 const BIN = (() => {
   const root = '/usr/lib/postgresql';
@@ -17,18 +17,6 @@ const BIN = (() => {
   return versions.length > 0 ? join(root, versions[0], 'bin') : undefined;
 })();
 const USER = 'tally';
-
-/** A port nothing listens on now (the kernel's choice). */
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** Runs a PostgreSQL program, as `postgres` when this process is root. */
 function run(program, args) {

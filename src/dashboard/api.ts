@@ -2,23 +2,16 @@
  * The dashboard reads only the public native API (DESIGN section 7), with the signed-in key as a
  * bearer token: anything the page shows, a script can get the same way.
  */
+import type { AccountView } from '../query/account-view.js';
+import type { UsageHead } from '../query/run-usage-query.js';
 
-export interface Account {
-  id: string;
-  name: string;
-  timezone: string;
-  suspended?: boolean;
-}
+/** An account as GET /v1/accounts answers it: the API's own view, not a copy. */
+export type Account = AccountView;
 
 export type UsageRow = Record<string, string | number>;
 
-export interface UsageHead {
-  account: string;
-  from: string;
-  to: string;
-  tz: string;
-  granularity: string;
-}
+/** The head of a usage answer (GET /v1/usage): its account, range, zone and granularity. */
+export type { UsageHead } from '../query/run-usage-query.js';
 
 /** A refusal from the API, with its message as the API wrote it. */
 export class ApiError extends Error {

@@ -22,6 +22,14 @@ export interface Range {
   to: string;
 }
 
+/** What every usage page reads: whose usage, over which range, shown in which zone, with which key. */
+export interface UsageScope {
+  apiKey: string;
+  account: string;
+  range: Range;
+  tz: string;
+}
+
 const day = (d: DateTime) => d.toISODate() as string;
 
 export function periodRange(

@@ -73,6 +73,21 @@ describe('usageQueryOf', () => {
       orderBy: [{ field: 'bytes_out', descending: true }],
     });
     expect(built).toEqual(parsed);
+    // Both are this query, written out by hand.
+    expect(built).toEqual({
+      account: 'acme',
+      alsoAccounts: [],
+      from: Date.parse('2024-07-01T00:00:00Z'),
+      to: Date.parse('2024-08-01T00:00:00Z'),
+      tz: 'UTC',
+      granularity: 'day',
+      groupBy: ['app'],
+      metrics: ['bytes_out'],
+      filters: { resource: ['a', 'b'] },
+      orderBy: [{ field: 'bytes_out', descending: true }],
+      limit: 1000,
+      offset: 0,
+    });
   });
 
   test.each<[Partial<UsageRequest>, RegExp]>([

@@ -457,18 +457,17 @@ async function importFile(
   // first, so commits stay in order and a failed one stops the import before anything later lands.
   let committing: Promise<void> = Promise.resolve();
   let commits = 0;
-  // The checkpoint the next batch continues from: with the batch's end, its identity in the store.
-  let committed = source.offset;
   const commit = async (active: ChunkPipeline): Promise<void> => {
     schedule.committing();
     const drained = await active.drain();
     await committing;
     if (commits === 0) refuseWrongFormat();
     commits += 1;
+    // The checkpoint this batch continues and its end are the batch's identity in the store.
+    const from = source.offset;
     source.offset = offset;
     source.lastImported = Date.now();
-    committing = store.usage.commitImport({ from: committed, source: { ...source }, ...drained });
-    committed = offset;
+    committing = store.usage.commitImport({ from, source: { ...source }, ...drained });
     // Keep an unobserved rejection from being reported before it is awaited.
     committing.catch(() => undefined);
   };

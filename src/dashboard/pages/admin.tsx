@@ -12,11 +12,6 @@ import type { Range } from '../period.js';
 
 const SCHEMES = ['native', 'scaleengine', 'wowza', 'ooyala', 'zendrive'] as const;
 
-interface AccountRow extends Account {
-  number?: number;
-  billingDay?: number;
-  parent: string | null;
-}
 interface KeyRow {
   key: string;
   account: string;
@@ -53,7 +48,7 @@ export function Admin({
   const loaded = useLoad(
     async () => {
       const [accounts, keys, catalog] = await Promise.all([
-        getJson<{ accounts: AccountRow[] }>(apiKey, '/v1/accounts'),
+        getJson<{ accounts: Account[] }>(apiKey, '/v1/accounts'),
         getJson<{ keys: KeyRow[] }>(apiKey, '/v1/keys'),
         getJson<{ entries: Entry[] }>(apiKey, '/v1/catalog'),
       ]);
@@ -324,7 +319,7 @@ function CatalogForm({
   accounts,
   onCreate,
 }: {
-  accounts: AccountRow[];
+  accounts: Account[];
   onCreate: (kind: string, body: Record<string, unknown>) => void;
 }) {
   const [kind, setKind] = useState('stream_target');

@@ -8,7 +8,7 @@ import { ApiError, getJson, sendJson, usageRows } from '../api.js';
 import { MetricCell } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
-import type { Range } from '../period.js';
+import type { UsageScope } from '../period.js';
 
 interface Snapshot {
   taken_at: string;
@@ -16,11 +16,7 @@ interface Snapshot {
   changed_rows: number;
 }
 
-interface Props {
-  apiKey: string;
-  account: string;
-  range: Range;
-  tz: string;
+interface Props extends UsageScope {
   admin: boolean;
 }
 

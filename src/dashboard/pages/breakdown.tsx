@@ -11,17 +11,13 @@ import { label } from '../format.js';
 import { MetricCell } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
-import type { Range } from '../period.js';
+import type { Range, UsageScope } from '../period.js';
 
 /** Every delivery metric, in the API's order (the metrics it answers when none are named). */
 const TABLE_METRICS: readonly string[] = DELIVERY_METRICS;
 const PAGE_ROWS = 50;
 
-interface Props {
-  apiKey: string;
-  account: string;
-  range: Range;
-  tz: string;
+interface Props extends UsageScope {
   dims: string[];
 }
 

@@ -6,15 +6,11 @@ import { MAP_METRICS } from '../parts/controls.js';
 import { MetricCell } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
-import type { Range } from '../period.js';
+import type { UsageScope } from '../period.js';
 
 const METRICS = ['bytes_out', 'unique_viewers', 'requests', 'view_seconds'];
 
-interface Props {
-  apiKey: string;
-  account: string;
-  range: Range;
-  tz: string;
+interface Props extends UsageScope {
   metric: string;
 }
 

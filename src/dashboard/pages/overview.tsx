@@ -9,16 +9,12 @@ import { Figure } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { TimeChart } from '../parts/time-chart.js';
 import { useLoad } from '../parts/use-load.js';
-import { chartGranularity, previousRange, type Range } from '../period.js';
+import { chartGranularity, previousRange, type Range, type UsageScope } from '../period.js';
 
 /** The tiles' metrics (the error rate is client and server errors over requests). */
 const TILE_METRICS = SHOWN_METRICS;
 
-interface Props {
-  apiKey: string;
-  account: string;
-  range: Range;
-  tz: string;
+interface Props extends UsageScope {
   metric: string;
   dim: string;
 }

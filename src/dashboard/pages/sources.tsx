@@ -1,21 +1,14 @@
 /** What was imported (admin key): each source with its checkpoint, counts and last import, and its latest rejects. */
 import { useState } from 'preact/hooks';
+import type { SourceView } from '../../query/source-view.js';
 import { getJson } from '../api.js';
 import { showMetric } from '../format.js';
 import { Figure } from '../parts/figure.js';
 import { Failure, Loading } from '../parts/status.js';
 import { useLoad } from '../parts/use-load.js';
 
-interface Source {
-  id: string;
-  path: string;
-  format: string | null;
-  offset: number;
-  lines: number;
-  records: number;
-  rejected: number;
-  bytes_out: number;
-  last_imported: string;
+/** A source as GET /v1/sources answers it: the view the API and the CLI share. */
+interface Source extends SourceView {
   /** Files the server follows: bytes not yet imported. */
   follow_lag_bytes?: number;
 }

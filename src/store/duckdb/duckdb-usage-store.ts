@@ -47,7 +47,7 @@ export class DuckDbUsageStore implements UsageStore {
     const columns = batch.columns ?? [];
     const fresh = this.unknownCells(batch.rollups, columns);
     const applied = await this.db.transaction(async () => {
-      const checkpoint = await this.checkpointOf(s.id);
+      const { seq, checkpoint } = await this.sourceSlot(s.id);
       if (checkpoint !== batch.from) {
         // Everything before the checkpoint is counted: a batch ending there or before is a replay.
         if (s.offset <= checkpoint) return false;
@@ -56,7 +56,6 @@ export class DuckDbUsageStore implements UsageStore {
           `source ${s.id} (${s.path}) moved while this import read it: its checkpoint is at byte ${checkpoint}, this batch starts at byte ${batch.from} (another import of the same file committed first); nothing of this batch was written`,
         );
       }
-      const seq = await this.sourceSeq(s.id);
       if (fresh.size > 0) await this.addCells(fresh.values());
       await this.writeRollups(seq, batch.rollups);
       await this.writeColumns(seq, columns);
@@ -86,13 +85,6 @@ export class DuckDbUsageStore implements UsageStore {
     });
     // Only once the transaction has committed are these cells known to exist.
     if (applied) this.rememberCells(fresh);
-  }
-
-  /** A source's checkpoint: the offset after its last committed batch, 0 when it has none. */
-  private async checkpointOf(id: string): Promise<number> {
-    const found = await this.db.writer.runAndReadAll('SELECT offset_bytes FROM sources WHERE id = $1', [id]);
-    const offset = found.getRowsJS()[0]?.[0];
-    return offset === undefined || offset === null ? 0 : num(offset);
   }
 
   /** Cells of a batch not known to be stored yet. */
@@ -180,7 +172,7 @@ export class DuckDbUsageStore implements UsageStore {
           `${stored.length} of this batch's ${batch.ids.length} event ids were stored by another batch meanwhile; nothing of this batch was written (send it again: the stored events count once)`,
         );
       }
-      const seq = await this.sourceSeq(EVENTS_SOURCE);
+      const { seq } = await this.sourceSlot(EVENTS_SOURCE);
       if (fresh.size > 0) await this.addCells(fresh.values());
       await this.writeRollups(seq, batch.rollups);
       if (batch.meters.length > 0) {
@@ -235,14 +227,21 @@ export class DuckDbUsageStore implements UsageStore {
     if (applied) this.rememberCells(fresh);
   }
 
-  /** The small integer a source's rows carry: its existing one, or the next free one. */
-  private async sourceSeq(id: string): Promise<number> {
+  /**
+   * A source's place in the store: the small integer its rows carry (its own, or the next free one
+   * for a new source) and its checkpoint (0 for a new source), in one read.
+   */
+  private async sourceSlot(id: string): Promise<{ seq: number; checkpoint: number }> {
     const found = await this.db.writer.runAndReadAll(
-      'SELECT (SELECT seq FROM sources WHERE id = $1), (SELECT coalesce(max(seq), 0) + 1 FROM sources)',
+      `SELECT (SELECT seq FROM sources WHERE id = $1), (SELECT coalesce(max(seq), 0) + 1 FROM sources),
+         (SELECT offset_bytes FROM sources WHERE id = $1)`,
       [id],
     );
-    const [existing, next] = found.getRowsJS()[0] ?? [];
-    return num(existing ?? next);
+    const [existing, next, offset] = found.getRowsJS()[0] ?? [];
+    return {
+      seq: num(existing ?? next),
+      checkpoint: offset === undefined || offset === null ? 0 : num(offset),
+    };
   }
 
   /**
