@@ -1,0 +1,95 @@
+/**
+ * Where the backend's tables are: a database on one server, or on a cluster, where each table is
+ * a `ReplicatedMergeTree` on every node (`<name>_local`, replicated within its shard through
+ * ZooKeeper) under a `Distributed` table of the plain name that reads every shard and spreads
+ * inserts across them. Names are identifiers checked here, never values: they are written into
+ * statements as they are.
+ */
+import { AppError } from '../../domain/errors.js';
+import type { ClickHouseSession } from './clickhouse-session.js';
+import { stringLiteral } from './sql-literal.js';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export class ClickHouseLayout {
+  /** Every node's native address (`host:port`), read from `system.clusters`; empty on one server. */
+  private nodes: readonly string[] = [];
+  constructor(
+    readonly database: string,
+    readonly cluster: string | undefined,
+    /** Replicas of a shard that must hold a write before it is acknowledged (1: the one written). */
+    readonly quorum = 1,
+  ) {
+    if (!Number.isInteger(quorum) || quorum < 1 || quorum > 16)
+      throw new AppError('bad-config', `store: quorum must be a whole number from 1 to 16, not ${quorum}`);
+    for (const [what, name] of [
+      ['database', database],
+      ['cluster', cluster],
+    ] as const) {
+      if (name !== undefined && !IDENTIFIER.test(name))
+        throw new AppError(
+          'bad-config',
+          `store: the ClickHouse ${what} name '${name}' is not a plain identifier (letters, digits, _)`,
+        );
+    }
+  }
+
+  /**
+   * Reads the cluster's nodes from the server (its `remote_servers`). A cluster the server does
+   * not know is a configuration error, said at start-up.
+   */
+  async discover(session: ClickHouseSession): Promise<void> {
+    if (this.cluster === undefined) return;
+    const rows = await session.select(
+      `SELECT host_address, port FROM system.clusters WHERE cluster = ${stringLiteral(this.cluster)}`,
+    );
+    if (rows.length === 0)
+      throw new AppError(
+        'bad-config',
+        `store: ClickHouse has no cluster '${this.cluster}' in its remote_servers`,
+      );
+    this.nodes = rows.map((r) => `${String(r.host_address)}:${String(r.port)}`);
+  }
+
+  /**
+   * Settings of every write. `insert_quorum` (when `quorum` > 1): a write is acknowledged only
+   * once that many replicas of its shard hold it. Off by default: ClickHouse 18.16 does not
+   * mutate the last part written with a quorum until the next quorum write, so the deletes of
+   * recovery, forget and retention would wait on traffic (docs/SCALE.md, "Durability").
+   */
+  get writeSettings(): Record<string, number> {
+    return this.quorum > 1 ? { insert_quorum: this.quorum, insert_quorum_timeout: 60_000 } : {};
+  }
+
+  /** The table to read and insert through: the Distributed one on a cluster. */
+  table(name: string): string {
+    return `${this.database}.${name}`;
+  }
+
+  /** The table that holds the rows (what ALTER ... DELETE works on). */
+  local(name: string): string {
+    return this.cluster === undefined ? this.table(name) : `${this.database}.${name}_local`;
+  }
+
+  /** ` ON CLUSTER name` for statements every node must run, or nothing on one server. */
+  get onCluster(): string {
+    return this.cluster === undefined ? '' : ` ON CLUSTER ${this.cluster}`;
+  }
+
+  /** The engine clause of a table holding rows. */
+  engine(name: string): string {
+    return this.cluster === undefined
+      ? 'MergeTree'
+      : `ReplicatedMergeTree('/clickhouse/tables/{shard}/${this.database}/${name}', '{replica}')`;
+  }
+
+  /**
+   * `system.mutations` of every node, replicas included (to wait for deletes), or of the one
+   * server. `cluster()` would ask one replica per shard; `remote()` with every address asks each.
+   */
+  get mutations(): string {
+    return this.nodes.length === 0
+      ? 'system.mutations'
+      : `remote(${stringLiteral(this.nodes.join(','))}, system.mutations)`;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * ClickHouseStore: the scale-out backend. Usage lives in ClickHouse (a server, or a cluster of
+ * shards and replicas); the registry, and the ledger that makes usage batches exactly once, live
+ * in PostgreSQL (docs/SCALE.md says why). Any number of Tally processes open the same two and
+ * share nothing else.
+ */
+import { PostgresDatabase } from '../postgres/postgres-database.js';
+import { PostgresLedger } from '../postgres/postgres-ledger.js';
+import { PostgresRegistry } from '../postgres/postgres-registry.js';
+import type { Store } from '../store.js';
+import type { ClickHouseLayout } from './clickhouse-layout.js';
+import { schemaStatements } from './clickhouse-schema.js';
+import type { ClickHouseSession } from './clickhouse-session.js';
+import { ClickHouseUsageStore } from './clickhouse-usage-store.js';
+
+export class ClickHouseStore implements Store {
+  readonly backend = 'clickhouse';
+
+  private constructor(
+    private readonly session: ClickHouseSession,
+    private readonly registryDatabase: PostgresDatabase,
+    readonly usage: ClickHouseUsageStore,
+    readonly registry: PostgresRegistry,
+  ) {}
+
+  /**
+   * Opens the store over `session`: creates the ClickHouse schema where it is missing (on every
+   * node of `layout.cluster`) and migrates the registry at `registryUrl`.
+   */
+  static async open(
+    session: ClickHouseSession,
+    layout: ClickHouseLayout,
+    registryUrl: string,
+  ): Promise<ClickHouseStore> {
+    const registry = await PostgresDatabase.open(registryUrl);
+    try {
+      await layout.discover(session);
+      for (const statement of schemaStatements(layout)) await session.command(statement);
+    } catch (error) {
+      await registry.close();
+      await session.close();
+      throw error;
+    }
+    return new ClickHouseStore(
+      session,
+      registry,
+      new ClickHouseUsageStore(session, layout, new PostgresLedger(registry)),
+      new PostgresRegistry(registry),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+    await this.registryDatabase.close();
+  }
+}

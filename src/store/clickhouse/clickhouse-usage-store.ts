@@ -1,0 +1,264 @@
+/**
+ * ClickHouseUsageStore: usage rows in ClickHouse (one server or a sharded, replicated cluster),
+ * applied exactly once without transactions through the registry's BatchLedger:
+ * 1. hold the source (one writer per source across every process);
+ * 2. remove the rows of a write its last holder began and never finished (a crash, a lost
+ *    server), and wait until the delete is done on every replica;
+ * 3. check the batch continues the checkpoint (a replay changes nothing, a gap is a `conflict`);
+ * 4. record the write as begun, insert its rows tagged with a fresh write id (acknowledged only
+ *    once every shard stored them), then move the checkpoint and end the write in one registry
+ *    transaction.
+ * A failure at any step leaves the checkpoint where it was; the rows of a half-done write are
+ * removed by step 2 of the next one. Fresh write ids also keep ReplicatedMergeTree from dropping
+ * a re-sent block as a duplicate of rows step 2 has just deleted.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Dimension } from '../../domain/dimensions.js';
+import { AppError } from '../../domain/errors.js';
+import type { Metric } from '../../domain/metrics.js';
+import { rowsOf } from '../../domain/rollup-columns.js';
+import type { RollupRow } from '../../domain/rollup-row.js';
+import { EVENTS_SOURCE } from '../../domain/source.js';
+import type { TimeWindow } from '../../domain/time-window.js';
+import type { UsageQuery } from '../../domain/usage-query.js';
+import type { BatchLedger, LedgerSource } from '../batch-ledger.js';
+import type {
+  BillingSnapshot,
+  EventBatch,
+  ImportBatch,
+  MeterRow,
+  UsageRow,
+  UsageStore,
+} from '../usage-store.js';
+import type { ClickHouseLayout } from './clickhouse-layout.js';
+import { DIMENSION_COLUMNS, USAGE_TABLES } from './clickhouse-schema.js';
+import type { ClickHouseRow, ClickHouseSession } from './clickhouse-session.js';
+import { arrayLiteral, int64Literal, stringLiteral } from './sql-literal.js';
+import { buildUsageSelect } from './usage-select.js';
+
+/** How long a delete may take on every replica before the write is refused as unavailable. */
+const DELETE_WAIT_MS = 120_000;
+
+function deliveryRow(source: string, write: string, row: RollupRow): ClickHouseRow {
+  const c = row.cell;
+  return {
+    source,
+    write_id: write,
+    bucket: row.bucket,
+    account: c.account,
+    app: c.app,
+    resource: c.resource,
+    kind: c.kind,
+    target: c.target,
+    rendition: c.rendition,
+    protocol: c.protocol,
+    zone: c.zone,
+    country: c.country,
+    requests: row.requests,
+    ok_requests: row.okRequests,
+    client_errors: row.clientErrors,
+    auth_failures: row.authFailures,
+    server_errors: row.serverErrors,
+    bytes_out: row.bytesOut,
+    bytes_in: row.bytesIn,
+    view_seconds: row.viewSeconds,
+    commands: row.commands,
+    starts: row.starts,
+    // UInt64 beyond 2^53: as decimal strings, which JSONEachRow reads exactly.
+    viewers: row.viewers.map(String),
+  };
+}
+
+function meterRow(write: string, m: MeterRow): ClickHouseRow {
+  return {
+    source: EVENTS_SOURCE,
+    write_id: write,
+    account: m.account,
+    bucket: m.bucket,
+    meter: m.meter,
+    subject: m.subject,
+    value: m.value,
+  };
+}
+
+/** A result row of buildUsageSelect: the window index `w`, the dimensions, the metrics. */
+function usageRow(query: UsageQuery, windows: readonly TimeWindow[], r: ClickHouseRow): UsageRow {
+  const window = windows[Number(r.w) - 1];
+  if (window === undefined)
+    throw new AppError('internal', `ClickHouse answered window ${String(r.w)} of ${windows.length}`);
+  const dimensions: Partial<Record<Dimension, string>> = {};
+  for (const d of query.groupBy) dimensions[d] = r[d] as string;
+  const metrics: Partial<Record<Metric, number>> = {};
+  for (const m of query.metrics) metrics[m] = Number(r[m]);
+  return { windowStart: window.start, windowEnd: window.end, dimensions, metrics };
+}
+
+export class ClickHouseUsageStore implements UsageStore {
+  constructor(
+    private readonly ch: ClickHouseSession,
+    private readonly layout: ClickHouseLayout,
+    private readonly ledger: BatchLedger,
+  ) {}
+
+  async commitImport(batch: ImportBatch): Promise<void> {
+    const s = batch.source;
+    await this.ledger.withSource(s.id, async (held) => {
+      await this.recover(s.id, held);
+      if (held.checkpoint !== batch.from) {
+        // Everything before the checkpoint is counted: a batch ending there or before is a replay.
+        if (s.offset <= held.checkpoint) return;
+        throw new AppError(
+          'conflict',
+          `source ${s.id} (${s.path}) moved while this import read it: its checkpoint is at byte ${held.checkpoint}, this batch starts at byte ${batch.from} (another import of the same file committed first); nothing of this batch was written`,
+        );
+      }
+      const rows = [...batch.rollups, ...(batch.columns ?? []).flatMap(rowsOf)];
+      if (rows.length > 0) {
+        const write = randomUUID();
+        await held.begin(write);
+        await this.ch.insert(
+          this.layout.table('deliveries'),
+          rows.map((r) => deliveryRow(s.id, write, r)),
+          this.layout.writeSettings,
+        );
+      }
+      await held.finishImport(s);
+    });
+  }
+
+  async commitEvents(batch: EventBatch): Promise<void> {
+    await this.ledger.withSource(EVENTS_SOURCE, async (held) => {
+      await this.recover(EVENTS_SOURCE, held);
+      // A batch whose ids are all stored already, with the same payloads, was applied: a replay.
+      const stored = await held.storedEventIds(batch.ids);
+      if (stored.length > 0) {
+        const digests = new Map(stored.map((e) => [JSON.stringify([e.account, e.id]), e.digest]));
+        const same = batch.ids.every((e) => digests.get(JSON.stringify([e.account, e.id])) === e.digest);
+        if (same && stored.length === batch.ids.length) return;
+        throw new AppError(
+          'conflict',
+          `${stored.length} of this batch's ${batch.ids.length} event ids were stored by another batch meanwhile; nothing of this batch was written (send it again: the stored events count once)`,
+        );
+      }
+      if (batch.rollups.length > 0 || batch.meters.length > 0) {
+        const write = randomUUID();
+        await held.begin(write);
+        await this.ch.insert(
+          this.layout.table('deliveries'),
+          batch.rollups.map((r) => deliveryRow(EVENTS_SOURCE, write, r)),
+          this.layout.writeSettings,
+        );
+        await this.ch.insert(
+          this.layout.table('meters'),
+          batch.meters.map((m) => meterRow(write, m)),
+          this.layout.writeSettings,
+        );
+      }
+      const bytesOut = batch.rollups.reduce((sum, r) => sum + r.bytesOut, 0);
+      await held.finishEvents(batch, bytesOut);
+    });
+  }
+
+  /** Removes the rows of the source's unfinished write, if it has one. */
+  private async recover(source: string, held: LedgerSource): Promise<void> {
+    if (held.pending === null) return;
+    await this.deleteWhere(
+      `source = ${stringLiteral(source)} AND write_id = ${stringLiteral(held.pending)}`,
+      USAGE_TABLES,
+    );
+    await held.abandon();
+  }
+
+  /**
+   * Deletes the rows matching `where` from `tables` on every node, and returns once no replica
+   * has a delete still to do: rows deleted are gone from every later read.
+   */
+  private async deleteWhere(where: string, tables: readonly string[]): Promise<void> {
+    for (const table of tables)
+      await this.ch.command(
+        `ALTER TABLE ${this.layout.local(table)}${this.layout.onCluster} DELETE WHERE ${where}`,
+      );
+    const deadline = Date.now() + DELETE_WAIT_MS;
+    for (;;) {
+      const [left] = await this.ch.select(
+        `SELECT count() AS n FROM ${this.layout.mutations} WHERE database = ${stringLiteral(this.layout.database)} AND is_done = 0`,
+      );
+      if (Number(left?.n) === 0) return;
+      if (Date.now() > deadline)
+        throw new AppError(
+          'store-unavailable',
+          `ClickHouse has not finished deleting rows after ${DELETE_WAIT_MS / 1000} s (system.mutations); the write that needs it was not made, and its checkpoint did not move`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async forgetSource(id: string): Promise<boolean> {
+    return this.ledger.withSource(id, async (held) => {
+      if (!held.exists && held.pending === null) return false;
+      await this.deleteWhere(`source = ${stringLiteral(id)}`, USAGE_TABLES);
+      await held.forget();
+      return held.exists;
+    });
+  }
+
+  async queryUsage(query: UsageQuery, windows: readonly TimeWindow[]): Promise<UsageRow[]> {
+    const rows = await this.ch.select(buildUsageSelect(this.layout, query, windows));
+    return rows.map((r) => usageRow(query, windows, r));
+  }
+
+  async *streamUsage(query: UsageQuery, windows: readonly TimeWindow[]): AsyncIterable<UsageRow[]> {
+    for await (const rows of this.ch.stream(buildUsageSelect(this.layout, query, windows, { paged: false })))
+      yield rows.map((r) => usageRow(query, windows, r));
+  }
+
+  async deleteUsageBefore(account: string, before: number): Promise<number> {
+    const where = `account = ${stringLiteral(account)} AND bucket < ${int64Literal(before)}`;
+    // Counted as DuckDB counts them: delivery rows, one viewer row per distinct viewer, meter rows.
+    const [counted] = await this.ch.select(
+      `SELECT (SELECT toInt64(count() + sum(length(viewers))) FROM ${this.layout.table('deliveries')} WHERE ${where})
+         + (SELECT toInt64(count()) FROM ${this.layout.table('meters')} WHERE ${where}) AS n`,
+    );
+    await this.deleteWhere(where, USAGE_TABLES);
+    await this.ledger.retain(account, before);
+    return Number(counted?.n ?? 0);
+  }
+
+  async takeBillingSnapshot(takenAt: number, cutoff: number): Promise<BillingSnapshot> {
+    return this.ledger.withBilling(async () => {
+      const kept = await this.ledger.retention();
+      // Buckets whose usage retention deleted keep what they billed: they are left out.
+      const keptFrom =
+        kept.size === 0
+          ? ''
+          : ` AND bucket >= transform(account, [${[...kept.keys()].map(stringLiteral).join(', ')}], ${arrayLiteral(
+              [...kept.values()].map((v) => `toInt64(${int64Literal(v)})`),
+            )}, toInt64(${int64Literal(-(2n ** 63n))}))`;
+      const dims = DIMENSION_COLUMNS.join(', ');
+      const taken = int64Literal(takenAt);
+      // Late data for an already billed bucket is billed by the next snapshot, in its own bucket:
+      // the delta is the delivery bytes now less every delta billed so far, per (cell, bucket).
+      await this.ch.command(
+        `INSERT INTO ${this.layout.table('billed')} (taken_at, bucket, ${dims}, bytes_out)
+         SELECT ${taken}, bucket, ${dims}, delta FROM (
+           SELECT bucket, ${dims}, toInt64(sum(b)) AS delta FROM (
+             SELECT bucket, ${dims}, bytes_out AS b FROM ${this.layout.table('deliveries')} WHERE bucket < ${int64Literal(cutoff)}
+             UNION ALL
+             SELECT bucket, ${dims}, -bytes_out AS b FROM ${this.layout.table('billed')}
+           ) GROUP BY bucket, ${dims}
+         ) WHERE delta != 0${keptFrom}`,
+        this.layout.writeSettings,
+      );
+      const [changed] = await this.ch.select(
+        `SELECT toInt64(count()) AS n FROM ${this.layout.table('billed')} WHERE taken_at = ${taken}`,
+      );
+      const snapshot = { takenAt, cutoff, changedRows: Number(changed?.n ?? 0) };
+      await this.ledger.putSnapshot(snapshot);
+      return snapshot;
+    });
+  }
+
+  lastBillingSnapshot(): Promise<BillingSnapshot | undefined> {
+    return this.ledger.lastSnapshot();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * PostgresDatabase: the registry's PostgreSQL, through a `pg` pool: migrations, transactions and
+ * locks that every Tally process sharing the database honours. A server that cannot be reached is
+ * `store-unavailable` (503), never a hang: connecting and each statement have time limits.
+ */
+import pg from 'pg';
+import { AppError } from '../../domain/errors.js';
+import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
+
+/** Advisory lock keys of Tally's own: one for migrations, one for account numbers, one for billing. */
+export const LOCKS = { migrate: 7_301_001, accountNumbers: 7_301_002, billing: 7_301_003 } as const;
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const STATEMENT_TIMEOUT_MS = 60_000;
+
+/** A pg bigint (read as a string) or integer as a number; every value Tally stores fits a double. */
+export function int(value: unknown): number {
+  return typeof value === 'string' ? Number(value) : (value as number);
+}
+
+/** Errors of reaching the server (not of a statement) become `store-unavailable`. */
+function unavailable(error: unknown, url: string): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: string }).code;
+  // SQLSTATE classes 08 (connection) and 57P (shutdown), and Node's socket errors.
+  const reach =
+    code === undefined ||
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    /^E[A-Z]+$/.test(code) ||
+    /timeout|terminated|Connection/i.test((error as Error).message);
+  if (!reach) return error;
+  return new AppError(
+    'store-unavailable',
+    `the registry's PostgreSQL at ${redact(url)} cannot be reached: ${(error as Error).message}`,
+    { cause: error },
+  );
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+export class PostgresDatabase {
+  private constructor(
+    readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
+
+  static async open(url: string): Promise<PostgresDatabase> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+    });
+    // An idle client losing its server is reported here; the next query meets the error itself.
+    pool.on('error', () => undefined);
+    const database = new PostgresDatabase(pool, url);
+    try {
+      await database.migrate();
+    } catch (error) {
+      await pool.end();
+      throw unavailable(error, url);
+    }
+    return database;
+  }
+
+  /** One statement on any pooled connection. */
+  async query(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+    try {
+      return await this.pool.query(sql, params);
+    } catch (error) {
+      throw unavailable(error, this.url);
+    }
+  }
+
+  /** `work` in one transaction on one connection; rolled back when it throws. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * `work` holding the session-level advisory lock `key` on a connection of its own: every
+   * process waits for it, and a process that dies lets it go with its connection.
+   */
+  async withLock<T>(key: bigint | number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query('SELECT pg_advisory_lock($1)', [String(key)]);
+      try {
+        return await work(client);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [String(key)]).catch(() => undefined);
+      }
+    });
+  }
+
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw unavailable(error, this.url);
+    }
+    let broken = false;
+    try {
+      return await work(client);
+    } catch (error) {
+      broken = unavailable(error, this.url) !== error;
+      throw unavailable(error, this.url);
+    } finally {
+      // A connection that failed is not given back (it may still hold a lock or a transaction).
+      client.release(broken);
+    }
+  }
+
+  private async migrate(): Promise<void> {
+    await this.withLock(LOCKS.migrate, async (client) => {
+      await client.query('CREATE TABLE IF NOT EXISTS tally_schema (version integer PRIMARY KEY)');
+      const done = await client.query('SELECT version FROM tally_schema');
+      const applied = new Set(done.rows.map((r) => int(r.version)));
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO tally_schema VALUES ($1)', [migration.version]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,122 @@
+/** Rows of the registry's PostgreSQL tables, read back as Tally's entities, and the catalog write both halves share. */
+import type pg from 'pg';
+import type { Account } from '../../domain/account.js';
+import type { KeyScheme, StoredKey } from '../../domain/api-key.js';
+import type { CatalogEntry, CatalogKind, CatalogMatch } from '../../domain/catalog.js';
+import type { SourceState } from '../../domain/source.js';
+import { int } from './postgres-database.js';
+
+type Row = Record<string, unknown>;
+
+export const ACCOUNT_COLUMNS = 'id, name, timezone, parent, match_json, number, suspended, billing_day';
+export const KEY_COLUMNS =
+  'id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at';
+export const CATALOG_COLUMNS = 'kind, id, account, name, type, billing_mode, archived, deleted, match_json';
+export const SOURCE_COLUMNS =
+  'id, path, head_length, head_hash, offset_bytes, lines, records, rejected, bytes_out, first_imported, last_imported, format';
+
+export function toAccount(r: Row): Account {
+  const match = r.match_json as string | null;
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    timezone: r.timezone as string,
+    parent: (r.parent as string | null) ?? null,
+    ...(match ? { match: JSON.parse(match) as Account['match'] } : {}),
+    number: int(r.number),
+    suspended: r.suspended === true,
+    billingDay: int(r.billing_day),
+  };
+}
+
+export function toKey(r: Row): StoredKey {
+  return {
+    id: r.id as string,
+    account: (r.account as string | null) ?? null,
+    scheme: r.scheme as KeyScheme,
+    secretHash: r.secret_hash as string,
+    createdAt: int(r.created_at),
+    revokedAt: r.revoked_at === null ? null : int(r.revoked_at),
+    sealedSecret: (r.sealed_secret as string | null) ?? null,
+    expiresAt: r.expires_at === null ? null : int(r.expires_at),
+  };
+}
+
+export function toCatalogEntry(r: Row): CatalogEntry {
+  const match = r.match_json as string | null;
+  return {
+    kind: r.kind as CatalogKind,
+    id: r.id as string,
+    account: r.account as string,
+    name: r.name as string,
+    type: r.type as string,
+    billingMode: r.billing_mode as string,
+    archived: r.archived === true,
+    deleted: r.deleted === true,
+    ...(match ? { match: JSON.parse(match) as CatalogMatch } : {}),
+  };
+}
+
+export function toSource(r: Row): SourceState {
+  return {
+    id: r.id as string,
+    path: r.path as string,
+    headLength: int(r.head_length),
+    headHash: r.head_hash as string,
+    offset: int(r.offset_bytes),
+    lines: int(r.lines),
+    records: int(r.records),
+    rejected: int(r.rejected),
+    bytesOut: int(r.bytes_out),
+    firstImported: int(r.first_imported),
+    lastImported: int(r.last_imported),
+    ...(r.format === null ? {} : { format: r.format as string }),
+  };
+}
+
+/**
+ * Writes a catalog entry on `client`. `replace` overwrites every field; `describe` (transcoders
+ * seen in events) updates only what events say, and only the account's own entry.
+ */
+export async function writeCatalogEntry(
+  client: pg.ClientBase,
+  entry: CatalogEntry,
+  mode: 'replace' | 'describe',
+): Promise<void> {
+  const update =
+    mode === 'replace'
+      ? `account = excluded.account, name = excluded.name, type = excluded.type,
+         billing_mode = excluded.billing_mode, archived = excluded.archived, deleted = excluded.deleted,
+         match_json = excluded.match_json`
+      : 'name = excluded.name, type = excluded.type, billing_mode = excluded.billing_mode';
+  await client.query(
+    `INSERT INTO catalog (${CATALOG_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (kind, id) DO UPDATE SET ${update}${mode === 'describe' ? ' WHERE catalog.account = excluded.account' : ''}`,
+    [
+      entry.kind,
+      entry.id,
+      entry.account,
+      entry.name,
+      entry.type,
+      entry.billingMode,
+      entry.archived,
+      entry.deleted,
+      entry.match ? JSON.stringify(entry.match) : null,
+      Date.now(),
+    ],
+  );
+}
+
+/** The event ids of `ids` stored, with their digests. */
+export async function storedEventIds(
+  client: pg.ClientBase | pg.Pool,
+  ids: readonly { account: string; id: string }[],
+): Promise<{ account: string; id: string; digest: string }[]> {
+  if (ids.length === 0) return [];
+  const found = await client.query(
+    `SELECT e.account, e.id, e.digest FROM event_ids e
+     JOIN unnest($1::text[], $2::text[]) AS k(account, id) ON k.account = e.account AND k.id = e.id`,
+    [ids.map((i) => i.account), ids.map((i) => i.id)],
+  );
+  return found.rows.map((r) => ({ account: r.account, id: r.id, digest: r.digest }));
+}
