@@ -5,6 +5,8 @@
 //
 //   node scripts/clickhouse-cluster.js start DIR   starts it; prints {"zookeeper", "cluster", "nodes"} as JSON
 //   node scripts/clickhouse-cluster.js stop DIR    stops exactly the processes `start` started
+//   node scripts/clickhouse-cluster.js stop-node DIR NAME    stops one node (s1r2, ..., zookeeper)
+//   node scripts/clickhouse-cluster.js start-node DIR NAME   starts it again, as it was configured
 //
 // The processes outlive `start` (they are detached); their pids are kept in DIR/pids.json, and
 // `stop` signals those pids only, after checking each is still the program it started.
@@ -129,6 +131,15 @@ async function start(dir) {
         join(zkDir, 'out.log'),
       ),
       program: 'java',
+      name: 'zookeeper',
+      command: [
+        'java',
+        '-cp',
+        ZOOKEEPER_JAR,
+        'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+        join(zkDir, 'zoo.cfg'),
+      ],
+      log: join(zkDir, 'out.log'),
     });
     save();
     const nodes = [];
@@ -157,6 +168,10 @@ async function start(dir) {
           join(nodeDir, 'out.log'),
         ),
         program: 'clickhouse',
+        name: node.name,
+        command: [CLICKHOUSE_SERVER, `--config-file=${join(nodeDir, 'config.xml')}`],
+        log: join(nodeDir, 'out.log'),
+        http: node.http,
       });
       save();
     }
@@ -200,11 +215,48 @@ async function stop(dir) {
   rmSync(join(dir, 'pids.json'), { force: true });
 }
 
-const [command, target] = process.argv.slice(2);
-if ((command !== 'start' && command !== 'stop') || !target) {
-  console.error('usage: node scripts/clickhouse-cluster.js start|stop DIR');
+/** The pids.json entry of node `name`, or an exit with a message. */
+function entryOf(dir, name) {
+  const pids = JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8'));
+  const entry = pids.find((p) => p.name === name);
+  if (entry === undefined) {
+    console.error(`no node ${name} in ${dir} (${pids.map((p) => p.name).join(', ')})`);
+    process.exit(2);
+  }
+  return { pids, entry };
+}
+
+/** Stops one node: SIGTERM, or SIGKILL with `--kill` (a crash). */
+async function stopNode(dir, name, signal) {
+  const { entry } = entryOf(dir, name);
+  if (!runs(entry.pid, entry.program)) return;
+  process.kill(entry.pid, signal);
+  const deadline = Date.now() + 20_000;
+  while (runs(entry.pid, entry.program) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  if (runs(entry.pid, entry.program)) process.kill(entry.pid, 'SIGKILL');
+}
+
+/** Starts a stopped node again with its own config, data and ports; waits until it answers. */
+async function startNode(dir, name) {
+  const { pids, entry } = entryOf(dir, name);
+  if (runs(entry.pid, entry.program)) return;
+  const [program, ...args] = entry.command;
+  entry.pid = launch(program, args, entry.log);
+  writeFileSync(join(dir, 'pids.json'), JSON.stringify(pids));
+  if (entry.http !== undefined) await until(`clickhouse-server ${name}`, () => answers(entry.http));
+}
+
+const [command, target, name, flag] = process.argv.slice(2);
+const COMMANDS = ['start', 'stop', 'stop-node', 'start-node'];
+if (!COMMANDS.includes(command) || !target || (command.endsWith('-node') && !name)) {
+  console.error(
+    'usage: node scripts/clickhouse-cluster.js start|stop DIR | stop-node DIR NAME [--kill] | start-node DIR NAME',
+  );
   process.exit(2);
 }
 const dir = resolve(target);
 if (command === 'start') console.log(JSON.stringify(await start(dir)));
-else await stop(dir);
+else if (command === 'stop') await stop(dir);
+else if (command === 'stop-node') await stopNode(dir, name, flag === '--kill' ? 'SIGKILL' : 'SIGTERM');
+else await startNode(dir, name);

@@ -7,19 +7,22 @@
 import { readFileSync } from 'node:fs';
 import { catalogOfConfig } from '../config/catalog-config.js';
 import { accountOfConfig, accountUpToDate, loadConfig, type TallyConfig } from '../config/config.js';
-import { type DataDir, ensureDataDir } from '../config/data-dir.js';
+import { type DataDir, ensureDataDir, installSecret } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
 import { sameCatalogEntry } from '../domain/catalog.js';
 import { AppError, badParameter, isAppError } from '../domain/errors.js';
 import { DEFAULT_ACCOUNT } from '../ingest/normalize/account-rules.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { parseStoreUrl, type StoreSettings, storeSettingsOf } from '../store/store-settings.js';
 import type { ServerClient, ServerTarget } from './remote/server-client.js';
 import { readServerFile, type ServerFile } from './server-file.js';
 
 export interface CommonOptions {
   data?: string;
   config?: string;
+  /** `--store URL`: the scale-out store instead of the data dir's DuckDB file. */
+  store?: string;
   /** `--server URL`: run through that server, with the key in `TALLY_KEY`. */
   server?: string;
 }
@@ -28,6 +31,8 @@ export interface CliContext {
   dir: DataDir;
   config: TallyConfig;
   store: Store;
+  /** Keys viewer hashes and seals HMAC secrets: the shared store's, else the data dir's install.key. */
+  secret: Buffer;
 }
 
 /** Describes who holds the data dir, from the marker a running server leaves. */
@@ -35,10 +40,17 @@ function holderOf(info: ServerFile | undefined): string {
   return info ? `a running tally server (pid ${info.pid}, ${info.url})` : 'another tally process';
 }
 
-/** The data dir's store, or `locked` when another process holds it. */
-async function openDataDirStore(dir: DataDir): Promise<Store | 'locked'> {
+/** Where the store is: `--store`, else the config's `store`, else the data dir's DuckDB file. */
+function storeSettings(dir: DataDir, config: TallyConfig, options: CommonOptions): StoreSettings {
+  if (options.store !== undefined) return parseStoreUrl(options.store);
+  if (config.store !== undefined) return storeSettingsOf(config.store);
+  return { backend: 'duckdb', path: dir.storeFile };
+}
+
+/** The store, or `locked` when another process holds the data dir's DuckDB file. */
+async function openDataDirStore(settings: StoreSettings): Promise<Store | 'locked'> {
   try {
-    return await openStore({ backend: 'duckdb', path: dir.storeFile });
+    return await openStore(settings);
   } catch (error) {
     if (isAppError(error) && error.code === 'data-dir-locked') return 'locked';
     throw error;
@@ -47,15 +59,15 @@ async function openDataDirStore(dir: DataDir): Promise<Store | 'locked'> {
 
 async function openLocal(dir: DataDir, options: CommonOptions): Promise<CliContext | 'locked'> {
   const config = loadConfig(dir.root, options.config);
-  const store = await openDataDirStore(dir);
+  const store = await openDataDirStore(storeSettings(dir, config, options));
   if (store === 'locked') return 'locked';
   try {
     await syncAccounts(store, config);
+    return { dir, config, store, secret: (await store.sharedSecret()) ?? installSecret(dir) };
   } catch (error) {
     await store.close();
     throw error;
   }
-  return { dir, config, store };
 }
 
 /** Opens the data dir for a process that must hold it itself (`tally serve`, `tally demo`). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { sealerFor } from '../auth/sealed-secret.js';
-import { ensureDataDir, installSecret } from '../config/data-dir.js';
+import { ensureDataDir } from '../config/data-dir.js';
 import { readEnvironment } from '../config/environment.js';
 import { demoCommands } from '../demo/demo-commands.js';
 import { demoKeys } from '../demo/demo-keys.js';
@@ -76,7 +76,7 @@ export function registerDemoCommand(program: Command): void {
         store: ctx.store,
         config: ctx.config,
         format: 'combined',
-        secret: installSecret(dir),
+        secret: ctx.secret,
         rejectsDir: dir.rejectsDir,
         workers: defaultWorkers(),
         onProgress: bar?.update,
@@ -87,7 +87,7 @@ export function registerDemoCommand(program: Command): void {
           `${summary.lines === 0 ? ' - the logs were imported before: nothing is counted twice' : ''}\n`,
       );
 
-      const sealer = sealerFor(ctx.config, () => installSecret(dir));
+      const sealer = sealerFor(ctx.config, () => ctx.secret);
       const { keys, reused } = await demoKeys(ctx.store.registry, sealer, join(dir.root, 'demo-keys.json'));
       const phpFile = join(dir.root, 'scaleengine-usage.php');
       writeFileSync(phpFile, scaleEngineExample(month.year, month.month));

@@ -2,7 +2,6 @@
 
 import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
-import { installSecret } from '../config/data-dir.js';
 import { AppError, badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 import { followFiles } from '../ingest/follow.js';
@@ -58,7 +57,7 @@ function describe(outcome: FileOutcome): string {
 
 /** What every import takes from the data dir and the flags, followed or not. */
 function importOptions(
-  { dir, config, store }: Pick<CliContext, 'dir' | 'config' | 'store'>,
+  { dir, config, store, secret }: Pick<CliContext, 'dir' | 'config' | 'store' | 'secret'>,
   format: ImportFormat,
   flags: ImportFlags,
 ): ImportOptions {
@@ -68,7 +67,7 @@ function importOptions(
     format,
     account: flags.account,
     logTimezone: flags.logTimezone,
-    secret: installSecret(dir),
+    secret,
     rejectsDir: dir.rejectsDir,
     lastLine: flags.complete ? 'count' : 'when-idle',
   };

@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { KEY_SCHEMES } from '../auth/keys.js';
 import { type CreatedKey, createKey, type KeyView, keyView } from '../auth/manage-keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
-import { installSecret } from '../config/data-dir.js';
 import { AppError } from '../domain/errors.js';
 import { type CommonOptions, withTarget } from './context.js';
 import { formatTable } from './output.js';
@@ -40,10 +39,10 @@ export function registerKeysCommand(program: Command): void {
       };
       const flagNames = { scheme: '--scheme', account: '--account', expires: '--expires', admin: '--admin' };
       const out = await withTarget(flags, {
-        local: ({ store, dir, config }) =>
+        local: ({ store, config, secret }) =>
           createKey(
             store.registry,
-            sealerFor(config, () => installSecret(dir)),
+            sealerFor(config, () => secret),
             wanted,
             flagNames,
           ),

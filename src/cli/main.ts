@@ -48,6 +48,12 @@ export function buildProgram(): Command {
     if (command.commands.length === 0) {
       command.addOption(new Option('--data <dir>', 'data dir (default ./tally-data)'));
       command.addOption(new Option('--config <file>', 'config file (default DATA/tally.json)'));
+      command.addOption(
+        new Option(
+          '--store <url>',
+          'scale-out store: clickhouse://host:8123/db?cluster=NAME&registry=postgres://...',
+        ),
+      );
       if (throughServer)
         command.addOption(
           new Option('--server <url>', 'run through this tally server, with the key in TALLY_KEY'),

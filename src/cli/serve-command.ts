@@ -1,7 +1,6 @@
 /** `tally serve`: the HTTP server over the data dir (DESIGN sections 6 and 7). */
 
 import type { Command } from 'commander';
-import { installSecret } from '../config/data-dir.js';
 import { badParameter } from '../domain/errors.js';
 import { isValidTimeZone } from '../domain/time-window.js';
 import type { ServerMetrics } from '../http/metrics.js';
@@ -33,7 +32,7 @@ function followTask(ctx: CliContext, files: string[], logTimezone: string | unde
       config: ctx.config,
       format: 'auto',
       logTimezone,
-      secret: installSecret(ctx.dir),
+      secret: ctx.secret,
       rejectsDir: ctx.dir.rejectsDir,
       signal,
       onPass: (outcome) => metrics.countImport(outcome.format, outcome),

@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueKey } from '../auth/keys.js';
 import { sealerFor } from '../auth/sealed-secret.js';
-import { installSecret } from '../config/data-dir.js';
 import { AppError } from '../domain/errors.js';
 import { createApp } from '../http/app.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
@@ -74,17 +73,17 @@ export async function startServer(ctx: CliContext, options: ServeOptions): Promi
         trustedProxies: ctx.config.http?.trustedProxies ?? [],
       },
       rateLimits: ctx.config.rateLimits,
-      sealer: sealerFor(ctx.config, () => installSecret(ctx.dir)),
+      sealer: sealerFor(ctx.config, () => ctx.secret),
     },
     imports: {
       config: ctx.config,
-      secret: installSecret(ctx.dir),
+      secret: ctx.secret,
       rejectsDir: ctx.dir.rejectsDir,
       uploadsDir: ctx.dir.uploadsDir,
       workers: defaultWorkers(),
     },
     events: {
-      secret: installSecret(ctx.dir),
+      secret: ctx.secret,
       zones: ctx.config.zones ?? {},
       bodyLimitBytes: events?.bodyLimitBytes,
       limits: {

@@ -114,6 +114,20 @@ export const configSchema = z.strictObject({
    * from the data dir's install.key: lets an operator keep it outside the data dir.
    */
   sealingKey: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '64 hex characters'))),
+  /**
+   * Scale-out (docs/SCALE.md): usage in ClickHouse, the registry in PostgreSQL. Absent, the data
+   * dir's DuckDB file holds everything. `--store URL` wins over it.
+   */
+  store: z.optional(
+    z.strictObject({
+      backend: z.literal('clickhouse'),
+      url: z.url({ protocol: /^https?$/ }),
+      database: z.optional(z.string()),
+      cluster: z.optional(z.string()),
+      quorum: z.optional(positiveInt()),
+      registry: z.string(),
+    }),
+  ),
   /** HTTP: TLS-terminating proxies whose X-Forwarded-Proto is trusted (APIs that require HTTPS). */
   http: z.optional(z.strictObject({ trustedProxies: z.optional(z.array(z.string())) })),
   /** Per-key rate limits of the compatible APIs, by scheme: at most `capacity` in any window of `windowSeconds`. */

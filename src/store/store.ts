@@ -12,6 +12,12 @@ export interface Store {
   readonly backend: string;
   readonly usage: UsageStore;
   readonly registry: Registry;
+  /**
+   * The secret that keys viewer hashes and seals HMAC secrets when several processes share this
+   * store (each must hash a viewer alike), created by the first; undefined for a store of one
+   * data dir, whose install.key serves.
+   */
+  sharedSecret(): Promise<Buffer | undefined>;
   /** Closes both parts; nothing may use either afterwards. */
   close(): Promise<void>;
 }

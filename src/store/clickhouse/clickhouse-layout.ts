@@ -83,6 +83,13 @@ export class ClickHouseLayout {
       : `ReplicatedMergeTree('/clickhouse/tables/{shard}/${this.database}/${name}', '{replica}')`;
   }
 
+  /** `system.processes` of every node (what runs now), or of the one server. */
+  get processes(): string {
+    return this.nodes.length === 0
+      ? 'system.processes'
+      : `remote(${stringLiteral(this.nodes.join(','))}, system.processes)`;
+  }
+
   /**
    * `system.mutations` of every node, replicas included (to wait for deletes), or of the one
    * server. `cluster()` would ask one replica per shard; `remote()` with every address asks each.

@@ -47,6 +47,13 @@ const TABLES: Record<string, { columns: string; orderBy: string }> = {
 
 export const USAGE_TABLES = ['deliveries', 'meters'] as const;
 
+/** The tables the schema creates (their names within the database). */
+export function schemaTables(layout: ClickHouseLayout): string[] {
+  return Object.keys(TABLES).flatMap((name) =>
+    layout.cluster === undefined ? [name] : [name, `${name}_local`],
+  );
+}
+
 /** The statements that create the schema, in order. */
 export function schemaStatements(layout: ClickHouseLayout): string[] {
   const statements = [`CREATE DATABASE IF NOT EXISTS ${layout.database}${layout.onCluster}`];

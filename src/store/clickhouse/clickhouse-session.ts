@@ -6,6 +6,12 @@
  */
 export type ClickHouseRow = Record<string, unknown>;
 
+export interface InsertOptions {
+  settings?: Record<string, number>;
+  /** The query id, which every node's `system.processes` shows as `initial_query_id` while it runs. */
+  queryId?: string;
+}
+
 export interface ClickHouseSession {
   /** Runs a statement that returns nothing (DDL, ALTER, INSERT ... SELECT), with extra settings. */
   command(sql: string, settings?: Record<string, number>): Promise<void>;
@@ -17,6 +23,6 @@ export interface ClickHouseSession {
    * Inserts rows into `table` (JSONEachRow: 64-bit integers may be given as strings). Resolves
    * once the server acknowledged them; through a Distributed table, once every shard did.
    */
-  insert(table: string, rows: readonly ClickHouseRow[], settings?: Record<string, number>): Promise<void>;
+  insert(table: string, rows: readonly ClickHouseRow[], options?: InsertOptions): Promise<void>;
   close(): Promise<void>;
 }

@@ -26,11 +26,7 @@ describe.skipIf(!SCALE_OUT_INSTALLED)('the ClickHouse backend', () => {
     const node = servers.nodes[0];
     if (node === undefined) throw new Error('the cluster did not start');
     const layout = new ClickHouseLayout(name, cluster ? servers.cluster : undefined);
-    return ClickHouseStore.open(
-      new HttpSession(node.url, 'default'),
-      layout,
-      await servers.registryUrl(name),
-    );
+    return ClickHouseStore.open(new HttpSession(node.url), layout, await servers.registryUrl(name));
   };
 
   describeStoreContract('clickhouse 18.16, one server', () => open(false));

@@ -4,14 +4,16 @@
  * in PostgreSQL (docs/SCALE.md says why). Any number of Tally processes open the same two and
  * share nothing else.
  */
+import { randomBytes } from 'node:crypto';
 import { PostgresDatabase } from '../postgres/postgres-database.js';
 import { PostgresLedger } from '../postgres/postgres-ledger.js';
 import { PostgresRegistry } from '../postgres/postgres-registry.js';
 import type { Store } from '../store.js';
 import type { ClickHouseLayout } from './clickhouse-layout.js';
-import { schemaStatements } from './clickhouse-schema.js';
+import { schemaStatements, schemaTables } from './clickhouse-schema.js';
 import type { ClickHouseSession } from './clickhouse-session.js';
 import { ClickHouseUsageStore } from './clickhouse-usage-store.js';
+import { stringLiteral } from './sql-literal.js';
 
 export class ClickHouseStore implements Store {
   readonly backend = 'clickhouse';
@@ -35,7 +37,13 @@ export class ClickHouseStore implements Store {
     const registry = await PostgresDatabase.open(registryUrl);
     try {
       await layout.discover(session);
-      for (const statement of schemaStatements(layout)) await session.command(statement);
+      // Every process opens the store; only the first (or an upgrade) runs the cluster-wide DDL.
+      const found = await session.select(
+        `SELECT name FROM system.tables WHERE database = ${stringLiteral(layout.database)}`,
+      );
+      const existing = new Set(found.map((r) => r.name));
+      if (!schemaTables(layout).every((name) => existing.has(name)))
+        for (const statement of schemaStatements(layout)) await session.command(statement);
     } catch (error) {
       await registry.close();
       await session.close();
@@ -47,6 +55,10 @@ export class ClickHouseStore implements Store {
       new ClickHouseUsageStore(session, layout, new PostgresLedger(registry)),
       new PostgresRegistry(registry),
     );
+  }
+
+  sharedSecret(): Promise<Buffer> {
+    return this.registry.sharedSecret(randomBytes(32));
   }
 
   async close(): Promise<void> {

@@ -32,7 +32,7 @@ import type {
 } from '../usage-store.js';
 import type { ClickHouseLayout } from './clickhouse-layout.js';
 import { DIMENSION_COLUMNS, USAGE_TABLES } from './clickhouse-schema.js';
-import type { ClickHouseRow, ClickHouseSession } from './clickhouse-session.js';
+import type { ClickHouseRow, ClickHouseSession, InsertOptions } from './clickhouse-session.js';
 import { arrayLiteral, int64Literal, stringLiteral } from './sql-literal.js';
 import { buildUsageSelect } from './usage-select.js';
 
@@ -119,7 +119,7 @@ export class ClickHouseUsageStore implements UsageStore {
         await this.ch.insert(
           this.layout.table('deliveries'),
           rows.map((r) => deliveryRow(s.id, write, r)),
-          this.layout.writeSettings,
+          this.writeOptions(write, 'deliveries'),
         );
       }
       await held.finishImport(s);
@@ -146,12 +146,12 @@ export class ClickHouseUsageStore implements UsageStore {
         await this.ch.insert(
           this.layout.table('deliveries'),
           batch.rollups.map((r) => deliveryRow(EVENTS_SOURCE, write, r)),
-          this.layout.writeSettings,
+          this.writeOptions(write, 'deliveries'),
         );
         await this.ch.insert(
           this.layout.table('meters'),
           batch.meters.map((m) => meterRow(write, m)),
-          this.layout.writeSettings,
+          this.writeOptions(write, 'meters'),
         );
       }
       const bytesOut = batch.rollups.reduce((sum, r) => sum + r.bytesOut, 0);
@@ -159,9 +159,21 @@ export class ClickHouseUsageStore implements UsageStore {
     });
   }
 
-  /** Removes the rows of the source's unfinished write, if it has one. */
+  /** A write's insert into `table`: its query id starts with the write id (see `recover`). */
+  private writeOptions(write: string, table: string): InsertOptions {
+    return { settings: this.layout.writeSettings, queryId: `${write}-${table}` };
+  }
+
+  /**
+   * Removes the rows of the source's unfinished write, if it has one. An insert whose client died
+   * may still be running on a node; it is waited for first, so the delete covers its rows.
+   */
   private async recover(source: string, held: LedgerSource): Promise<void> {
     if (held.pending === null) return;
+    await this.until(
+      `SELECT count() AS n FROM ${this.layout.processes} WHERE initial_query_id LIKE ${stringLiteral(`${held.pending}-%`)} SETTINGS skip_unavailable_shards = 1`,
+      'an insert of an interrupted write is still running',
+    );
     await this.deleteWhere(
       `source = ${stringLiteral(source)} AND write_id = ${stringLiteral(held.pending)}`,
       USAGE_TABLES,
@@ -177,17 +189,26 @@ export class ClickHouseUsageStore implements UsageStore {
     for (const table of tables)
       await this.ch.command(
         `ALTER TABLE ${this.layout.local(table)}${this.layout.onCluster} DELETE WHERE ${where}`,
+        // A node that is down holds the answer back this long (not the 180 s default); the other
+        // replica of its shard carries the delete out, and the node follows when it returns.
+        this.layout.cluster === undefined ? {} : { distributed_ddl_task_timeout: 30 },
       );
+    await this.until(
+      `SELECT count() AS n FROM ${this.layout.mutations} WHERE database = ${stringLiteral(this.layout.database)} AND is_done = 0 SETTINGS skip_unavailable_shards = 1`,
+      'deleting rows is not finished (system.mutations)',
+    );
+  }
+
+  /** Waits until `countSql` counts 0 on the cluster; past the limit, the store is unavailable. */
+  private async until(countSql: string, what: string): Promise<void> {
     const deadline = Date.now() + DELETE_WAIT_MS;
     for (;;) {
-      const [left] = await this.ch.select(
-        `SELECT count() AS n FROM ${this.layout.mutations} WHERE database = ${stringLiteral(this.layout.database)} AND is_done = 0`,
-      );
+      const [left] = await this.ch.select(countSql);
       if (Number(left?.n) === 0) return;
       if (Date.now() > deadline)
         throw new AppError(
           'store-unavailable',
-          `ClickHouse has not finished deleting rows after ${DELETE_WAIT_MS / 1000} s (system.mutations); the write that needs it was not made, and its checkpoint did not move`,
+          `ClickHouse: after ${DELETE_WAIT_MS / 1000} s, ${what}; nothing was written, and the checkpoint did not move`,
         );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

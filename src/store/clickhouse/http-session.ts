@@ -5,7 +5,7 @@
  */
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { AppError } from '../../domain/errors.js';
-import type { ClickHouseRow, ClickHouseSession } from './clickhouse-session.js';
+import type { ClickHouseRow, ClickHouseSession, InsertOptions } from './clickhouse-session.js';
 
 const REQUEST_TIMEOUT_MS = 120_000;
 
@@ -19,6 +19,9 @@ const SETTINGS = {
   // Reads and writes go to the first live replica of each shard, so a read sees the writes
   // before it while that replica is up (another replica may still be copying them).
   load_balancing: 'in_order',
+  // ... unless it is more than 2 s behind (a replica back from a stop, still copying): then
+  // another replica of the shard answers.
+  max_replica_delay_for_distributed_queries: '2',
   // Progress headers keep a long query's connection busy, so no proxy drops it as idle.
   send_progress_in_http_headers: 1,
   http_headers_progress_interval_ms: '10000',
@@ -47,19 +50,14 @@ const UNAVAILABLE_CODES = new Set([
 export class HttpSession implements ClickHouseSession {
   private readonly client: ClickHouseClient;
 
-  constructor(
-    private readonly url: string,
-    database: string,
-    auth: { username?: string; password?: string } = {},
-  ) {
-    this.client = createClient({
-      url,
-      database,
-      request_timeout: REQUEST_TIMEOUT_MS,
-      ...(auth.username === undefined ? {} : { username: auth.username }),
-      ...(auth.password === undefined ? {} : { password: auth.password }),
-      clickhouse_settings: SETTINGS,
-    });
+  /** The server, as messages name it: without credentials. */
+  private readonly url: string;
+
+  /** `url`: http(s)://[user:password@]host:port (statements name their tables' database). */
+  constructor(url: string) {
+    const address = new URL(url);
+    this.url = `${address.protocol}//${address.host}`;
+    this.client = createClient({ url, request_timeout: REQUEST_TIMEOUT_MS, clickhouse_settings: SETTINGS });
   }
 
   async command(sql: string, settings: Record<string, number> = {}): Promise<void> {
@@ -95,18 +93,15 @@ export class HttpSession implements ClickHouseSession {
     }
   }
 
-  async insert(
-    table: string,
-    rows: readonly ClickHouseRow[],
-    settings: Record<string, number> = {},
-  ): Promise<void> {
+  async insert(table: string, rows: readonly ClickHouseRow[], options: InsertOptions = {}): Promise<void> {
     if (rows.length === 0) return;
     try {
       await this.client.insert({
         table,
         values: rows as ClickHouseRow[],
         format: 'JSONEachRow',
-        clickhouse_settings: { ...SETTINGS, ...settings },
+        clickhouse_settings: { ...SETTINGS, ...options.settings },
+        ...(options.queryId === undefined ? {} : { query_id: options.queryId }),
       });
     } catch (error) {
       throw classify(error, this.url, `an insert into ${table}`);

@@ -25,6 +25,11 @@ export class DuckDbStore implements Store {
     return new DuckDbStore(await DuckDbDatabase.open(path));
   }
 
+  /** One data dir's store: its install.key is the secret. */
+  async sharedSecret(): Promise<undefined> {
+    return undefined;
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

@@ -156,6 +156,15 @@ export class PostgresRegistry implements Registry {
     return row ? toCatalogEntry(row) : undefined;
   }
 
+  /** The store's secret: `candidate` when none was kept yet (the first process's wins). */
+  async sharedSecret(candidate: Buffer): Promise<Buffer> {
+    await this.db.query('INSERT INTO install_secret (secret) VALUES ($1) ON CONFLICT DO NOTHING', [
+      candidate.toString('hex'),
+    ]);
+    const kept = await this.db.query('SELECT secret FROM install_secret');
+    return Buffer.from(kept.rows[0].secret as string, 'hex');
+  }
+
   async putCatalogEntry(entry: CatalogEntry): Promise<void> {
     await this.db.transaction((client) => writeCatalogEntry(client, entry, 'replace'));
   }

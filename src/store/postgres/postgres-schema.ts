@@ -43,6 +43,8 @@ CREATE TABLE catalog (
 );
 CREATE TABLE retention (account text PRIMARY KEY, kept_from bigint NOT NULL);
 CREATE TABLE billing_snapshots (taken_at bigint PRIMARY KEY, cutoff bigint NOT NULL, changed_rows bigint NOT NULL);
+-- The one secret of a shared store (viewer hashes, sealing), as install.key is a data dir's.
+CREATE TABLE install_secret (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), secret text NOT NULL);
 `,
   },
 ];

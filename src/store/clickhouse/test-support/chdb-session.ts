@@ -3,7 +3,7 @@
  * backend's statements are checked against today's engine as well as Debian's 18.16 (tests only).
  */
 import type { Session } from 'chdb';
-import type { ClickHouseRow, ClickHouseSession } from '../clickhouse-session.js';
+import type { ClickHouseRow, ClickHouseSession, InsertOptions } from '../clickhouse-session.js';
 
 const JSON_SETTINGS = ' SETTINGS output_format_json_quote_64bit_integers = 1';
 
@@ -27,7 +27,8 @@ export class ChdbSession implements ClickHouseSession {
     for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000);
   }
 
-  async insert(table: string, rows: readonly ClickHouseRow[]): Promise<void> {
+  /** Options are of a server's: one embedded engine has no quorum and runs one statement at a time. */
+  async insert(table: string, rows: readonly ClickHouseRow[], _options?: InsertOptions): Promise<void> {
     if (rows.length === 0) return;
     this.session.query(
       `INSERT INTO ${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,

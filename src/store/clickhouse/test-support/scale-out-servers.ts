@@ -68,6 +68,36 @@ export class ScaleOutServers {
     }
   }
 
+  /** Stops one node of the cluster (`s1r1` ... `s2r2`, `zookeeper`); `kill`: SIGKILL, as a crash. */
+  stopNode(name: string, kill = false): void {
+    execFileSync(
+      process.execPath,
+      [CLUSTER_SCRIPT, 'stop-node', this.clusterDir, name, ...(kill ? ['--kill'] : [])],
+      {
+        timeout: 60_000,
+      },
+    );
+  }
+
+  /** Starts a stopped node again, as it was; returns once it answers. */
+  startNode(name: string): void {
+    execFileSync(process.execPath, [CLUSTER_SCRIPT, 'start-node', this.clusterDir, name], {
+      timeout: 90_000,
+    });
+  }
+
+  /**
+   * A `--store` URL for a fresh database on the cluster (through its first node) with a fresh
+   * registry database.
+   */
+  async storeUrl(): Promise<string> {
+    const name = this.freshName();
+    const node = this.nodes[0];
+    if (node === undefined) throw new Error('the cluster is not started');
+    const registry = await this.registryUrl(name);
+    return `clickhouse://127.0.0.1:${node.http}/${name}?cluster=${this.cluster}&registry=${encodeURIComponent(registry)}`;
+  }
+
   /** A fresh name for a database, the same on ClickHouse and PostgreSQL. */
   freshName(): string {
     this.databases += 1;
