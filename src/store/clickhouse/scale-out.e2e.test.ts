@@ -75,7 +75,7 @@ describe.skipIf(!SCALE_OUT_INSTALLED)('Tally on a ClickHouse cluster', () => {
   beforeAll(async () => {
     servers.start();
     store = await servers.storeUrl();
-    for (const account of ['two', 'killed', 'replica', 'down'])
+    for (const account of ['two', 'killed', 'replica', 'down', 'zk'])
       expect(tally(['accounts', 'add', account, '--store', store, '--data', join(tmp, 'cli')]).code).toBe(0);
   }, 180_000);
   afterAll(() => servers.stop(), 120_000);
@@ -116,12 +116,13 @@ describe.skipIf(!SCALE_OUT_INSTALLED)('Tally on a ClickHouse cluster', () => {
     const dir = join(tmp, 'dir-kill');
     mkdirSync(dir, { recursive: true });
     let file = 0;
-    // A round is four files of 40,000 lines, imported by one command: each file commits at its
-    // end (about 1 s each here), so a kill lands before, between or after commits.
+    // A round is four files of 20,000 lines, imported by one command: each file commits at its
+    // end (about 0.5 s each here, after about 1 s of start), so a kill lands before, between or
+    // after commits.
     const nextRound = () =>
       Array.from({ length: 4 }, () => {
         const path = join(tmp, `kill-${file}.log`);
-        writeLog(path, 10 + file, 40_000, 40 + (file % 100), 20_000, truth);
+        writeLog(path, 10 + file, 20_000, 40 + (file % 100), 10_000, truth);
         files.push(path);
         file += 1;
         return path;
@@ -130,7 +131,7 @@ describe.skipIf(!SCALE_OUT_INSTALLED)('Tally on a ClickHouse cluster', () => {
     while (kills < 50) {
       const before = sourcesOffset();
       const run = spawnTally(['import', '--store', store, '--data', dir, '--account', 'killed', ...round]);
-      const delay = 300 + Math.floor(Math.random() * 3700);
+      const delay = 300 + Math.floor(Math.random() * 2200);
       const timer = setTimeout(() => run.child.kill('SIGKILL'), delay);
       const code = await run.exit;
       clearTimeout(timer);
@@ -289,6 +290,32 @@ describe.skipIf(!SCALE_OUT_INSTALLED)('Tally on a ClickHouse cluster', () => {
       for (const node of servers.nodes) servers.startNode(node.name);
       await server.stop();
     }
+  }, 300_000);
+
+  test('ZooKeeper lost: replicated inserts fail with a clear message and count nothing; back, the import completes', async () => {
+    const truth: Truth = { requests: 0, bytes: 0, viewers: new Set() };
+    const file = join(tmp, 'zk.log');
+    writeLog(file, 6, 5_000, 80, 500, truth);
+    const dir = join(tmp, 'dir-zk');
+    servers.stopNode('zookeeper', true);
+    try {
+      const failed = tally(['import', '--store', store, '--data', dir, '--account', 'zk', file]);
+      expect(failed.code).toBe(1);
+      expect(failed.err).toMatch(
+        /ClickHouse at http:\/\/127\.0\.0\.1:\d+ could not complete .*(ZooKeeper|read-?only|readonly)/i,
+      );
+    } finally {
+      servers.startNode('zookeeper');
+    }
+    expect(totals(store, dir, 'zk')).toEqual({ requests: 0, bytes: 0, viewers: 0 });
+    // The servers reconnect to ZooKeeper within their session timeout; until then inserts still fail.
+    let code: number | null = 1;
+    for (let attempt = 0; code !== 0 && attempt < 30; attempt++) {
+      code = tally(['import', '--store', store, '--data', dir, '--account', 'zk', file]).code;
+      if (code !== 0) await new Promise((r) => setTimeout(r, 2000));
+    }
+    expect(code).toBe(0);
+    expect(totals(store, dir, 'zk')).toEqual(expected(truth));
   }, 300_000);
 });
 
