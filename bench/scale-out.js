@@ -128,6 +128,18 @@ try {
       results.import.cluster_one_importer.lines_per_second
     ).toFixed(2),
   );
+  // What the cluster holds for those lines: rows and bytes on disk per node (replicas included).
+  const node = cluster.nodes[0];
+  const asked = await fetch(node.url, {
+    method: 'POST',
+    body: `SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes FROM remote('${cluster.nodes
+      .map((n) => `127.0.0.1:${n.tcp}`)
+      .join(',')}', system.parts) WHERE database = 'bench_two' AND active GROUP BY table FORMAT JSONEachRow`,
+  });
+  results.import.cluster_storage = (await asked.text())
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   console.log('import', results.import);
 
   // 2. The month's report grouped by resource over HTTP, from a server on each store.

@@ -34,8 +34,9 @@ export class ClickHouseStore implements Store {
     layout: ClickHouseLayout,
     registryUrl: string,
   ): Promise<ClickHouseStore> {
-    const registry = await PostgresDatabase.open(registryUrl);
+    let registry: PostgresDatabase | undefined;
     try {
+      registry = await PostgresDatabase.open(registryUrl);
       await layout.discover(session);
       // Every process opens the store; only the first (or an upgrade) runs the cluster-wide DDL.
       const found = await session.select(
@@ -45,7 +46,7 @@ export class ClickHouseStore implements Store {
       if (!schemaTables(layout).every((name) => existing.has(name)))
         for (const statement of schemaStatements(layout)) await session.command(statement);
     } catch (error) {
-      await registry.close();
+      await registry?.close();
       await session.close();
       throw error;
     }

@@ -7,8 +7,11 @@ import pg from 'pg';
 import { AppError } from '../../domain/errors.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 
-/** Advisory lock keys of Tally's own: one for migrations, one for account numbers, one for billing. */
-export const LOCKS = { migrate: 7_301_001, accountNumbers: 7_301_002, billing: 7_301_003 } as const;
+/**
+ * Advisory locks are named; PostgreSQL hashes the name to the lock's 64-bit key
+ * (`hashtextextended`), so every process agrees on it.
+ */
+export const LOCK_KEY = 'hashtextextended($1, 0)';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const STATEMENT_TIMEOUT_MS = 60_000;
@@ -18,17 +21,19 @@ export function int(value: unknown): number {
   return typeof value === 'string' ? Number(value) : (value as number);
 }
 
-/** Errors of reaching the server (not of a statement) become `store-unavailable`. */
+/** Errors of reaching the server (not of a statement, not of our own code) become `store-unavailable`. */
 function unavailable(error: unknown, url: string): unknown {
-  if (error instanceof AppError) return error;
-  const code = (error as { code?: string }).code;
-  // SQLSTATE classes 08 (connection) and 57P (shutdown), and Node's socket errors.
+  if (error instanceof AppError || !(error instanceof Error)) return error;
+  const code = (error as { code?: string }).code ?? '';
+  // SQLSTATE classes 08 (connection) and 57P (shutdown), Node's socket errors (ECONNREFUSED, ...),
+  // and pg's own words for a connection that ended or never came.
   const reach =
-    code === undefined ||
     code.startsWith('08') ||
     code.startsWith('57P') ||
     /^E[A-Z]+$/.test(code) ||
-    /timeout|terminated|Connection/i.test((error as Error).message);
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      error.message,
+    );
   if (!reach) return error;
   return new AppError(
     'store-unavailable',
@@ -68,7 +73,14 @@ export class PostgresDatabase {
       await database.migrate();
     } catch (error) {
       await pool.end();
-      throw unavailable(error, url);
+      // At start-up anything (a refused password, a missing database) is said plainly.
+      const reason = unavailable(error, url);
+      if (reason instanceof AppError) throw reason;
+      throw new AppError(
+        'store-unavailable',
+        `the registry's PostgreSQL at ${redact(url)} refused Tally: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return database;
   }
@@ -98,16 +110,16 @@ export class PostgresDatabase {
   }
 
   /**
-   * `work` holding the session-level advisory lock `key` on a connection of its own: every
+   * `work` holding the session-level advisory lock `name` on a connection of its own: every
    * process waits for it, and a process that dies lets it go with its connection.
    */
-  async withLock<T>(key: bigint | number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async withLock<T>(name: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
-      await client.query('SELECT pg_advisory_lock($1)', [String(key)]);
+      await client.query(`SELECT pg_advisory_lock(${LOCK_KEY})`, [name]);
       try {
         return await work(client);
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [String(key)]).catch(() => undefined);
+        await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`, [name]).catch(() => undefined);
       }
     });
   }
@@ -132,7 +144,7 @@ export class PostgresDatabase {
   }
 
   private async migrate(): Promise<void> {
-    await this.withLock(LOCKS.migrate, async (client) => {
+    await this.withLock('tally:migrate', async (client) => {
       await client.query('CREATE TABLE IF NOT EXISTS tally_schema (version integer PRIMARY KEY)');
       const done = await client.query('SELECT version FROM tally_schema');
       const applied = new Set(done.rows.map((r) => int(r.version)));

@@ -7,18 +7,14 @@ import type pg from 'pg';
 import { EVENTS_SOURCE, type SourceState } from '../../domain/source.js';
 import type { BatchLedger, LedgerSource } from '../batch-ledger.js';
 import type { EventBatch } from '../usage-store.js';
-import { int, LOCKS, type PostgresDatabase } from './postgres-database.js';
+import { int, type PostgresDatabase } from './postgres-database.js';
 import { storedEventIds, writeCatalogEntry } from './postgres-rows.js';
-
-/** A source's lock key: a 64-bit hash of its id, computed by PostgreSQL so every process agrees. */
-const SOURCE_LOCK = 'SELECT hashtextextended($1, 7301) AS key';
 
 export class PostgresLedger implements BatchLedger {
   constructor(private readonly db: PostgresDatabase) {}
 
   async withSource<T>(id: string, work: (source: LedgerSource) => Promise<T>): Promise<T> {
-    const key = (await this.db.query(SOURCE_LOCK, [`source:${id}`])).rows[0].key as string;
-    return this.db.withLock(BigInt(key), async (client) => {
+    return this.db.withLock(`tally:source:${id}`, async (client) => {
       const found = await client.query(
         `SELECT (SELECT offset_bytes FROM sources WHERE id = $1) AS checkpoint,
            (SELECT write_id FROM pending_writes WHERE source = $1) AS pending`,
@@ -30,7 +26,7 @@ export class PostgresLedger implements BatchLedger {
   }
 
   withBilling<T>(work: () => Promise<T>): Promise<T> {
-    return this.db.withLock(LOCKS.billing, () => work());
+    return this.db.withLock('tally:billing', () => work());
   }
 
   async retention(): Promise<Map<string, number>> {

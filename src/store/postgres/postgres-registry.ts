@@ -11,7 +11,7 @@ import { AppError } from '../../domain/errors.js';
 import type { EventId } from '../../domain/event-id.js';
 import type { SourceState } from '../../domain/source.js';
 import type { Registry } from '../registry.js';
-import { LOCKS, type PostgresDatabase } from './postgres-database.js';
+import { LOCK_KEY, type PostgresDatabase } from './postgres-database.js';
 import {
   ACCOUNT_COLUMNS,
   CATALOG_COLUMNS,
@@ -42,7 +42,7 @@ export class PostgresRegistry implements Registry {
   async putAccount(account: Account): Promise<void> {
     await this.db.transaction(async (client) => {
       // Numbers are handed out one writer at a time across every process (the next is max + 1).
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.accountNumbers]);
+      await client.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`, ['tally:account-numbers']);
       if (account.number !== undefined) {
         const holder = await client.query('SELECT id FROM accounts WHERE number = $1 AND id <> $2', [
           account.number,
