@@ -47,6 +47,13 @@ function tally(args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** A new admin key of the store, created with the CLI as an operator would. */
+function adminKeyOf(store: string): string {
+  const r = tally(['keys', 'create', '--admin', '--json', '--store', store, '--data', join(tmp, 'cli')]);
+  if (r.code !== 0) throw new Error(`keys create failed: ${r.err}`);
+  return JSON.parse(r.out).secret as string;
+}
+
 function spawnTally(args: string[]): { child: ChildProcess; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [TALLY_BIN, ...args], { stdio: 'ignore' });
   return { child, exit: new Promise((done) => child.once('exit', (code) => done(code))) };
@@ -210,20 +217,7 @@ describe.skipIf(!SCALE_OUT_INSTALLED)('Tally on a ClickHouse cluster', () => {
     const a = await startTallyServer(['--store', store, '--data', join(tmp, 'serve-a')], { adminKey: false });
     const b = await startTallyServer(['--store', store, '--data', join(tmp, 'serve-b')], { adminKey: false });
     try {
-      const admin = tally([
-        'keys',
-        'create',
-        '--admin',
-        '--scheme',
-        'native',
-        '--json',
-        '--store',
-        store,
-        '--data',
-        join(tmp, 'cli'),
-      ]);
-      expect(admin.code).toBe(0);
-      const adminKey = JSON.parse(admin.out).secret as string;
+      const adminKey = adminKeyOf(store);
       const created = await call(a.url, 'POST', '/v1/keys', adminKey, { account: 'two' });
       expect(created.status).toBe(201);
       const key = (await created.json()) as { key: string; secret: string };
@@ -257,20 +251,7 @@ describe.skipIf(!SCALE_OUT_INSTALLED)('Tally on a ClickHouse cluster', () => {
     const server = await startTallyServer(['--store', store, '--data', join(tmp, 'serve-down')], {
       adminKey: false,
     });
-    const admin = JSON.parse(
-      tally([
-        'keys',
-        'create',
-        '--admin',
-        '--scheme',
-        'native',
-        '--json',
-        '--store',
-        store,
-        '--data',
-        join(tmp, 'cli'),
-      ]).out,
-    ).secret as string;
+    const admin = adminKeyOf(store);
     const usage = '/v1/usage?account=down&from=2024-07-01&to=2024-08-01';
     try {
       for (const node of servers.nodes) servers.stopNode(node.name, true);

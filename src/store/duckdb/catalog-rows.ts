@@ -4,40 +4,22 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CatalogEntry, CatalogKind, CatalogMatch } from '../../domain/catalog.js';
+import {
+  CATALOG_COLUMNS,
+  type CatalogWrite,
+  catalogUpsertParams,
+  catalogUpsertSql,
+} from '../catalog-upsert.js';
 
-export const CATALOG_COLUMNS = 'kind, id, account, name, type, billing_mode, archived, deleted, match_json';
+export { CATALOG_COLUMNS };
 
-/**
- * Writes an entry on `writer` (inside the caller's transaction). `replace` overwrites every field;
- * `describe` (transcoders seen in events) updates only what events say, and only the account's own.
- */
+/** Writes an entry on `writer` (inside the caller's transaction); see `CatalogWrite`. */
 export async function writeCatalogEntry(
   writer: DuckDBConnection,
   entry: CatalogEntry,
-  mode: 'replace' | 'describe',
+  mode: CatalogWrite,
 ): Promise<void> {
-  const update =
-    mode === 'replace'
-      ? `account = excluded.account, name = excluded.name, type = excluded.type,
-         billing_mode = excluded.billing_mode, archived = excluded.archived, deleted = excluded.deleted,
-         match_json = excluded.match_json`
-      : 'name = excluded.name, type = excluded.type, billing_mode = excluded.billing_mode';
-  await writer.run(
-    `INSERT INTO catalog (${CATALOG_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (kind, id) DO UPDATE SET ${update}${mode === 'describe' ? ' WHERE catalog.account = excluded.account' : ''}`,
-    [
-      entry.kind,
-      entry.id,
-      entry.account,
-      entry.name,
-      entry.type,
-      entry.billingMode,
-      entry.archived,
-      entry.deleted,
-      entry.match ? JSON.stringify(entry.match) : null,
-      BigInt(Date.now()),
-    ],
-  );
+  await writer.run(catalogUpsertSql(mode), [...catalogUpsertParams(entry), BigInt(Date.now())]);
 }
 
 /** A row of `SELECT ${CATALOG_COLUMNS}`. */

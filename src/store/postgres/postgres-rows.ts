@@ -4,6 +4,12 @@ import type { Account } from '../../domain/account.js';
 import type { KeyScheme, StoredKey } from '../../domain/api-key.js';
 import type { CatalogEntry, CatalogKind, CatalogMatch } from '../../domain/catalog.js';
 import type { SourceState } from '../../domain/source.js';
+import {
+  CATALOG_COLUMNS,
+  type CatalogWrite,
+  catalogUpsertParams,
+  catalogUpsertSql,
+} from '../catalog-upsert.js';
 import { int } from './postgres-database.js';
 
 type Row = Record<string, unknown>;
@@ -11,7 +17,7 @@ type Row = Record<string, unknown>;
 export const ACCOUNT_COLUMNS = 'id, name, timezone, parent, match_json, number, suspended, billing_day';
 export const KEY_COLUMNS =
   'id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at';
-export const CATALOG_COLUMNS = 'kind, id, account, name, type, billing_mode, archived, deleted, match_json';
+export { CATALOG_COLUMNS };
 export const SOURCE_COLUMNS =
   'id, path, head_length, head_hash, offset_bytes, lines, records, rejected, bytes_out, first_imported, last_imported, format';
 
@@ -74,37 +80,13 @@ export function toSource(r: Row): SourceState {
   };
 }
 
-/**
- * Writes a catalog entry on `client`. `replace` overwrites every field; `describe` (transcoders
- * seen in events) updates only what events say, and only the account's own entry.
- */
+/** Writes a catalog entry on `client`; see `CatalogWrite`. */
 export async function writeCatalogEntry(
   client: pg.ClientBase,
   entry: CatalogEntry,
-  mode: 'replace' | 'describe',
+  mode: CatalogWrite,
 ): Promise<void> {
-  const update =
-    mode === 'replace'
-      ? `account = excluded.account, name = excluded.name, type = excluded.type,
-         billing_mode = excluded.billing_mode, archived = excluded.archived, deleted = excluded.deleted,
-         match_json = excluded.match_json`
-      : 'name = excluded.name, type = excluded.type, billing_mode = excluded.billing_mode';
-  await client.query(
-    `INSERT INTO catalog (${CATALOG_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (kind, id) DO UPDATE SET ${update}${mode === 'describe' ? ' WHERE catalog.account = excluded.account' : ''}`,
-    [
-      entry.kind,
-      entry.id,
-      entry.account,
-      entry.name,
-      entry.type,
-      entry.billingMode,
-      entry.archived,
-      entry.deleted,
-      entry.match ? JSON.stringify(entry.match) : null,
-      Date.now(),
-    ],
-  );
+  await client.query(catalogUpsertSql(mode), [...catalogUpsertParams(entry), Date.now()]);
 }
 
 /** The event ids of `ids` stored, with their digests. */
