@@ -124,7 +124,6 @@ export const configSchema = z.strictObject({
       url: z.url({ protocol: /^https?$/ }),
       database: z.optional(z.string()),
       cluster: z.optional(z.string()),
-      quorum: z.optional(positiveInt()),
       registry: z.string(),
     }),
   ),

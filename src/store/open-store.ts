@@ -16,7 +16,7 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
     case 'clickhouse':
       return ClickHouseStore.open(
         new HttpSession(settings.url),
-        new ClickHouseLayout(settings.database, settings.cluster, settings.quorum),
+        new ClickHouseLayout(settings.database, settings.cluster),
         settings.registry,
       );
   }

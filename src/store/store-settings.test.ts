@@ -7,11 +7,11 @@ describe('--store', () => {
   test.each([
     [
       `clickhouse://ch.example:8123/usage?cluster=main&registry=${encodeURIComponent(REGISTRY)}`,
-      { url: 'http://ch.example:8123', database: 'usage', cluster: 'main', quorum: undefined },
+      { url: 'http://ch.example:8123', database: 'usage', cluster: 'main' },
     ],
     [
-      `clickhouses://bob:s%40cret@ch.example:8443/?registry=${encodeURIComponent(REGISTRY)}&quorum=2`,
-      { url: 'https://bob:s%40cret@ch.example:8443', database: 'tally', cluster: undefined, quorum: 2 },
+      `clickhouses://bob:s%40cret@ch.example:8443/?registry=${encodeURIComponent(REGISTRY)}`,
+      { url: 'https://bob:s%40cret@ch.example:8443', database: 'tally', cluster: undefined },
     ],
   ])('%s', (text, expected) => {
     expect(parseStoreUrl(text)).toEqual({ backend: 'clickhouse', registry: REGISTRY, ...expected });
@@ -23,8 +23,8 @@ describe('--store', () => {
     ['clickhouse://ch:8123/db', /needs its registry/],
     ['clickhouse://ch:8123/db?registry=mysql%3A%2F%2Fx', /registry must be a postgres:\/\/ URL/],
     [
-      `clickhouse://ch:8123/db?registry=${encodeURIComponent(REGISTRY)}&shards=2`,
-      /unknown parameter 'shards'/,
+      `clickhouse://ch:8123/db?registry=${encodeURIComponent(REGISTRY)}&quorum=2`,
+      /unknown parameter 'quorum'/,
     ],
   ])('%s is refused, naming --store', (text, message) => {
     expect(() => parseStoreUrl(text)).toThrow(message);
@@ -48,7 +48,6 @@ describe("the config's store", () => {
       url: 'http://ch:8123',
       database: 'tally',
       cluster: undefined,
-      quorum: undefined,
       registry: REGISTRY,
     });
     expect(() =>

@@ -17,8 +17,6 @@ export type StoreSettings =
       database: string;
       /** The cluster of `remote_servers` whose shards and replicas hold the tables. */
       cluster?: string | undefined;
-      /** Replicas of a shard that must hold a write before it is acknowledged (default 1). */
-      quorum?: number | undefined;
       /** The registry's PostgreSQL URL (postgres://user:password@host:5432/database). */
       registry: string;
     };
@@ -29,7 +27,6 @@ export interface StoreConfig {
   url: string;
   database?: string | undefined;
   cluster?: string | undefined;
-  quorum?: number | undefined;
   registry: string;
 }
 
@@ -72,18 +69,16 @@ export function parseStoreUrl(text: string): StoreSettings {
       `unknown backend ${url.protocol}// (clickhouse:// or clickhouses://; the default DuckDB store needs no --store)`,
     );
   for (const key of url.searchParams.keys())
-    if (!['cluster', 'registry', 'quorum'].includes(key))
-      throw refuse(where, `unknown parameter '${key}' (cluster, quorum, registry)`);
+    if (!['cluster', 'registry'].includes(key))
+      throw refuse(where, `unknown parameter '${key}' (cluster, registry)`);
   const http = new URL(`${url.protocol === 'clickhouses:' ? 'https' : 'http'}://${url.host}`);
   http.username = url.username;
   http.password = url.password;
-  const quorum = url.searchParams.get('quorum');
   return {
     backend: 'clickhouse',
     url: http.toString().replace(/\/$/, ''),
     database: decodeURIComponent(url.pathname.slice(1)) || 'tally',
     cluster: url.searchParams.get('cluster') ?? undefined,
-    quorum: quorum === null ? undefined : Number(quorum),
     registry: registryUrl(where, url.searchParams.get('registry')),
   };
 }
@@ -95,7 +90,6 @@ export function storeSettingsOf(config: StoreConfig): StoreSettings {
     url: config.url,
     database: config.database ?? 'tally',
     cluster: config.cluster,
-    quorum: config.quorum,
     registry: registryUrl('store.registry', config.registry),
   };
 }

@@ -17,11 +17,7 @@ export class ClickHouseLayout {
   constructor(
     readonly database: string,
     readonly cluster: string | undefined,
-    /** Replicas of a shard that must hold a write before it is acknowledged (1: the one written). */
-    readonly quorum = 1,
   ) {
-    if (!Number.isInteger(quorum) || quorum < 1 || quorum > 16)
-      throw new AppError('bad-config', `store: quorum must be a whole number from 1 to 16, not ${quorum}`);
     for (const [what, name] of [
       ['database', database],
       ['cluster', cluster],
@@ -49,16 +45,6 @@ export class ClickHouseLayout {
         `store: ClickHouse has no cluster '${this.cluster}' in its remote_servers`,
       );
     this.nodes = rows.map((r) => `${String(r.host_address)}:${String(r.port)}`);
-  }
-
-  /**
-   * Settings of every write. `insert_quorum` (when `quorum` > 1): a write is acknowledged only
-   * once that many replicas of its shard hold it. Off by default: ClickHouse 18.16 does not
-   * mutate the last part written with a quorum until the next quorum write, so the deletes of
-   * recovery, forget and retention would wait on traffic (docs/SCALE.md, "Durability").
-   */
-  get writeSettings(): Record<string, number> {
-    return this.quorum > 1 ? { insert_quorum: this.quorum, insert_quorum_timeout: 60_000 } : {};
   }
 
   /** The table to read and insert through: the Distributed one on a cluster. */

@@ -161,7 +161,7 @@ export class ClickHouseUsageStore implements UsageStore {
 
   /** A write's insert into `table`: its query id starts with the write id (see `recover`). */
   private writeOptions(write: string, table: string): InsertOptions {
-    return { settings: this.layout.writeSettings, queryId: `${write}-${table}` };
+    return { queryId: `${write}-${table}` };
   }
 
   /**
@@ -268,7 +268,6 @@ export class ClickHouseUsageStore implements UsageStore {
              SELECT bucket, ${dims}, -bytes_out AS b FROM ${this.layout.table('billed')}
            ) GROUP BY bucket, ${dims}
          ) WHERE delta != 0${keptFrom}`,
-        this.layout.writeSettings,
       );
       const [changed] = await this.ch.select(
         `SELECT toInt64(count()) AS n FROM ${this.layout.table('billed')} WHERE taken_at = ${taken}`,

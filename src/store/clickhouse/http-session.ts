@@ -3,7 +3,7 @@
  * A server that cannot be reached, or that fails a statement for want of a replica or of
  * ZooKeeper, is `store-unavailable` (503) with ClickHouse's own message.
  */
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { AppError } from '../../domain/errors.js';
 import type { ClickHouseRow, ClickHouseSession, InsertOptions } from './clickhouse-session.js';
 
@@ -57,7 +57,14 @@ export class HttpSession implements ClickHouseSession {
   constructor(url: string) {
     const address = new URL(url);
     this.url = `${address.protocol}//${address.host}`;
-    this.client = createClient({ url, request_timeout: REQUEST_TIMEOUT_MS, clickhouse_settings: SETTINGS });
+    this.client = createClient({
+      url,
+      request_timeout: REQUEST_TIMEOUT_MS,
+      clickhouse_settings: SETTINGS,
+      // Failures come back to Tally, which says them once in its own words (and the client's
+      // log would print every setting of the failed request on stderr).
+      log: { level: ClickHouseLogLevel.OFF },
+    });
   }
 
   async command(sql: string, settings: Record<string, number> = {}): Promise<void> {

@@ -27,7 +27,7 @@ export class ChdbSession implements ClickHouseSession {
     for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000);
   }
 
-  /** Options are of a server's: one embedded engine has no quorum and runs one statement at a time. */
+  /** Options are a server's: the embedded engine runs one statement at a time, nothing to wait for. */
   async insert(table: string, rows: readonly ClickHouseRow[], _options?: InsertOptions): Promise<void> {
     if (rows.length === 0) return;
     this.session.query(
