@@ -14,6 +14,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export class ClickHouseLayout {
   /** Every node's native address (`host:port`), read from `system.clusters`; empty on one server. */
   private nodes: readonly string[] = [];
+  /** The native addresses of each shard's replicas, in the cluster's shard order; empty on one server. */
+  shards: readonly (readonly string[])[] = [];
   constructor(
     readonly database: string,
     readonly cluster: string | undefined,
@@ -37,7 +39,7 @@ export class ClickHouseLayout {
   async discover(session: ClickHouseSession): Promise<void> {
     if (this.cluster === undefined) return;
     const rows = await session.select(
-      `SELECT host_address, port FROM system.clusters WHERE cluster = ${stringLiteral(this.cluster)}`,
+      `SELECT shard_num, host_address, port FROM system.clusters WHERE cluster = ${stringLiteral(this.cluster)}`,
     );
     if (rows.length === 0)
       throw new AppError(
@@ -45,6 +47,12 @@ export class ClickHouseLayout {
         `store: ClickHouse has no cluster '${this.cluster}' in its remote_servers`,
       );
     this.nodes = rows.map((r) => `${String(r.host_address)}:${String(r.port)}`);
+    const shards = new Map<number, string[]>();
+    rows.forEach((r, i) => {
+      const shard = Number(r.shard_num);
+      shards.set(shard, [...(shards.get(shard) ?? []), this.nodes[i] as string]);
+    });
+    this.shards = [...shards.entries()].sort(([a], [b]) => a - b).map(([, addresses]) => addresses);
   }
 
   /** The table to read and insert through: the Distributed one on a cluster. */

@@ -27,21 +27,30 @@ const DIMENSIONS = DIMENSION_COLUMNS.map((d) => `${d} String`).join(', ');
 /** Partitions by month of the bucket (UTC): retention drops and merges stay within a month. */
 const PARTITION = "toYYYYMM(toDateTime(intDiv(bucket, 1000), 'UTC'))";
 
-const TABLES: Record<string, { columns: string; orderBy: string }> = {
+/**
+ * Tables of usage rows carry `shard`, the shard Tally sends each row to (the Distributed table's
+ * sharding key: shard i of the cluster's list takes the rows whose `shard` is i - 1), so Tally
+ * knows how many rows of a write each shard must hold on every replica (see the usage store's
+ * `replicated`). `billed` rows are spread at random: nothing waits on them.
+ */
+const TABLES: Record<string, { columns: string; orderBy: string; shardBy: string }> = {
   deliveries: {
-    columns: `source String, write_id String, bucket Int64, ${DIMENSIONS},
+    columns: `source String, write_id String, shard UInt32, bucket Int64, ${DIMENSIONS},
       requests Int64, ok_requests Int64, client_errors Int64, auth_failures Int64, server_errors Int64,
       bytes_out Int64, bytes_in Int64, view_seconds Float64, commands Int64, starts Int64, viewers Array(UInt64)`,
     orderBy: 'account, bucket, app, resource',
+    shardBy: 'shard',
   },
   meters: {
     columns:
-      'source String, write_id String, account String, bucket Int64, meter String, subject String, value Float64',
+      'source String, write_id String, shard UInt32, account String, bucket Int64, meter String, subject String, value Float64',
     orderBy: 'account, bucket, meter, subject',
+    shardBy: 'shard',
   },
   billed: {
     columns: `taken_at Int64, bucket Int64, ${DIMENSIONS}, bytes_out Int64`,
     orderBy: 'account, bucket',
+    shardBy: 'rand()',
   },
 };
 
@@ -65,7 +74,7 @@ export function schemaStatements(layout: ClickHouseLayout): string[] {
     if (layout.cluster !== undefined)
       statements.push(
         `CREATE TABLE IF NOT EXISTS ${layout.table(name)}${layout.onCluster} AS ${layout.local(name)}
-         ENGINE = Distributed(${layout.cluster}, ${layout.database}, ${name}_local, rand())`,
+         ENGINE = Distributed(${layout.cluster}, ${layout.database}, ${name}_local, ${table.shardBy})`,
       );
   }
   return statements;

@@ -32,12 +32,14 @@ import type {
 } from '../usage-store.js';
 import type { ClickHouseLayout } from './clickhouse-layout.js';
 import { DIMENSION_COLUMNS, USAGE_TABLES } from './clickhouse-schema.js';
-import type { ClickHouseRow, ClickHouseSession, InsertOptions } from './clickhouse-session.js';
+import type { ClickHouseRow, ClickHouseSession } from './clickhouse-session.js';
 import { arrayLiteral, int64Literal, stringLiteral } from './sql-literal.js';
 import { buildUsageSelect } from './usage-select.js';
 
 /** How long a delete may take on every replica before the write is refused as unavailable. */
 const DELETE_WAIT_MS = 120_000;
+/** How long a write may take to reach every live replica before it is refused as unavailable. */
+const REPLICATION_WAIT_MS = 60_000;
 
 function deliveryRow(source: string, write: string, row: RollupRow): ClickHouseRow {
   const c = row.cell;
@@ -116,10 +118,10 @@ export class ClickHouseUsageStore implements UsageStore {
       if (rows.length > 0) {
         const write = randomUUID();
         await held.begin(write);
-        await this.ch.insert(
-          this.layout.table('deliveries'),
+        await this.insertWrite(
+          'deliveries',
+          write,
           rows.map((r) => deliveryRow(s.id, write, r)),
-          this.writeOptions(write, 'deliveries'),
         );
       }
       await held.finishImport(s);
@@ -143,15 +145,15 @@ export class ClickHouseUsageStore implements UsageStore {
       if (batch.rollups.length > 0 || batch.meters.length > 0) {
         const write = randomUUID();
         await held.begin(write);
-        await this.ch.insert(
-          this.layout.table('deliveries'),
+        await this.insertWrite(
+          'deliveries',
+          write,
           batch.rollups.map((r) => deliveryRow(EVENTS_SOURCE, write, r)),
-          this.writeOptions(write, 'deliveries'),
         );
-        await this.ch.insert(
-          this.layout.table('meters'),
+        await this.insertWrite(
+          'meters',
+          write,
           batch.meters.map((m) => meterRow(write, m)),
-          this.writeOptions(write, 'meters'),
         );
       }
       const bytesOut = batch.rollups.reduce((sum, r) => sum + r.bytesOut, 0);
@@ -159,9 +161,53 @@ export class ClickHouseUsageStore implements UsageStore {
     });
   }
 
-  /** A write's insert into `table`: its query id starts with the write id (see `recover`). */
-  private writeOptions(write: string, table: string): InsertOptions {
-    return { queryId: `${write}-${table}` };
+  /**
+   * Inserts a write's rows into `table` and returns once every live replica of every shard holds
+   * them. Rows go to the shards in turn (their `shard` column is the Distributed table's sharding
+   * key), so Tally knows what each shard must hold. The query id starts with the write id, so
+   * `recover` can wait for an insert whose client died.
+   */
+  private async insertWrite(table: string, write: string, rows: ClickHouseRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const shards = Math.max(1, this.layout.shards.length);
+    const expected = new Array<number>(shards).fill(0);
+    rows.forEach((row, i) => {
+      row.shard = i % shards;
+      expected[i % shards] = (expected[i % shards] ?? 0) + 1;
+    });
+    await this.ch.insert(this.layout.table(table), rows, { queryId: `${write}-${table}` });
+    await this.replicated(table, write, expected);
+  }
+
+  /**
+   * Waits until every live replica of each shard holds the write's rows that shard took: the
+   * count over a shard's live replicas is its rows times its live replicas. Then a read from any
+   * replica sees them, and a replica lost afterwards loses none of them. (18.16 cannot say which
+   * node answered a row, hence the counts; a shard with no live replica failed the insert.)
+   */
+  private async replicated(table: string, write: string, expected: readonly number[]): Promise<void> {
+    if (this.layout.shards.length === 0) return;
+    const parts = this.layout.shards.flatMap((addresses, s) => {
+      const nodes = stringLiteral(addresses.join(','));
+      return [
+        `SELECT toUInt32(${s}) AS shard, 'live' AS what, toUInt64(count()) AS n FROM remote(${nodes}, system.one)`,
+        `SELECT toUInt32(${s}) AS shard, 'rows' AS what, toUInt64(count()) AS n FROM remote(${nodes}, ${this.layout.local(table)})
+         WHERE write_id = ${stringLiteral(write)}`,
+      ];
+    });
+    const sql = `SELECT shard, what, n FROM (${parts.join(' UNION ALL ')}) SETTINGS skip_unavailable_shards = 1`;
+    const deadline = Date.now() + REPLICATION_WAIT_MS;
+    for (;;) {
+      const counts = new Map((await this.ch.select(sql)).map((r) => [`${r.shard}:${r.what}`, Number(r.n)]));
+      if (expected.every((rows, s) => counts.get(`${s}:rows`) === rows * (counts.get(`${s}:live`) ?? 0)))
+        return;
+      if (Date.now() > deadline)
+        throw new AppError(
+          'store-unavailable',
+          `ClickHouse: after ${REPLICATION_WAIT_MS / 1000} s, the replicas of ${this.layout.table(table)} do not all hold the rows just written (replication is behind or stopped); the checkpoint did not move, and the next import of this source removes those rows and writes them again`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /**
