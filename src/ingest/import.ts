@@ -307,14 +307,14 @@ function countResult(
   outcome: FileOutcome,
   summary: ImportSummary,
 ): void {
-  source.lines += result.lines;
-  source.records += result.records;
-  source.rejected += result.rejected;
-  source.bytesOut += result.bytesOut;
-  outcome.lines += result.lines;
-  outcome.records += result.records;
-  outcome.rejected += result.rejected;
-  outcome.bytesOut += result.bytesOut;
+  // The source and the file keep the same counters under the same names; the summary has the
+  // names of the --json output (DESIGN section 6).
+  for (const counts of [source, outcome]) {
+    counts.lines += result.lines;
+    counts.records += result.records;
+    counts.rejected += result.rejected;
+    counts.bytesOut += result.bytesOut;
+  }
   summary.lines += result.lines;
   summary.records += result.records;
   summary.rejected += result.rejected;

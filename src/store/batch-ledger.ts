@@ -10,7 +10,7 @@
  */
 import type { EventId } from '../domain/event-id.js';
 import type { SourceState } from '../domain/source.js';
-import type { EventBatch } from './usage-store.js';
+import type { BillingSnapshot, EventBatch } from './usage-store.js';
 
 export interface LedgerSource {
   /** The source's checkpoint: 0 for a source never committed. */
@@ -51,6 +51,6 @@ export interface BatchLedger {
   retain(account: string, before: number): Promise<void>;
 
   /** Records a snapshot taken. */
-  putSnapshot(snapshot: { takenAt: number; cutoff: number; changedRows: number }): Promise<void>;
-  lastSnapshot(): Promise<{ takenAt: number; cutoff: number; changedRows: number } | undefined>;
+  putSnapshot(snapshot: BillingSnapshot): Promise<void>;
+  lastSnapshot(): Promise<BillingSnapshot | undefined>;
 }

@@ -12,10 +12,12 @@ import { stringLiteral } from './sql-literal.js';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export class ClickHouseLayout {
-  /** Every node's native address (`host:port`), read from `system.clusters`; empty on one server. */
-  private nodes: readonly string[] = [];
-  /** The native addresses of each shard's replicas, in the cluster's shard order; empty on one server. */
+  /**
+   * The native addresses (`host:port`) of each shard's replicas, in the cluster's shard order,
+   * read from `system.clusters`; empty on one server.
+   */
   shards: readonly (readonly string[])[] = [];
+
   constructor(
     readonly database: string,
     readonly cluster: string | undefined,
@@ -46,12 +48,11 @@ export class ClickHouseLayout {
         'bad-config',
         `store: ClickHouse has no cluster '${this.cluster}' in its remote_servers`,
       );
-    this.nodes = rows.map((r) => `${String(r.host_address)}:${String(r.port)}`);
     const shards = new Map<number, string[]>();
-    rows.forEach((r, i) => {
+    for (const r of rows) {
       const shard = Number(r.shard_num);
-      shards.set(shard, [...(shards.get(shard) ?? []), this.nodes[i] as string]);
-    });
+      shards.set(shard, [...(shards.get(shard) ?? []), `${String(r.host_address)}:${String(r.port)}`]);
+    }
     this.shards = [...shards.entries()].sort(([a], [b]) => a - b).map(([, addresses]) => addresses);
   }
 
@@ -79,18 +80,20 @@ export class ClickHouseLayout {
 
   /** `system.processes` of every node (what runs now), or of the one server. */
   get processes(): string {
-    return this.nodes.length === 0
-      ? 'system.processes'
-      : `remote(${stringLiteral(this.nodes.join(','))}, system.processes)`;
+    return this.everyNode('system.processes');
+  }
+
+  /** `system.mutations` of every node, replicas included (to wait for deletes), or of the one server. */
+  get mutations(): string {
+    return this.everyNode('system.mutations');
   }
 
   /**
-   * `system.mutations` of every node, replicas included (to wait for deletes), or of the one
-   * server. `cluster()` would ask one replica per shard; `remote()` with every address asks each.
+   * A system table of every node, or of the one server. `cluster()` would ask one replica per
+   * shard; `remote()` with every address asks each.
    */
-  get mutations(): string {
-    return this.nodes.length === 0
-      ? 'system.mutations'
-      : `remote(${stringLiteral(this.nodes.join(','))}, system.mutations)`;
+  private everyNode(table: string): string {
+    const nodes = this.shards.flat();
+    return nodes.length === 0 ? table : `remote(${stringLiteral(nodes.join(','))}, ${table})`;
   }
 }

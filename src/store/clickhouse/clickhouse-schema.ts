@@ -7,9 +7,13 @@
  * Every statement here runs on ClickHouse 18.16 (Debian's) and on a current ClickHouse; each is
  * `IF NOT EXISTS`, so applying the schema again changes nothing.
  */
+import type { CellInfo } from '../../domain/cell.js';
 import type { ClickHouseLayout } from './clickhouse-layout.js';
 
-/** The dimensions a usage row carries, in the order of their columns. */
+/**
+ * The dimensions a usage row carries, in the order of their columns: the fields of its cell
+ * (domain/cell.ts), written out here because they are the schema (a new one needs a migration).
+ */
 export const DIMENSION_COLUMNS = [
   'account',
   'app',
@@ -20,7 +24,7 @@ export const DIMENSION_COLUMNS = [
   'protocol',
   'zone',
   'country',
-] as const;
+] as const satisfies readonly (keyof CellInfo)[];
 
 const DIMENSIONS = DIMENSION_COLUMNS.map((d) => `${d} String`).join(', ');
 

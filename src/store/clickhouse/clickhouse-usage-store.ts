@@ -6,8 +6,8 @@
  *    server), and wait until the delete is done on every replica;
  * 3. check the batch continues the checkpoint (a replay changes nothing, a gap is a `conflict`);
  * 4. record the write as begun, insert its rows tagged with a fresh write id (acknowledged only
- *    once every shard stored them), then move the checkpoint and end the write in one registry
- *    transaction.
+ *    once every shard stored them), wait until every live replica holds them, then move the
+ *    checkpoint and end the write in one registry transaction.
  * A failure at any step leaves the checkpoint where it was; the rows of a half-done write are
  * removed by step 2 of the next one. Fresh write ids also keep ReplicatedMergeTree from dropping
  * a re-sent block as a duplicate of rows step 2 has just deleted.
@@ -42,20 +42,10 @@ const DELETE_WAIT_MS = 120_000;
 const REPLICATION_WAIT_MS = 60_000;
 
 function deliveryRow(source: string, write: string, row: RollupRow): ClickHouseRow {
-  const c = row.cell;
-  return {
+  const out: ClickHouseRow = {
     source,
     write_id: write,
     bucket: row.bucket,
-    account: c.account,
-    app: c.app,
-    resource: c.resource,
-    kind: c.kind,
-    target: c.target,
-    rendition: c.rendition,
-    protocol: c.protocol,
-    zone: c.zone,
-    country: c.country,
     requests: row.requests,
     ok_requests: row.okRequests,
     client_errors: row.clientErrors,
@@ -69,6 +59,8 @@ function deliveryRow(source: string, write: string, row: RollupRow): ClickHouseR
     // UInt64 beyond 2^53: as decimal strings, which JSONEachRow reads exactly.
     viewers: row.viewers.map(String),
   };
+  for (const d of DIMENSION_COLUMNS) out[d] = row.cell[d];
+  return out;
 }
 
 function meterRow(write: string, m: MeterRow): ClickHouseRow {
@@ -196,18 +188,14 @@ export class ClickHouseUsageStore implements UsageStore {
       ];
     });
     const sql = `SELECT shard, what, n FROM (${parts.join(' UNION ALL ')}) SETTINGS skip_unavailable_shards = 1`;
-    const deadline = Date.now() + REPLICATION_WAIT_MS;
-    for (;;) {
-      const counts = new Map((await this.ch.select(sql)).map((r) => [`${r.shard}:${r.what}`, Number(r.n)]));
-      if (expected.every((rows, s) => counts.get(`${s}:rows`) === rows * (counts.get(`${s}:live`) ?? 0)))
-        return;
-      if (Date.now() > deadline)
-        throw new AppError(
-          'store-unavailable',
-          `ClickHouse: after ${REPLICATION_WAIT_MS / 1000} s, the replicas of ${this.layout.table(table)} do not all hold the rows just written (replication is behind or stopped); the checkpoint did not move, and the next import of this source removes those rows and writes them again`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await this.waitUntil(
+      async () => {
+        const counts = new Map((await this.ch.select(sql)).map((r) => [`${r.shard}:${r.what}`, Number(r.n)]));
+        return expected.every((rows, s) => counts.get(`${s}:rows`) === rows * (counts.get(`${s}:live`) ?? 0));
+      },
+      REPLICATION_WAIT_MS,
+      `the replicas of ${this.layout.table(table)} do not all hold the rows just written (replication is behind or stopped); the next write of this source removes those rows`,
+    );
   }
 
   /**
@@ -216,7 +204,7 @@ export class ClickHouseUsageStore implements UsageStore {
    */
   private async recover(source: string, held: LedgerSource): Promise<void> {
     if (held.pending === null) return;
-    await this.until(
+    await this.untilNone(
       `SELECT count() AS n FROM ${this.layout.processes} WHERE initial_query_id LIKE ${stringLiteral(`${held.pending}-%`)} SETTINGS skip_unavailable_shards = 1`,
       'an insert of an interrupted write is still running',
     );
@@ -239,24 +227,34 @@ export class ClickHouseUsageStore implements UsageStore {
         // replica of its shard carries the delete out, and the node follows when it returns.
         this.layout.cluster === undefined ? {} : { distributed_ddl_task_timeout: 30 },
       );
-    await this.until(
+    await this.untilNone(
       `SELECT count() AS n FROM ${this.layout.mutations} WHERE database = ${stringLiteral(this.layout.database)} AND is_done = 0 SETTINGS skip_unavailable_shards = 1`,
       'deleting rows is not finished (system.mutations)',
     );
   }
 
-  /** Waits until `countSql` counts 0 on the cluster; past the limit, the store is unavailable. */
-  private async until(countSql: string, what: string): Promise<void> {
-    const deadline = Date.now() + DELETE_WAIT_MS;
-    for (;;) {
-      const [left] = await this.ch.select(countSql);
-      if (Number(left?.n) === 0) return;
+  /** Waits until `countSql` counts 0 on the cluster. */
+  private untilNone(countSql: string, what: string): Promise<void> {
+    return this.waitUntil(
+      async () => Number((await this.ch.select(countSql))[0]?.n) === 0,
+      DELETE_WAIT_MS,
+      what,
+    );
+  }
+
+  /**
+   * Asks `done` every 50 ms until it holds. Past `limitMs` the store is unavailable: the write
+   * that waited is not made, and its checkpoint does not move.
+   */
+  private async waitUntil(done: () => Promise<boolean>, limitMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + limitMs;
+    while (!(await done())) {
       if (Date.now() > deadline)
         throw new AppError(
           'store-unavailable',
-          `ClickHouse: after ${DELETE_WAIT_MS / 1000} s, ${what}; nothing was written, and the checkpoint did not move`,
+          `ClickHouse: after ${limitMs / 1000} s, ${what}; the checkpoint did not move`,
         );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 

@@ -16,8 +16,9 @@ const REQUEST_TIMEOUT_MS = 120_000;
  */
 const SETTINGS = {
   insert_distributed_sync: 1,
-  // Reads and writes go to the first live replica of each shard, so a read sees the writes
-  // before it while that replica is up (another replica may still be copying them).
+  // Reads and writes go to the first live replica of each shard. Usage writes wait for every
+  // live replica anyway (the usage store); this keeps a billing snapshot's INSERT ... SELECT and
+  // its count of the rows it wrote on the same replica.
   load_balancing: 'in_order',
   // ... unless it is more than 2 s behind (a replica back from a stop, still copying): then
   // another replica of the shard answers.

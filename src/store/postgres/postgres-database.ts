@@ -53,7 +53,25 @@ export function redact(url: string): string {
   }
 }
 
-export class PostgresDatabase {
+/** Anything that runs a statement: the database (any pooled connection) or one held connection. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+}
+
+/** `work` in one transaction on `client`; rolled back when it throws. */
+export async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+export class PostgresDatabase implements Queryable {
   private constructor(
     readonly pool: pg.Pool,
     private readonly url: string,
@@ -96,17 +114,7 @@ export class PostgresDatabase {
 
   /** `work` in one transaction on one connection; rolled back when it throws. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return this.withClient((client) => inTransaction(client, () => work(client)));
   }
 
   /**
@@ -135,8 +143,9 @@ export class PostgresDatabase {
     try {
       return await work(client);
     } catch (error) {
-      broken = unavailable(error, this.url) !== error;
-      throw unavailable(error, this.url);
+      const reason = unavailable(error, this.url);
+      broken = reason !== error;
+      throw reason;
     } finally {
       // A connection that failed is not given back (it may still hold a lock or a transaction).
       client.release(broken);
@@ -150,15 +159,10 @@ export class PostgresDatabase {
       const applied = new Set(done.rows.map((r) => int(r.version)));
       for (const migration of POSTGRES_MIGRATIONS) {
         if (applied.has(migration.version)) continue;
-        await client.query('BEGIN');
-        try {
+        await inTransaction(client, async () => {
           await client.query(migration.sql);
           await client.query('INSERT INTO tally_schema VALUES ($1)', [migration.version]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
+        });
       }
     });
   }

@@ -6,8 +6,8 @@
 import type pg from 'pg';
 import { EVENTS_SOURCE, type SourceState } from '../../domain/source.js';
 import type { BatchLedger, LedgerSource } from '../batch-ledger.js';
-import type { EventBatch } from '../usage-store.js';
-import { int, type PostgresDatabase } from './postgres-database.js';
+import type { BillingSnapshot, EventBatch } from '../usage-store.js';
+import { inTransaction, int, type PostgresDatabase } from './postgres-database.js';
 import { storedEventIds, writeCatalogEntry } from './postgres-rows.js';
 
 export class PostgresLedger implements BatchLedger {
@@ -42,7 +42,7 @@ export class PostgresLedger implements BatchLedger {
     );
   }
 
-  async putSnapshot(s: { takenAt: number; cutoff: number; changedRows: number }): Promise<void> {
+  async putSnapshot(s: BillingSnapshot): Promise<void> {
     await this.db.query('INSERT INTO billing_snapshots VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
       s.takenAt,
       s.cutoff,
@@ -50,7 +50,7 @@ export class PostgresLedger implements BatchLedger {
     ]);
   }
 
-  async lastSnapshot(): Promise<{ takenAt: number; cutoff: number; changedRows: number } | undefined> {
+  async lastSnapshot(): Promise<BillingSnapshot | undefined> {
     const rows = await this.db.query(
       'SELECT taken_at, cutoff, changed_rows FROM billing_snapshots ORDER BY taken_at DESC LIMIT 1',
     );
@@ -88,7 +88,7 @@ class HeldSource implements LedgerSource {
   }
 
   async finishImport(s: SourceState): Promise<void> {
-    await this.inTransaction(async () => {
+    await inTransaction(this.client, async () => {
       await this.client.query(
         `INSERT INTO sources VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET path = excluded.path, head_length = excluded.head_length,
@@ -115,7 +115,7 @@ class HeldSource implements LedgerSource {
   }
 
   async finishEvents(batch: EventBatch, bytesOut: number): Promise<void> {
-    await this.inTransaction(async () => {
+    await inTransaction(this.client, async () => {
       for (const transcoder of batch.transcoders ?? [])
         await writeCatalogEntry(this.client, transcoder, 'describe');
       await this.client.query('DELETE FROM event_ids WHERE received_at < $1', [batch.forgetIdsBefore]);
@@ -141,7 +141,7 @@ class HeldSource implements LedgerSource {
   }
 
   async forget(): Promise<void> {
-    await this.inTransaction(async () => {
+    await inTransaction(this.client, async () => {
       // Forgetting events forgets their ids too, so the same events can be sent again.
       if (this.id === EVENTS_SOURCE) await this.client.query('DELETE FROM event_ids');
       await this.client.query('DELETE FROM sources WHERE id = $1', [this.id]);
@@ -151,16 +151,5 @@ class HeldSource implements LedgerSource {
 
   storedEventIds(ids: readonly { account: string; id: string }[]) {
     return storedEventIds(this.client, ids);
-  }
-
-  private async inTransaction(work: () => Promise<void>): Promise<void> {
-    await this.client.query('BEGIN');
-    try {
-      await work();
-      await this.client.query('COMMIT');
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
   }
 }

@@ -86,7 +86,7 @@ export class PostgresRegistry implements Registry {
   }
 
   findEventIds(ids: readonly { account: string; id: string }[]): Promise<EventId[]> {
-    return this.db.transaction((client) => storedEventIds(client, ids));
+    return storedEventIds(this.db, ids);
   }
 
   async claimSignature(scheme: KeyScheme, digest: string, now: number, expiresAt: number): Promise<boolean> {
@@ -166,6 +166,6 @@ export class PostgresRegistry implements Registry {
   }
 
   async putCatalogEntry(entry: CatalogEntry): Promise<void> {
-    await this.db.transaction((client) => writeCatalogEntry(client, entry, 'replace'));
+    await writeCatalogEntry(this.db, entry, 'replace');
   }
 }

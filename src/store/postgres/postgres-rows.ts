@@ -1,8 +1,8 @@
 /** Rows of the registry's PostgreSQL tables, read back as Tally's entities, and the catalog write both halves share. */
-import type pg from 'pg';
 import type { Account } from '../../domain/account.js';
 import type { KeyScheme, StoredKey } from '../../domain/api-key.js';
 import type { CatalogEntry, CatalogKind, CatalogMatch } from '../../domain/catalog.js';
+import type { EventId } from '../../domain/event-id.js';
 import type { SourceState } from '../../domain/source.js';
 import {
   CATALOG_COLUMNS,
@@ -10,7 +10,7 @@ import {
   catalogUpsertParams,
   catalogUpsertSql,
 } from '../catalog-upsert.js';
-import { int } from './postgres-database.js';
+import { int, type Queryable } from './postgres-database.js';
 
 type Row = Record<string, unknown>;
 
@@ -82,7 +82,7 @@ export function toSource(r: Row): SourceState {
 
 /** Writes a catalog entry on `client`; see `CatalogWrite`. */
 export async function writeCatalogEntry(
-  client: pg.ClientBase,
+  client: Queryable,
   entry: CatalogEntry,
   mode: CatalogWrite,
 ): Promise<void> {
@@ -91,9 +91,9 @@ export async function writeCatalogEntry(
 
 /** The event ids of `ids` stored, with their digests. */
 export async function storedEventIds(
-  client: pg.ClientBase | pg.Pool,
+  client: Queryable,
   ids: readonly { account: string; id: string }[],
-): Promise<{ account: string; id: string; digest: string }[]> {
+): Promise<EventId[]> {
   if (ids.length === 0) return [];
   const found = await client.query(
     `SELECT e.account, e.id, e.digest FROM event_ids e
