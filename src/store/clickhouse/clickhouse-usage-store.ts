@@ -220,16 +220,42 @@ export class ClickHouseUsageStore implements UsageStore {
    * has a delete still to do: rows deleted are gone from every later read.
    */
   private async deleteWhere(where: string, tables: readonly string[]): Promise<void> {
-    for (const table of tables)
-      await this.ch.command(
-        `ALTER TABLE ${this.layout.local(table)}${this.layout.onCluster} DELETE WHERE ${where}`,
-        // A node that is down holds the answer back this long (not the 180 s default); the other
-        // replica of its shard carries the delete out, and the node follows when it returns.
-        this.layout.cluster === undefined ? {} : { distributed_ddl_task_timeout: 30 },
-      );
+    for (const table of tables) {
+      try {
+        await this.ch.command(
+          `ALTER TABLE ${this.layout.local(table)}${this.layout.onCluster} DELETE WHERE ${where}`,
+          this.layout.cluster === undefined ? {} : { distributed_ddl_task_timeout: 30 },
+        );
+      } catch (error) {
+        await this.whenEveryNodeRan(error);
+      }
+    }
     await this.untilNone(
       `SELECT count() AS n FROM ${this.layout.mutations} WHERE database = ${stringLiteral(this.layout.database)} AND is_done = 0 SETTINGS skip_unavailable_shards = 1`,
       'deleting rows is not finished (system.mutations)',
+    );
+  }
+
+  /**
+   * An `ON CLUSTER` statement whose answer timed out is not a failed one: it is queued on every
+   * node, and a node busy with earlier statements (or down) runs it later. Waits until every node
+   * has run it (ZooKeeper lists them under the task's `finished`); rethrows any other error.
+   */
+  private async whenEveryNodeRan(error: unknown): Promise<void> {
+    const task = /Watching task (\/[\w/.-]+) is executing longer/.exec(
+      String((error as Error)?.message),
+    )?.[1];
+    if (task === undefined) throw error;
+    const nodes = this.layout.shards.flat().length;
+    await this.waitUntil(
+      async () => {
+        const [done] = await this.ch.select(
+          `SELECT count() AS n FROM system.zookeeper WHERE path = ${stringLiteral(`${task}/finished`)}`,
+        );
+        return Number(done?.n) >= nodes;
+      },
+      DELETE_WAIT_MS,
+      `a delete queued on every node (${task}) has not run on all of them`,
     );
   }
 
