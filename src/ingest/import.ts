@@ -17,7 +17,7 @@ import { type FileHead, findKnownSource, HEAD_BYTES, headOf } from './fingerprin
 import { type FormatSpec, formatSpec, type ImportFormat } from './formats/index.js';
 import { countryDatabaseOf } from './geo.js';
 import { readLinePieces } from './line-reader.js';
-import { BUILT_IN_PATH_RULES, compilePathRules } from './normalize/path-rules.js';
+import { compilePathRules } from './normalize/path-rules.js';
 import {
   type ChunkPipeline,
   InlinePipeline,
@@ -202,7 +202,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
     );
   }
   // Rules are compiled here once so a bad rule fails before anything is read; likewise the geo file.
-  compilePathRules(options.config.pathRules ?? BUILT_IN_PATH_RULES);
+  compilePathRules(options.config.pathRules ?? []);
   const geoDatabase = countryDatabaseOf(options.config);
   if (geoDatabase !== null && !existsSync(geoDatabase)) {
     throw new AppError('bad-config', `geo.mmdb: ${geoDatabase} does not exist`, { param: 'config' });

@@ -4,7 +4,7 @@ import type { PathRuleConfig } from '../../config/config.js';
 import type { RawDelivery } from '../formats/raw-delivery.js';
 import { zoneOf } from './line-resolver.js';
 import { createNormalizer, toRecord } from './normalizer.js';
-import { BUILT_IN_PATH_RULES, compilePathRules, resolvePath } from './path-rules.js';
+import { compilePathRules, resolvePath } from './path-rules.js';
 import { cleanPath } from './url-path.js';
 
 const raw = (host: string, target: string, status = 200): RawDelivery => ({
@@ -79,7 +79,7 @@ describe('normalisation', () => {
       expect(n.cell).toMatchObject({
         account: 'media',
         app: 'media-bucket',
-        resource: 'v/seg.ts',
+        resource: 'v', // a segment folds into its directory
         protocol: 's3',
       });
     });
@@ -196,7 +196,17 @@ describe('normalisation', () => {
           { pattern: '/{app}/{resource}/*' },
         ],
       ],
-      ['built-in', BUILT_IN_PATH_RULES],
+      [
+        // The rules operators wrote for Wowza and nginx-rtmp before inference knew those layouts.
+        'opaque stream-server rules',
+        [
+          {
+            regex:
+              '^/(?<app>[^/]+)/_definst_/(?:[a-z0-9]+:)?(?<resource>[^/]+?)(?:_(?<rendition>\\d{3,4}p))?(?:/|$)',
+          },
+          { regex: '^/(?<app>hls|dash)/(?<resource>[^/]+?)(?:/|-\\d+\\.ts$|\\.m3u8$)', kind: 'live' },
+        ],
+      ],
       ['none', []],
     ];
     const segment = fc.constantFrom(

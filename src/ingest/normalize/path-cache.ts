@@ -1,9 +1,10 @@
 /**
  * The cache policy in front of the line resolver. Results are memoised per (origin, path without
  * query), since a month of logs holds millions of requests for far fewer distinct paths, and
- * query strings (tokens, sessions) would otherwise defeat the cache. When the path rules decide a
- * whole directory (path-rules.ts `directoryDecides`), its paths resolve once per kind of file
- * name instead of once per file: segment URLs are mostly new paths in a few directories. When
+ * query strings (tokens, sessions) would otherwise defeat the cache. When no path rule reads the
+ * file names of a directory (path-rules.ts `directoryDecides`), its paths resolve once per name
+ * without its sequence number (layout-inference.ts `sequenceRun`) instead of once per file:
+ * segment URLs are mostly new paths in a few directories. When
  * most lookups miss anyway (tokenised or per-segment URLs without rules), only every SPARSE-th
  * miss is cached, which still catches the hot paths without paying copies and evictions.
  *
@@ -12,18 +13,28 @@
  */
 import type { RawDelivery, RawExtra } from '../formats/raw-delivery.js';
 import { ownString } from '../own-string.js';
-import { type CompiledPathRules, directoryDecides, nameClass } from './path-rules.js';
+import { sequenceRun } from './layout-inference.js';
+import { type CompiledPathRules, directoryDecides } from './path-rules.js';
 
 const HIT_RATE_WINDOW = 65_536;
 const LOW_HIT_RATE = 0.25;
 const SPARSE = 16;
-const CLASSES_PER_DIRECTORY = 8;
+const NAMES_PER_DIRECTORY = 8;
 const SLASH = 47;
 
-/** A directory of plain paths: whether the rules decide it, and if so its entries per `nameClass`. */
+/**
+ * A name without its sequence number, kept as the text before and after it (no string is built
+ * per line): `seg_00012.ts` is head `seg_`, tail `.ts`; a name without one is all head, tail null.
+ */
+interface NameShape {
+  head: string;
+  tail: string | null;
+}
+
+/** A directory of plain paths: whether the rules leave its names alone, and if so its entries per name shape. */
 interface DirectoryEntry<E> {
   decided: boolean;
-  classes: string[];
+  shapes: NameShape[];
   entries: E[];
 }
 
@@ -51,7 +62,7 @@ export function createPathCache<E>(
   // origin -> directory -> what the rules make of it.
   const byDirectory = new Map<string, Map<string, DirectoryEntry<E>>>();
   // An opaque first rule decides no directory (directoryDecides): then skip the directory lookup.
-  const directoriesDecide = pathRules[0]?.scope != null;
+  const directoriesDecide = pathRules.length === 0 || pathRules[0]?.scope != null;
   let cached = 0;
   const clear = (): void => {
     byHost.clear();
@@ -137,19 +148,35 @@ export function createPathCache<E>(
         byDirectory.set(ownString(origin), directories);
       }
       const base = extra?.base ?? '';
-      entry = { decided: directoryDecides(`${base}${dir}`, pathRules), classes: [], entries: [] };
+      entry = { decided: directoryDecides(`${base}${dir}`, pathRules), shapes: [], entries: [] };
       directories.set(ownString(dir), entry);
       cached += 1;
     }
     if (!entry.decided) return byPath(raw, origin, t, end, country);
-    const kind = nameClass(t, slash + 1, end);
-    const at = entry.classes.indexOf(kind);
-    if (at >= 0) return entry.entries[at] as E;
+    const nameStart = slash + 1;
+    const run = sequenceRun(t.slice(nameStart, end));
+    const headEnd = run === undefined ? end : nameStart + run[0];
+    const tailStart = run === undefined ? end : nameStart + run[1];
+    const { shapes, entries } = entry;
+    for (let i = 0; i < shapes.length; i++) {
+      const shape = shapes[i] as NameShape;
+      if (
+        (shape.tail === null) === (run === undefined) &&
+        shape.head.length === headEnd - nameStart &&
+        (shape.tail === null || shape.tail.length === end - tailStart) &&
+        t.startsWith(shape.head, nameStart) &&
+        (shape.tail === null || t.startsWith(shape.tail, tailStart))
+      )
+        return entries[i] as E;
+    }
     // A directory holds a handful of kinds of names; one with many more goes by path.
-    if (entry.classes.length >= CLASSES_PER_DIRECTORY) return byPath(raw, origin, t, end, country);
+    if (shapes.length >= NAMES_PER_DIRECTORY) return byPath(raw, origin, t, end, country);
     const resolved = resolve(raw, t.slice(0, end), country);
-    entry.classes.push(ownString(kind));
-    entry.entries.push(resolved);
+    shapes.push({
+      head: ownString(t.slice(nameStart, headEnd)),
+      tail: run === undefined ? null : ownString(t.slice(tailStart, end)),
+    });
+    entries.push(resolved);
     return resolved;
   };
 }

@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { PathRuleConfig } from '../../config/config.js';
-import {
-  BUILT_IN_PATH_RULES,
-  compilePathRules,
-  type PathFacts,
-  patternToRegex,
-  resolvePath,
-} from './path-rules.js';
+import { compilePathRules, type PathFacts, patternToRegex, resolvePath } from './path-rules.js';
 import { cleanPath, decodeOnce } from './url-path.js';
 
 const DESIGN_RULES: PathRuleConfig[] = [
@@ -31,11 +25,12 @@ describe('path rules', () => {
       '/acme/vod/movie.mp4/1080p/seg.m4s',
       { app: 'acme', resource: 'movie.mp4', rendition: '1080p', kind: 'vod', protocol: 'hls' },
     ],
-    // defaults: first segment, the rest, protocol from the extension
+    // no rule matches: layout inference, protocol from the extension
     [
       '/downloads/a/b.mpd',
-      { app: 'downloads', resource: 'a/b.mpd', kind: '', rendition: '', target: '', protocol: 'dash' },
+      { app: 'downloads', resource: 'a/b', kind: '', rendition: '', target: '', protocol: 'dash' },
     ],
+    ['/downloads/a/720p/b-12.ts', { app: 'downloads', resource: 'a/b', rendition: '720p', protocol: 'hls' }],
     ['/x/file.zip', { app: 'x', resource: 'file.zip', protocol: 'http' }],
     ['/favicon.ico', { app: 'favicon.ico', resource: '', protocol: 'http' }],
     ['', { app: '', resource: '' }],
@@ -54,7 +49,7 @@ describe('path rules', () => {
     });
   });
 
-  test('the first matching rule wins and groups it does not set fall back to defaults', () => {
+  test('the first matching rule wins and groups it does not set fall back to inference', () => {
     const r = compilePathRules([
       { regex: '^/(?<resource>[^/]+)/', target: 'tgt12345' },
       { pattern: '/{app}/*', kind: 'vod' },
@@ -82,8 +77,18 @@ describe('path rules', () => {
     ['/hls/cam1/index.m3u8', { app: 'hls', resource: 'cam1', kind: 'live' }],
     ['/dash/cam1.mpd', { app: 'dash', resource: 'cam1', protocol: 'dash' }],
     ['/show/ep1_1080p/seg2.ts', { app: 'show', resource: 'ep1', rendition: '1080p' }],
-  ])('built-in rule: %s', (path, expected) => {
-    expect(resolvePath(path, compilePathRules(BUILT_IN_PATH_RULES), 'http')).toMatchObject(expected);
+  ])('with no rules, inference: %s', (path, expected) => {
+    expect(resolvePath(path, [], 'http')).toMatchObject(expected);
+  });
+
+  test('a rule that names only the app leaves the rest to inference', () => {
+    const r = compilePathRules([{ regex: '^/[^/]+/(?<app>[^/]+)/', kind: 'vod' }]);
+    expect(resolvePath('/cdn/acme/film/720p/seg-1.ts', r, 'http')).toMatchObject({
+      app: 'acme',
+      resource: 'acme/film', // inference's resource: the presentation after the first segment
+      rendition: '720p',
+      kind: 'vod',
+    });
   });
 });
 

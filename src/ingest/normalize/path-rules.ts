@@ -1,7 +1,8 @@
 /**
  * Path rules (DESIGN section 5): map a URL path to app, resource, kind, target, rendition and
- * protocol. Rules are tried in order and the first match wins; groups a rule leaves unset fall
- * back to the defaults (app = first segment, resource = the rest, protocol from the extension).
+ * protocol. Rules are tried in order and the first match wins; groups a rule leaves unset, and
+ * every group of a path no rule matches, fall back to layout inference (layout-inference.ts) and
+ * the protocol to the extension.
  */
 
 import type { PathRuleConfig } from '../../config/config.js';
@@ -9,6 +10,7 @@ import { type Kind, PATH_RULE_GROUPS } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
 import type { DeliveryRecord } from '../../domain/record.js';
 import { compileBoundedRegExp } from './bounded-regexp.js';
+import { type InferredLayout, inferLayout } from './layout-inference.js';
 import { directoryOutcome, type RuleScope, ruleScope } from './path-rule-scope.js';
 
 /** The dimensions a path decides (DeliveryRecord's names), and the viewing seconds of its rule. */
@@ -24,25 +26,6 @@ interface CompiledRule {
   /** How much of a path the regex reads; null when that is not known (see path-rule-scope.ts). */
   scope: RuleScope | null;
 }
-
-/**
- * Rules for layouts common enough to recognise without configuration; a config's `pathRules`
- * replaces them entirely (docs/CONFIGURATION.md lists them).
- */
-export const BUILT_IN_PATH_RULES: PathRuleConfig[] = [
-  // Wowza Streaming Engine HTTP streaming: /{app}/_definst_/[mp4:]{stream}[_720p]/playlist.m3u8
-  {
-    regex: '^/(?<app>[^/]+)/_definst_/(?:[a-z0-9]+:)?(?<resource>[^/]+?)(?:_(?<rendition>\\d{3,4}p))?(?:/|$)',
-  },
-  // nginx-rtmp HLS / DASH: /hls/{stream}[_720p].m3u8, /hls/{stream}-12.ts, nested /hls/{stream}/index.m3u8
-  {
-    regex:
-      '^/(?<app>hls|dash)/(?<resource>[^/]+?)(?:_(?<rendition>\\d{3,4}p))?(?:/|-\\d+\\.(?:ts|m4[asv])$|-init\\.m4[av]$|\\.(?:m3u8|mpd)$)',
-    kind: 'live',
-  },
-  // {stream}_{rendition} directories: /{app}/{stream}_720p/segment.ts
-  { regex: '^/(?<app>[^/]+)/(?<resource>[^/]+?)_(?<rendition>\\d{3,4}p)/' },
-];
 
 const MANIFEST = /\.(?:m3u8|mpd|f4m|ism\/manifest)$/i;
 
@@ -109,22 +92,11 @@ export function protocolFromExtension(path: string, fallback: string): string {
 }
 
 /**
- * The one part of the file name `path.slice(nameStart, end)` that resolvePath reads once the
- * directory has decided the rule (see `directoryDecides`): its extension from the last dot, which
- * gives the protocol and tells manifests, or `manifest` for a Smooth Streaming manifest, else ''.
- */
-export function nameClass(path: string, nameStart: number, end: number): string {
-  const dot = path.lastIndexOf('.', end - 1);
-  if (dot >= nameStart) return path.slice(dot, end);
-  return end - nameStart === 8 && path.slice(nameStart, end).toLowerCase() === 'manifest' ? 'manifest' : '';
-}
-
-/**
- * True when every path `dir + name` (`dir` cleaned and ending in `/`, `name` without slashes or
- * line terminators) resolves alike for names of one `nameClass`: the rules settle on one rule from
- * `dir` alone, and that rule names the app and resource itself, leaving only the protocol and the
- * manifest test to the name's extension. Then a directory of segments is resolved once per
- * extension instead of once per segment.
+ * True when no rule reads the file name of a path `dir + name` (`dir` cleaned and ending in `/`,
+ * `name` without slashes or line terminators): the rules settle on one rule, or on none, from
+ * `dir` alone. What the name then adds is layout inference's and the extension's, which read a
+ * segment name without its sequence number (layout-inference.ts `sequenceRun`), so a directory of
+ * segments is resolved once per kind of name instead of once per segment.
  */
 export function directoryDecides(dir: string, rules: readonly CompiledRule[]): boolean {
   let dirSlashes = 0;
@@ -135,14 +107,10 @@ export function directoryDecides(dir: string, rules: readonly CompiledRule[]): b
     if (outcome === 'reads-name') return false;
     if (outcome === 'fails') continue;
     const match = regex.exec(dir);
-    if (!match) continue;
-    const g = match.groups ?? {};
-    // A group the rule leaves unset falls back to a default that reads the name: the resource
-    // always, the app when the name is the path's only segment.
-    return g.resource !== undefined && (g.app !== undefined || dir.indexOf('/', 1) >= 0);
+    // In the root directory the name is the path's first segment, the default app.
+    if (match) return dirSlashes > 1 || match.groups?.app !== undefined;
   }
-  // No rule: the default resource is the path, name included.
-  return false;
+  return dirSlashes > 1;
 }
 
 function asKind(value: string | undefined): Kind | undefined {
@@ -158,18 +126,20 @@ export interface PathDefaults {
   resource?: string | undefined;
 }
 
-/** Applies the first matching rule, then the defaults, to a cleaned path. */
+/** Applies the first matching rule, then layout inference and the defaults, to a cleaned path. */
 export function resolvePath(
   path: string,
   rules: readonly CompiledRule[],
   fallbackProtocol: string,
   defaults: PathDefaults = {},
 ): PathFacts {
-  const slash = path.indexOf('/', 1);
-  const defaultApp =
-    defaults.app ?? (path.startsWith('/') ? (slash < 0 ? path.slice(1) : path.slice(1, slash)) : '');
-  const defaultResource =
-    defaults.resource ?? (path.startsWith('/') ? (slash < 0 ? '' : path.slice(slash + 1)) : path);
+  // Inference only for what neither the log nor a rule says (most paths: a rule that names
+  // everything never needs it).
+  let inferred: InferredLayout | undefined;
+  const infer = (): InferredLayout => {
+    inferred ??= inferLayout(path);
+    return inferred;
+  };
   const defaultProtocol = (): string => defaults.protocol ?? protocolFromExtension(path, fallbackProtocol);
 
   for (const { regex, fixed } of rules) {
@@ -177,21 +147,22 @@ export function resolvePath(
     if (!match) continue;
     const g = match.groups ?? {};
     return {
-      app: g.app ?? defaultApp,
-      resource: g.resource ?? defaultResource,
-      kind: asKind(g.kind) ?? fixed.kind ?? '',
+      app: g.app ?? defaults.app ?? infer().app,
+      resource: g.resource ?? defaults.resource ?? infer().resource,
+      kind: asKind(g.kind) ?? fixed.kind ?? infer().kind,
       target: g.target ?? fixed.target ?? '',
-      rendition: g.rendition ?? '',
+      rendition: g.rendition ?? infer().rendition,
       protocol: g.protocol ?? fixed.protocol ?? defaultProtocol(),
       segmentSeconds: fixed.segmentSeconds !== undefined && !MANIFEST.test(path) ? fixed.segmentSeconds : 0,
     };
   }
+  const { app, resource, kind, rendition } = infer();
   return {
-    app: defaultApp,
-    resource: defaultResource,
-    kind: '',
+    app: defaults.app ?? app,
+    resource: defaults.resource ?? resource,
+    kind,
     target: '',
-    rendition: '',
+    rendition,
     protocol: defaultProtocol(),
     segmentSeconds: 0,
   };

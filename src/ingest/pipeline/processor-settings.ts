@@ -6,7 +6,7 @@ import { type FormatName, formatSpec, type ParserOptions } from '../formats/inde
 import { createCountryLookup } from '../geo.js';
 import { type AccountMatch, refuseUnknownAccounts } from '../normalize/account-rules.js';
 import { createNormalizer } from '../normalize/normalizer.js';
-import { BUILT_IN_PATH_RULES, compilePathRules } from '../normalize/path-rules.js';
+import { compilePathRules } from '../normalize/path-rules.js';
 import { createViewerHasher } from '../viewer-hash.js';
 import { ChunkProcessor } from './chunk-processor.js';
 
@@ -30,7 +30,7 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
   const format = formatSpec(settings.format);
   const normalize = createNormalizer({
     accounts: settings.accounts,
-    pathRules: compilePathRules(settings.pathRules ?? BUILT_IN_PATH_RULES),
+    pathRules: compilePathRules(settings.pathRules ?? []),
     zones: settings.zones,
     edgeZones: settings.edgeZones,
     forcedAccount: settings.forcedAccount,
