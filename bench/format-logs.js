@@ -203,3 +203,82 @@ export async function writeWowza(file, lines) {
   writeFileSync(marker, `${lines} ${written} ${total}`);
   return { lines: written, bytes: total };
 }
+
+/**
+ * The combined log with its URLs in the layouts of issue 18's example, which no path rule is
+ * written for: `/news/vod/{title}.mp4/{rendition}/seg-{n}.ts` (nginx-vod style, master playlist in
+ * the title's directory) and `/news/live/{channel}_{rendition}/seg{n}.ts`. Same requests, same bytes.
+ */
+export async function rewriteSegmentLayout(combined, file, lines) {
+  const marker = `${file}.lines`;
+  if (existsSync(file) && existsSync(marker) && Number(readFileSync(marker, 'utf8')) === lines) return;
+  const rewrite = (url) =>
+    url
+      .replace(/^\/vod\/([^/]+)\/([^/]+)\/seg_0*(\d+)\.ts/, '/news/vod/$1.mp4/$2/seg-$3.ts')
+      .replace(/^\/vod\/([^/]+)\/([^/]+)\/index\.m3u8/, '/news/vod/$1.mp4/$2/index.m3u8')
+      .replace(/^\/vod\/([^/]+)\/master\.m3u8/, '/news/vod/$1.mp4/master.m3u8')
+      .replace(/^\/live\/([^/]+)\/seg_0*(\d+)\.ts/, '/news/live/$1/seg$2.ts')
+      .replace(/^\/live\//, '/news/live/');
+  await transformLines(combined, file, (line) => line.replace(/"GET (\S+)/, (_, url) => `"GET ${rewrite(url)}`));
+  writeFileSync(marker, String(lines));
+}
+
+/**
+ * An S3 server access log of `lines` GETs, each of a different object key (photos and uploads
+ * under per-user prefixes, as object storage serves them): the high-cardinality case, where every
+ * request is a new resource. Returns the total of its bytes.
+ */
+export async function writeS3DistinctKeys(file, lines) {
+  const marker = `${file}.lines`;
+  if (existsSync(file) && existsSync(marker)) {
+    const [requested, total] = readFileSync(marker, 'utf8').split(' ').map(Number);
+    if (requested === lines) return total;
+  }
+  const out = createWriteStream(file);
+  let seed = 11;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const start = Date.parse('2026-10-01T00:00:00Z');
+  const step = (31 * 86_400_000) / lines;
+  let total = 0;
+  let batch = [];
+  for (let i = 0; i < lines; i++) {
+    const d = new Date(start + Math.floor(i * step));
+    const stamp = `${String(d.getUTCDate()).padStart(2, '0')}/${MONTH_NAMES[d.getUTCMonth()]}/${d.getUTCFullYear()}:${d.toISOString().slice(11, 19)} +0000`;
+    const user = Math.floor(random() * 20_000);
+    const ip = `198.51.${(user >> 8) & 255}.${user & 255}`;
+    const key = `uploads/u${user}/${d.toISOString().slice(0, 10).replaceAll('-', '/')}/${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}-${i}.${i % 5 === 0 ? 'mp4' : 'jpg'}`;
+    const bytes = 1000 + Math.floor(random() * 5_000_000);
+    total += bytes;
+    const id = ((i * 40503) >>> 0).toString(16).toUpperCase().padStart(16, '0');
+    batch.push(
+      `${OWNER} media-bucket [${stamp}] ${ip} - ${id} REST.GET.OBJECT ${key} "GET /media-bucket/${key} HTTP/1.1" 200 - ${bytes} ${bytes} 41 12 "-" "aws-sdk-js/3.600.0" - ${id}+hostid= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader media-bucket.s3.amazonaws.com TLSv1.2 - -`,
+    );
+    if (batch.length === 10_000) {
+      if (!out.write(`${batch.join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
+      batch = [];
+    }
+  }
+  if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
+  await new Promise((r) => out.end(r));
+  writeFileSync(marker, `${lines} ${total}`);
+  return total;
+}
+
+const MONTH_NAMES = Object.keys(MONTHS);
+
+async function transformLines(input, output, transform) {
+  const out = createWriteStream(output);
+  let batch = [];
+  for await (const line of createInterface({ input: createReadStream(input) })) {
+    batch.push(transform(line));
+    if (batch.length === 10_000) {
+      if (!out.write(`${batch.join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
+      batch = [];
+    }
+  }
+  if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
+  await new Promise((r) => out.end(r));
+}

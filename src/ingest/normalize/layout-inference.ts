@@ -247,24 +247,42 @@ function isInit(bare: string): boolean {
 /** Segment extensions that are also whole files (`song.m4a`, `talk.vtt`) when nothing numbers them. */
 const ALSO_FILES = new Set(['m4a', 'm4v', 'aac', 'vtt', 'webvtt']);
 
+/** Whether `text` holds the lower-case ASCII `word` at `at`, in any case. */
+function hasWordAt(text: string, at: number, word: string): boolean {
+  if (at + word.length > text.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = text.charCodeAt(at + i);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /**
  * Where a segment name's sequence number is: the last run of digits before its extension, which
  * inference reads the name without, so that `seg_00012.ts` and `seg_00013.ts` mean the same. The
- * path cache (path-cache.ts) shares one result among the names that differ only there.
- * @returns [start, end) within `name`; undefined when the name is not a segment's or has no number.
+ * path cache (path-cache.ts) shares one result among the names that differ only there, and calls
+ * this on every line: so it reads the name `text[start, end)` in place, without copying it.
+ * @returns [start, end) within `text`; undefined when the name is not a segment's or has no number.
  */
-export function sequenceRun(name: string): [number, number] | undefined {
-  const lower = name.toLowerCase();
-  if (isFragmentName(lower)) return lastDigitRun(name, 0, name.length);
-  const ext = extensionOf(name);
-  if (!SEGMENT_EXTENSIONS.has(ext) && ext !== 'mp4') return undefined;
-  const bareEnd = name.length - ext.length - 1;
+export function sequenceRun(text: string, start = 0, end = text.length): [number, number] | undefined {
+  if (hasWordAt(text, start, 'fragments(')) return lastDigitRun(text, start, end);
+  if (hasWordAt(text, start, 'seg') && isDigit(text.charCodeAt(start + 3))) {
+    if (isFragmentName(text.slice(start, end).toLowerCase())) return lastDigitRun(text, start, end);
+  }
+  const dot = text.lastIndexOf('.', end - 1);
+  if (dot < start || end - dot > 7) return undefined;
+  let ext = text.slice(dot + 1, end);
+  if (!SEGMENT_EXTENSIONS.has(ext) && ext !== 'mp4') {
+    ext = ext.toLowerCase();
+    if (!SEGMENT_EXTENSIONS.has(ext) && ext !== 'mp4') return undefined;
+  }
   // An init segment has no sequence number: `cam1-init.m4a` is cam1's.
-  if (isInit(name.slice(0, bareEnd))) return undefined;
-  const run = lastDigitRun(name, 0, bareEnd);
+  if (dot - start >= 4 && hasWordAt(text, dot - 4, 'init')) return undefined;
+  const run = lastDigitRun(text, start, dot);
   if (run === undefined || ext !== 'mp4') return run;
-  const bare = name.slice(0, bareEnd);
-  return isFragmentMp4(bare, bare.slice(0, run[0]) + bare.slice(run[1])) ? run : undefined;
+  const bare = text.slice(start, dot);
+  const reduced = bare.slice(0, run[0] - start) + bare.slice(run[1] - start);
+  return isFragmentMp4(bare, reduced) ? run : undefined;
 }
 
 /** The name's role, and the name without its extension and, for a segment, its sequence number. */

@@ -154,9 +154,9 @@ export function createPathCache<E>(
     }
     if (!entry.decided) return byPath(raw, origin, t, end, country);
     const nameStart = slash + 1;
-    const run = sequenceRun(t.slice(nameStart, end));
-    const headEnd = run === undefined ? end : nameStart + run[0];
-    const tailStart = run === undefined ? end : nameStart + run[1];
+    const run = sequenceRun(t, nameStart, end);
+    const headEnd = run === undefined ? end : run[0];
+    const tailStart = run === undefined ? end : run[1];
     const { shapes, entries } = entry;
     for (let i = 0; i < shapes.length; i++) {
       const shape = shapes[i] as NameShape;
