@@ -219,7 +219,9 @@ export async function rewriteSegmentLayout(combined, file, lines) {
       .replace(/^\/vod\/([^/]+)\/master\.m3u8/, '/news/vod/$1.mp4/master.m3u8')
       .replace(/^\/live\/([^/]+)\/seg_0*(\d+)\.ts/, '/news/live/$1/seg$2.ts')
       .replace(/^\/live\//, '/news/live/');
-  await transformLines(combined, file, (line) => line.replace(/"GET (\S+)/, (_, url) => `"GET ${rewrite(url)}`));
+  await transformLines(combined, file, (line) =>
+    line.replace(/"GET (\S+)/, (_, url) => `"GET ${rewrite(url)}`),
+  );
   writeFileSync(marker, String(lines));
 }
 

@@ -315,6 +315,34 @@ function withoutPrefix(dir: string): { name: string; vod: boolean } {
   return { name: dir.slice(colon + 1), vod: prefix === 'mp4' || prefix === 'mp3' };
 }
 
+/** A name that is a file whatever its directory: not a playlist, segment, fragment or media file. */
+function isPlainFile(name: string): boolean {
+  const ext = extensionOf(name);
+  if (MANIFEST_EXTENSIONS.has(ext) || SEGMENT_EXTENSIONS.has(ext) || ext === 'mp4') return false;
+  const lower = name.toLowerCase();
+  return lower !== 'manifest' && !isFragmentName(lower);
+}
+
+/**
+ * The kind of a file's request: a `live` or `vod` segment of `path[1, dirsEnd)` (its app and
+ * directories), else `live` under a live Smooth presentation (`.isml/`). Read in place.
+ */
+function fileKind(path: string, dirsEnd: number): Kind {
+  for (let start = 1; start < dirsEnd; ) {
+    let end = path.indexOf('/', start);
+    if (end < 0 || end > dirsEnd) end = dirsEnd;
+    if (end - start === 4 && hasWordAt(path, start, 'live')) return 'live';
+    if (end - start === 3 && hasWordAt(path, start, 'vod')) return 'vod';
+    start = end + 1;
+  }
+  return path
+    .slice(0, dirsEnd + 1)
+    .toLowerCase()
+    .includes('.isml/')
+    ? 'live'
+    : '';
+}
+
 function kindOfWord(segment: string): Kind {
   const lower = segment.toLowerCase();
   return lower === 'live' ? 'live' : lower === 'vod' ? 'vod' : '';
@@ -334,6 +362,9 @@ export function inferLayout(path: string): InferredLayout {
   const rest = path.slice(slash + 1);
   const last = rest.lastIndexOf('/');
   const name = rest.slice(last + 1);
+  // Most requests of object storage are plain files: their reading needs no directory analysis.
+  if (isPlainFile(name))
+    return { app, resource: rest, kind: fileKind(path, slash + 1 + last), rendition: '' };
   const dirs = last < 0 ? [] : rest.slice(0, last).split('/');
 
   let kind: Kind = kindOfWord(app);
@@ -378,11 +409,7 @@ export function inferLayout(path: string): InferredLayout {
 
   const inPresentation = presentationAt >= 0 || kept < dirs.length;
   const { role, stem } = readName(name, inPresentation);
-  if (role === 'file') {
-    if (kind === '' && presentationAt >= 0 && extensionOf(dirs[presentationAt] as string) === 'isml')
-      kind = 'live';
-    return { app, resource: rest, kind, rendition: '' };
-  }
+  if (role === 'file') return { app, resource: rest, kind: fileKind(path, slash + 1 + last), rendition: '' };
 
   // The directories that name the presentation, without Wowza's `_definst_` and stream prefixes.
   const parts: string[] = [];
