@@ -1,11 +1,30 @@
 /**
  * DuckDbDatabase: one DuckDB file, opened and migrated, with the connections both halves of the
  * DuckDB store share. Writes go through one connection under a lock, in transactions; reads use
- * their own connection, so queries never see a half-written batch.
+ * connections of their own, several so that concurrent API requests do not queue behind one
+ * another, and they never see a half-written batch. Reads may be answered from a cache that every
+ * commit invalidates (read-cache.ts).
  */
+import { availableParallelism } from 'node:os';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AppError } from '../../domain/errors.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { ReadCache } from './read-cache.js';
+
+/**
+ * Reading connections: one per core, at least two (a long query does not hold up a short one),
+ * at most four (DuckDB parallelises each query itself; more connections only add memory).
+ */
+const READERS = Math.min(4, Math.max(2, availableParallelism()));
+
+/** What a transaction changes that cached reads depend on. */
+export interface TransactionOptions {
+  /**
+   * True when it writes nothing a cached read reads (the used-signature ledger, written by every
+   * signed compat request): it then leaves the cache alone.
+   */
+  cachedReadsUnchanged?: boolean;
+}
 
 /** Serialises async work: DuckDB allows one open transaction per connection. */
 class Lock {
@@ -26,14 +45,22 @@ export function num(value: unknown): number {
 
 export class DuckDbDatabase {
   private readonly writeLock = new Lock();
+  /** Reading connections not in use, and reads waiting for one. */
+  private readonly idle: DuckDBConnection[];
+  private readonly waiting: ((connection: DuckDBConnection) => void)[] = [];
+  /** Bumped once each commit is visible to readers: cached reads of an older generation are stale. */
+  private generation = 0;
+  private readonly cache = new ReadCache();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     /** The one connection that writes; use it only inside `transaction`. */
     readonly writer: DuckDBConnection,
-    /** The shared reading connection (committed data only). */
-    readonly reader: DuckDBConnection,
-  ) {}
+    /** The reading connections (committed data only). */
+    private readonly readers: DuckDBConnection[],
+  ) {
+    this.idle = [...readers];
+  }
 
   /**
    * Opens (creating if needed) and migrates the file. `path` ':memory:' gives a private database
@@ -55,7 +82,9 @@ export class DuckDbDatabase {
       }
       throw new AppError('store-unavailable', `cannot open the store ${path}: ${message}`, { cause: error });
     }
-    const database = new DuckDbDatabase(instance, await instance.connect(), await instance.connect());
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < READERS; i++) readers.push(await instance.connect());
+    const database = new DuckDbDatabase(instance, await instance.connect(), readers);
     await database.migrate();
     return database;
   }
@@ -65,8 +94,29 @@ export class DuckDbDatabase {
     return this.instance.connect();
   }
 
+  /** Runs `work` on a reading connection of its own (committed data only). */
+  async read<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection =
+      this.idle.pop() ?? (await new Promise<DuckDBConnection>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await work(connection);
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) next(connection);
+      else this.idle.push(connection);
+    }
+  }
+
+  /**
+   * `read`'s result, from the cache when nothing was committed since it was kept (read-cache.ts).
+   * `key` must name everything the result depends on; `rows` says how large a result is.
+   */
+  cachedRead<T>(key: string, read: () => Promise<T>, rows: (value: T) => number): Promise<T> {
+    return this.cache.get(key, this.generation, read, rows);
+  }
+
   /** Runs `work` on the writer in one transaction, after every write before it. */
-  transaction<T>(work: () => Promise<T>): Promise<T> {
+  transaction<T>(work: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.writeLock.run(async () => {
       await this.writer.run('BEGIN TRANSACTION');
       try {
@@ -76,6 +126,9 @@ export class DuckDbDatabase {
       } catch (error) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw error;
+      } finally {
+        // After the commit (or the rollback, which changed nothing: bumping is merely cautious).
+        if (options.cachedReadsUnchanged !== true) this.generation += 1;
       }
     });
   }
@@ -84,7 +137,7 @@ export class DuckDbDatabase {
     await this.writeLock.run(async () => {
       // A checkpoint folds the WAL into the file, so the next open is fast and the file is complete.
       await this.writer.run('CHECKPOINT').catch(() => undefined);
-      this.reader.closeSync();
+      for (const reader of this.readers) reader.closeSync();
       this.writer.closeSync();
       this.instance.closeSync();
     });

@@ -14,19 +14,30 @@ export class DuckDbRegistry implements Registry {
   constructor(private readonly db: DuckDbDatabase) {}
 
   async listAccounts(): Promise<Account[]> {
-    const result = await this.db.reader.runAndReadAll(
-      'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts ORDER BY id',
+    const result = await this.db.read((c) =>
+      c.runAndReadAll(
+        'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts ORDER BY id',
+      ),
     );
     return result.getRowsJS().map(toAccount);
   }
 
-  async getAccount(id: string): Promise<Account | undefined> {
-    const result = await this.db.reader.runAndReadAll(
-      'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts WHERE id = $1',
-      [id],
+  getAccount(id: string): Promise<Account | undefined> {
+    // Every API request looks its account up: kept until the next commit (read-cache.ts).
+    return this.db.cachedRead(
+      `account\u0001${id}`,
+      async () => {
+        const result = await this.db.read((c) =>
+          c.runAndReadAll(
+            'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts WHERE id = $1',
+            [id],
+          ),
+        );
+        const row = result.getRowsJS()[0];
+        return row ? toAccount(row) : undefined;
+      },
+      () => 1,
     );
-    const row = result.getRowsJS()[0];
-    return row ? toAccount(row) : undefined;
   }
 
   async putAccount(account: Account): Promise<void> {
@@ -69,9 +80,11 @@ export class DuckDbRegistry implements Registry {
   }
 
   async listSources(): Promise<SourceState[]> {
-    const result = await this.db.reader.runAndReadAll(
-      `SELECT id, path, head_length, head_hash, offset_bytes, lines, records, rejected, bytes_out, first_imported, last_imported, format
+    const result = await this.db.read((c) =>
+      c.runAndReadAll(
+        `SELECT id, path, head_length, head_hash, offset_bytes, lines, records, rejected, bytes_out, first_imported, last_imported, format
        FROM sources ORDER BY first_imported, id`,
+      ),
     );
     return result.getRowsJS().map((r) => ({
       id: r[0] as string,
@@ -90,19 +103,22 @@ export class DuckDbRegistry implements Registry {
   }
 
   findEventIds(ids: readonly { account: string; id: string }[]): Promise<EventId[]> {
-    return storedEventIds(this.db.reader, ids);
+    return this.db.read((c) => storedEventIds(c, ids));
   }
 
   async claimSignature(scheme: KeyScheme, digest: string, now: number, expiresAt: number): Promise<boolean> {
-    return this.db.transaction(async () => {
-      // Expired entries go first, so the table holds at most a window's worth of requests.
-      await this.db.writer.run('DELETE FROM used_signatures WHERE expires_at <= $1', [BigInt(now)]);
-      const inserted = await this.db.writer.runAndReadAll(
-        'INSERT INTO used_signatures VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING digest',
-        [scheme, digest, BigInt(expiresAt)],
-      );
-      return inserted.currentRowCount > 0;
-    });
+    return this.db.transaction(
+      async () => {
+        // Expired entries go first, so the table holds at most a window's worth of requests.
+        await this.db.writer.run('DELETE FROM used_signatures WHERE expires_at <= $1', [BigInt(now)]);
+        const inserted = await this.db.writer.runAndReadAll(
+          'INSERT INTO used_signatures VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING digest',
+          [scheme, digest, BigInt(expiresAt)],
+        );
+        return inserted.currentRowCount > 0;
+      },
+      { cachedReadsUnchanged: true },
+    );
   }
 
   async putKey(key: StoredKey): Promise<void> {
@@ -124,18 +140,30 @@ export class DuckDbRegistry implements Registry {
     });
   }
 
-  async getKey(id: string): Promise<StoredKey | undefined> {
-    const result = await this.db.reader.runAndReadAll(
-      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys WHERE id = $1',
-      [id],
+  getKey(id: string): Promise<StoredKey | undefined> {
+    // Every API request looks its key up: kept until the next commit, so a revocation (a
+    // commit) is seen by the next request.
+    return this.db.cachedRead(
+      `key\u0001${id}`,
+      async () => {
+        const result = await this.db.read((c) =>
+          c.runAndReadAll(
+            'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys WHERE id = $1',
+            [id],
+          ),
+        );
+        const row = result.getRowsJS()[0];
+        return row ? toKey(row) : undefined;
+      },
+      () => 1,
     );
-    const row = result.getRowsJS()[0];
-    return row ? toKey(row) : undefined;
   }
 
   async listKeys(): Promise<StoredKey[]> {
-    const result = await this.db.reader.runAndReadAll(
-      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys ORDER BY created_at, id',
+    const result = await this.db.read((c) =>
+      c.runAndReadAll(
+        'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys ORDER BY created_at, id',
+      ),
     );
     return result.getRowsJS().map(toKey);
   }
@@ -153,17 +181,18 @@ export class DuckDbRegistry implements Registry {
   }
 
   async listCatalog(account?: string): Promise<CatalogEntry[]> {
-    const result = await this.db.reader.runAndReadAll(
-      `SELECT ${CATALOG_COLUMNS} FROM catalog ${account === undefined ? '' : 'WHERE account = $1'} ORDER BY kind, id`,
-      account === undefined ? [] : [account],
+    const result = await this.db.read((c) =>
+      c.runAndReadAll(
+        `SELECT ${CATALOG_COLUMNS} FROM catalog ${account === undefined ? '' : 'WHERE account = $1'} ORDER BY kind, id`,
+        account === undefined ? [] : [account],
+      ),
     );
     return result.getRowsJS().map(toCatalogEntry);
   }
 
   async getCatalogEntry(kind: CatalogKind, id: string): Promise<CatalogEntry | undefined> {
-    const result = await this.db.reader.runAndReadAll(
-      `SELECT ${CATALOG_COLUMNS} FROM catalog WHERE kind = $1 AND id = $2`,
-      [kind, id],
+    const result = await this.db.read((c) =>
+      c.runAndReadAll(`SELECT ${CATALOG_COLUMNS} FROM catalog WHERE kind = $1 AND id = $2`, [kind, id]),
     );
     const row = result.getRowsJS()[0];
     return row ? toCatalogEntry(row) : undefined;

@@ -304,10 +304,17 @@ export class DuckDbUsageStore implements UsageStore {
     });
   }
 
-  async queryUsage(query: UsageQuery, windows: readonly TimeWindow[]): Promise<UsageRow[]> {
-    const { sql, params, types } = buildUsageSql(query, windows);
-    const result = await this.db.reader.runAndReadAll(sql, params, types);
-    return result.getRowsJS().map((r) => usageRow(query, r));
+  queryUsage(query: UsageQuery, windows: readonly TimeWindow[]): Promise<UsageRow[]> {
+    // The query and its windows are everything the rows depend on, beside the data.
+    return this.db.cachedRead(
+      `usage\u0001${JSON.stringify(query)}\u0001${JSON.stringify(windows)}`,
+      async () => {
+        const { sql, params, types } = buildUsageSql(query, windows);
+        const result = await this.db.read((c) => c.runAndReadAll(sql, params, types));
+        return result.getRowsJS().map((r) => usageRow(query, r));
+      },
+      (rows) => rows.length,
+    );
   }
 
   async *streamUsage(query: UsageQuery, windows: readonly TimeWindow[]): AsyncIterable<UsageRow[]> {
@@ -371,9 +378,11 @@ export class DuckDbUsageStore implements UsageStore {
   }
 
   async lastBillingSnapshot(): Promise<BillingSnapshot | undefined> {
-    const result = await this.db.reader.runAndReadAll(
-      `SELECT s.taken_at, s.cutoff, (SELECT count(*) FROM billed_rollups b WHERE b.taken_at = s.taken_at)
+    const result = await this.db.read((c) =>
+      c.runAndReadAll(
+        `SELECT s.taken_at, s.cutoff, (SELECT count(*) FROM billed_rollups b WHERE b.taken_at = s.taken_at)
        FROM billing_snapshots s ORDER BY s.taken_at DESC LIMIT 1`,
+      ),
     );
     const row = result.getRowsJS()[0];
     return row ? { takenAt: num(row[0]), cutoff: num(row[1]), changedRows: num(row[2]) } : undefined;
