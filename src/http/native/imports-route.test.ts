@@ -85,6 +85,27 @@ describe('POST /v1/imports', () => {
     expect(readdirSync(join(tmp, 'uploads-0'))).toEqual([]);
   });
 
+  test('a usage answer read before an import is never served after it (answers are cached until a commit)', async () => {
+    const day = (key = admin) =>
+      app.inject({
+        url: '/v1/usage?account=default&from=2015-05-17&to=2015-05-22&metrics=requests,bytes_out',
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const before = await day();
+    expect(before.json().rows).toEqual([]);
+    expect((await day()).json().rows).toEqual([]);
+    const half = ELASTIC.subarray(0, ELASTIC.indexOf('\n', ELASTIC.length / 2) + 1);
+    expect((await upload(half)).statusCode).toBe(200);
+    const halfLines = half.toString().split('\n').length - 1;
+    expect((await day()).json().rows[0]).toMatchObject({ requests: halfLines });
+    // The whole file: the same source grown (its head is the half's), so only the rest is added.
+    expect((await upload(ELASTIC)).statusCode).toBe(200);
+    expect((await day()).json().rows[0]).toMatchObject({
+      requests: 10_000,
+      bytes_out: ELASTIC_TOTALS.bytes_out,
+    });
+  });
+
   test('gzip bodies are told by their bytes; a scoped key imports into its own account only', async () => {
     const r = await upload(gzipSync(ELASTIC), '?format=combined', acme, 'application/gzip');
     expect(r.json()).toMatchObject(ELASTIC_TOTALS);
