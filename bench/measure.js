@@ -59,3 +59,89 @@ export function measure(command, args) {
     });
   });
 }
+
+/**
+ * Starts `tally serve` on a free port with an admin key made for it beforehand (a data dir that
+ * was served before prints none); resolves once it serves.
+ */
+export async function startServer(bin, dataDir, extraArgs = []) {
+  const made = await measure(process.execPath, [
+    bin,
+    'keys',
+    'create',
+    '--admin',
+    '--json',
+    '--data',
+    dataDir,
+    ...extraArgs,
+  ]);
+  const key = JSON.parse(made.stdout).secret;
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let said = '';
+  child.stdout.on('data', (d) => {
+    said += d;
+  });
+  const started = Date.now();
+  while (!/tally serving/.test(said) && Date.now() - started < 60_000)
+    await new Promise((r) => setTimeout(r, 20));
+  const url = /tally serving (\S+)/.exec(said)?.[1];
+  if (!url) {
+    child.kill();
+    throw new Error(`tally serve did not start: ${said}`);
+  }
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  return { child, url, key, stop };
+}
+
+/**
+ * Latency of `times` requests made one after another: p50 and the last body. `path(i)` gives the
+ * i-th request's path, so a bench can make every request a new question (a different `limit`)
+ * that no cached answer serves.
+ */
+export async function latency(server, path, times = 20) {
+  const seconds = [];
+  let body = '';
+  for (let i = 0; i < times; i++) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${server.url}${path(i)}`, {
+      headers: { authorization: `Bearer ${server.key}` },
+    });
+    body = await response.text();
+    if (!response.ok) throw new Error(`${path(i)}: ${response.status} ${body.slice(0, 300)}`);
+    seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  seconds.sort((a, b) => a - b);
+  return { p50: Number(seconds[Math.floor(times / 2)].toFixed(4)), body };
+}
+
+/**
+ * Requests per second and latency percentiles with autocannon: `connections` clients for
+ * `seconds`. `fresh` makes every request a new question (`&limit=` counting down from 100000),
+ * so none is answered from the server's cache.
+ */
+export async function throughput(server, path, { connections = 10, seconds = 10, fresh = false } = {}) {
+  const { default: autocannon } = await import('autocannon');
+  let n = 0;
+  const result = await autocannon({
+    url: `${server.url}${path}`,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${server.key}` },
+    requests: fresh
+      ? [{ setupRequest: (req) => ({ ...req, path: `${path}&limit=${100_000 - (n++ % 90_000)}` }) }]
+      : undefined,
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    requests_per_second: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    requests: result.requests.total,
+  };
+}

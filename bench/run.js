@@ -6,8 +6,8 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoConfig } from '../dist/demo/generate-logs.js';
-import { convertCombined, writeWowza } from './format-logs.js';
-import { generate, measure } from './measure.js';
+import { convertCombined, rewriteSegmentLayout, writeS3DistinctKeys, writeWowza } from './format-logs.js';
+import { generate, measure, startServer, throughput } from './measure.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const out = join(root, 'bench/out');
@@ -309,6 +309,132 @@ console.log(results.report);
     ratio: Number((median(through) / median(locally)).toFixed(2)),
   };
   console.log('report through the server', results.report_through_server);
+}
+// 6. No configuration at all (issue 18), the case users meet first: the combined log's requests
+// with their URLs in the layouts of issue 18 (bench/format-logs.js rewriteSegmentLayout), imported
+// with no tally.json, so layout inference attributes every segment, beside GoAccess on the same
+// file, three rounds taking turns; then 1M S3 requests over 1M distinct keys (every request a new
+// resource) beside GoAccess --log-format=AWSS3.
+{
+  const segments = join(out, 'segments-1m.log');
+  console.log('writing the 1M-line segment log ...');
+  await rewriteSegmentLayout(combined, segments, MILLION);
+  const importNoConfig = async (name, file, format, lines, bytes) => {
+    const dir = join(out, `data-${name}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const run = await measure(process.execPath, [
+      bin,
+      'import',
+      '--json',
+      '--format',
+      format,
+      '--data',
+      dir,
+      file,
+    ]);
+    const summary = JSON.parse(run.stdout);
+    if (summary.records !== lines || summary.bytes_out !== bytes)
+      throw new Error(`${name}: ${run.stdout}, want ${lines} records and ${bytes} bytes`);
+    return {
+      wall_seconds: run.seconds,
+      lines_per_second: Math.round(lines / run.seconds),
+      peak_rss_mib: run.peakMiB,
+    };
+  };
+  const tallyRuns = [];
+  const peerRuns = [];
+  for (let i = 0; i < RUNS; i++) {
+    console.log(`segment log without config, round ${i + 1} of ${RUNS} ...`);
+    tallyRuns.push(
+      await importNoConfig(
+        'segments',
+        segments,
+        'combined',
+        MILLION,
+        results.import.with_path_rules.bytes_out,
+      ),
+    );
+    if (goaccessVersion)
+      peerRuns.push(
+        await measure('goaccess', [
+          segments,
+          '--log-format=COMBINED',
+          '-o',
+          join(out, 'report-segments.json'),
+        ]),
+      );
+  }
+  const tally = median(tallyRuns, (r) => r.wall_seconds);
+  results.no_config = {
+    segments: { ...tally, wall_seconds_each: tallyRuns.map((r) => r.wall_seconds) },
+  };
+  if (goaccessVersion) {
+    const ga = median(peerRuns, (r) => r.seconds);
+    results.no_config.segments.goaccess_wall_seconds_each = peerRuns.map((r) => r.seconds);
+    results.no_config.segments.goaccess_lines_per_second = Math.round(MILLION / ga.seconds);
+    results.no_config.segments.ratio = Number((ga.seconds / tally.wall_seconds).toFixed(2));
+  }
+  // The resources it found: presentations, not segments.
+  const resources = await measure(process.execPath, [
+    bin,
+    'report',
+    '--data',
+    join(out, 'data-segments'),
+    '--account',
+    'default',
+    '--from',
+    '2026-10-01',
+    '--to',
+    '2026-11-01',
+    '--group-by',
+    'resource',
+    '--format',
+    'json',
+  ]);
+  results.no_config.segments.resources = JSON.parse(resources.stdout).rows.length;
+  console.log('segments without config', results.no_config.segments);
+
+  const distinct = join(out, 's3-distinct-1m.log');
+  console.log('writing the 1M-key S3 log ...');
+  const distinctBytes = await writeS3DistinctKeys(distinct, MILLION);
+  const s3Run = await importNoConfig('s3-distinct', distinct, 's3', MILLION, distinctBytes);
+  results.no_config.s3_distinct_keys = {
+    ...s3Run,
+    ...(goaccessVersion
+      ? await peer(
+          goaccessVersion,
+          'goaccess',
+          [distinct, '--log-format=AWSS3', '-o', join(out, 'report-s3-distinct.json')],
+          MILLION,
+          s3Run,
+        )
+      : { peer: 'goaccess not installed' }),
+  };
+  console.log('S3 over 1M distinct keys without config', results.no_config.s3_distinct_keys);
+}
+
+// 7. Query throughput over HTTP (issue 18): autocannon, 10 connections for 10 s each, against
+// `tally serve` on the 5M-line month, beside /healthz of the same server. "cached": the same URL
+// every time (answers are kept until the next commit); "fresh": every request a new question (a
+// different `limit`), so each one runs its query.
+{
+  const server = await startServer(bin, data5);
+  const day = '/v1/usage?account=acme&from=2026-10-05&to=2026-10-06';
+  const month = '/v1/usage?account=acme&from=2026-10-01&to=2026-11-01&group_by=resource';
+  try {
+    results.query_throughput = {
+      tool: 'autocannon, 10 connections, 10 s',
+      healthz: await throughput(server, '/healthz'),
+      day_total_cached: await throughput(server, day),
+      day_total_fresh: await throughput(server, day, { fresh: true }),
+      month_by_resource_cached: await throughput(server, month),
+      month_by_resource_fresh: await throughput(server, month, { fresh: true }),
+    };
+  } finally {
+    await server.stop();
+  }
+  console.log('query throughput', results.query_throughput);
 }
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`results in ${join(out, 'results.json')}`);

@@ -6,12 +6,12 @@
 //   2. the month's report grouped by resource over HTTP (`GET /v1/usage`), p50 of 20, from a
 //      `tally serve` on each store, beside `/healthz` of the same server.
 // Figures go to bench/out/scale-out.json and, by hand, to docs/SCALE.md and docs/PERFORMANCE.md.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoConfig } from '../dist/demo/generate-logs.js';
-import { generate, measure } from './measure.js';
+import { generate, latency, measure, startServer } from './measure.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const out = join(root, 'bench/out');
@@ -143,40 +143,12 @@ try {
   console.log('import', results.import);
 
   // 2. The month's report grouped by resource over HTTP, from a server on each store.
-  const query = '/v1/usage?account=acme&from=2026-10-01&to=2026-11-01&group_by=resource&limit=100000';
-  const serve = async (dir, store) => {
-    const child = spawn(
-      process.execPath,
-      [bin, 'serve', '--port', '0', '--data', dir, ...(store ? ['--store', store] : [])],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let said = '';
-    child.stdout.on('data', (d) => {
-      said += d;
-    });
-    const started = Date.now();
-    while (!/admin key/.test(said) && Date.now() - started < 60_000)
-      await new Promise((r) => setTimeout(r, 20));
-    const url = /tally serving (\S+)/.exec(said)?.[1];
-    const key = /admin key \(shown once, keep it safe\): (\S+)/.exec(said)?.[1];
-    if (!url || !key) throw new Error(`tally serve did not start: ${said}`);
-    return { child, url, key };
-  };
-  const p50 = async (server, path, times = 20) => {
-    const seconds = [];
-    let body = '';
-    for (let i = 0; i < times; i++) {
-      const started = process.hrtime.bigint();
-      const response = await fetch(`${server.url}${path}`, {
-        headers: { authorization: `Bearer ${server.key}` },
-      });
-      body = await response.text();
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${body.slice(0, 300)}`);
-      seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
-    }
-    seconds.sort((a, b) => a - b);
-    return { p50: Number(seconds[Math.floor(times / 2)].toFixed(4)), body };
-  };
+  // Each request a different limit (above the row count): a new question, which no cached
+  // answer serves (DuckDB keeps answers until the next commit; the cluster does not).
+  const query = '/v1/usage?account=acme&from=2026-10-01&to=2026-11-01&group_by=resource';
+  const serve = async (dir, store) => startServer(bin, dir, store ? ['--store', store] : []);
+  const p50 = (server, path, times = 20) =>
+    latency(server, (i) => (path.startsWith('/v1/') ? `${path}&limit=${100_000 - i}` : path), times);
   const servers = { duckdb: await serve(duck, undefined), cluster: await serve(dataDir('scale-serve'), two) };
   results.query = { path: query };
   const bodies = {};
@@ -189,7 +161,7 @@ try {
       healthz_p50_seconds: health.p50,
       rows: bodies[name].length,
     };
-    server.child.kill('SIGTERM');
+    await server.stop();
   }
   results.query.identical_rows = JSON.stringify(bodies.duckdb) === JSON.stringify(bodies.cluster);
   results.query.ratio_cluster_to_duckdb = Number(
