@@ -79,10 +79,14 @@ export async function startServer(bin, dataDir, extraArgs = []) {
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Both streams are read to their end: a server blocked on a full pipe would stall the bench.
+  // Only what it says first is kept (it then logs every request).
   let said = '';
-  child.stdout.on('data', (d) => {
-    said += d;
-  });
+  const keep = (d) => {
+    if (said.length < 100_000) said += d;
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const started = Date.now();
   while (!/tally serving/.test(said) && Date.now() - started < 60_000)
     await new Promise((r) => setTimeout(r, 20));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { type InferredLayout, inferLayout, isRenditionToken, sequenceRun } from './layout-inference.js';
@@ -299,4 +300,23 @@ describe('layout inference on odd paths', () => {
       { numRuns: 2000 },
     );
   });
+});
+
+describe('the inference table in docs/CONFIGURATION.md', () => {
+  const doc = readFileSync(new URL('../../../docs/CONFIGURATION.md', import.meta.url), 'utf8');
+  // Rows: | layout | `path`[, `path`] | `app` / `resource` / `rendition` / `kind` |
+  const rows = [
+    ...doc.matchAll(
+      /^\| [^|]+ \| `([^`]+)`(?:, `([^`]+)`)? \| `([^`]*)` \/ `([^`]*)` \/ `([^`]*)` \/ `([^`]*)` \|$/gm,
+    ),
+  ];
+  test('has its rows', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+  });
+  test.each(rows.flatMap((m) => [m[1], m[2]].filter((p) => p !== undefined).map((p) => [p, m] as const)))(
+    '%s',
+    (path, m) => {
+      expect(inferLayout(path as string)).toEqual({ app: m[3], resource: m[4], rendition: m[5], kind: m[6] });
+    },
+  );
 });
