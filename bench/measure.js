@@ -8,13 +8,13 @@ import { generateDays } from '../dist/demo/generate-logs.js';
 export async function generate(
   file,
   lines,
-  { withHost, sessionsPerDay, days, start = Date.parse('2026-10-01T00:00:00Z') },
+  { withHost, sessionsPerDay, days, start = Date.parse('2026-10-01T00:00:00Z'), seed = 42 },
 ) {
   const marker = `${file}.lines`;
   if (existsSync(file) && existsSync(marker) && Number(readFileSync(marker, 'utf8')) === lines) return;
   const stream = createWriteStream(file);
   let written = 0;
-  for (const { text } of generateDays({ start, days: days * 4, sessionsPerDay, seed: 42, withHost })) {
+  for (const { text } of generateDays({ start, days: days * 4, sessionsPerDay, seed, withHost })) {
     const dayLines = text.split('\n');
     dayLines.pop();
     const take = dayLines.slice(0, lines - written);

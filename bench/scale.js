@@ -19,29 +19,28 @@ mkdirSync(out, { recursive: true });
 
 const MILLION = 1_000_000;
 const FILE_LINES = 10 * MILLION;
-const DAY = 86_400_000;
 const OCTOBER = Date.parse('2026-10-01T00:00:00Z');
 const sizes = (process.env.TALLY_SCALE_SIZES ?? '1,10,100').split(',').map(Number);
 
 /**
- * The month's files for `millions` lines: files of at most 10M lines, each a consecutive share
- * of October (the generator makes about 135 lines per session).
+ * The month's files for `millions` lines: files of at most 10M lines, each the whole of October
+ * from its own seed, as if each were one edge server's log (a day of the 100M-line month is too
+ * long for one string of the generator). The generator makes about 135 lines per session.
  */
 async function monthFiles(millions) {
   const lines = millions * MILLION;
   const count = Math.ceil(lines / FILE_LINES);
-  const daysEach = 31 / count;
   const files = [];
   for (let i = 0; i < count; i++) {
     const file = join(out, `scale-${millions}m-${i}.log`);
     const fileLines = Math.min(FILE_LINES, lines - i * FILE_LINES);
-    const sessionsPerDay = Math.ceil(fileLines / daysEach / 135);
     console.log(`generating ${file} (${fileLines} lines) ...`);
     await generate(file, fileLines, {
       withHost: true,
-      sessionsPerDay,
-      days: Math.ceil(daysEach) + 1,
-      start: OCTOBER + Math.floor(i * daysEach) * DAY,
+      sessionsPerDay: Math.ceil(fileLines / 31 / 135),
+      days: 32,
+      start: OCTOBER,
+      seed: 42 + i,
     });
     files.push(file);
   }
