@@ -101,11 +101,12 @@ console.log(results.import);
 
 // 2. The other formats: S3 and CloudFront carry the same requests as the combined log (GoAccess
 // reads both, so it is the peer again); Wowza has no such peer, so awk summing the same column is.
-async function importFormat(name, file, format, lines, bytes) {
+// `config` null: no tally.json at all.
+async function importFormat(name, file, format, lines, bytes, config = demoConfig()) {
   const dir = join(out, `data-${name}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'tally.json'), JSON.stringify(demoConfig()));
+  if (config !== null) writeFileSync(join(dir, 'tally.json'), JSON.stringify(config));
   const run = await measure(process.execPath, [
     bin,
     'import',
@@ -319,40 +320,18 @@ console.log(results.report);
   const segments = join(out, 'segments-1m.log');
   console.log('writing the 1M-line segment log ...');
   await rewriteSegmentLayout(combined, segments, MILLION);
-  const importNoConfig = async (name, file, format, lines, bytes) => {
-    const dir = join(out, `data-${name}`);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const run = await measure(process.execPath, [
-      bin,
-      'import',
-      '--json',
-      '--format',
-      format,
-      '--data',
-      dir,
-      file,
-    ]);
-    const summary = JSON.parse(run.stdout);
-    if (summary.records !== lines || summary.bytes_out !== bytes)
-      throw new Error(`${name}: ${run.stdout}, want ${lines} records and ${bytes} bytes`);
-    return {
-      wall_seconds: run.seconds,
-      lines_per_second: Math.round(lines / run.seconds),
-      peak_rss_mib: run.peakMiB,
-    };
-  };
   const tallyRuns = [];
   const peerRuns = [];
   for (let i = 0; i < RUNS; i++) {
     console.log(`segment log without config, round ${i + 1} of ${RUNS} ...`);
     tallyRuns.push(
-      await importNoConfig(
+      await importFormat(
         'segments',
         segments,
         'combined',
         MILLION,
         results.import.with_path_rules.bytes_out,
+        null,
       ),
     );
     if (goaccessVersion)
@@ -398,7 +377,7 @@ console.log(results.report);
   const distinct = join(out, 's3-distinct-1m.log');
   console.log('writing the 1M-key S3 log ...');
   const distinctBytes = await writeS3DistinctKeys(distinct, MILLION);
-  const s3Run = await importNoConfig('s3-distinct', distinct, 's3', MILLION, distinctBytes);
+  const s3Run = await importFormat('s3-distinct', distinct, 's3', MILLION, distinctBytes, null);
   results.no_config.s3_distinct_keys = {
     ...s3Run,
     ...(goaccessVersion
