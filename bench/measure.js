@@ -96,8 +96,12 @@ export async function startServer(bin, dataDir, extraArgs = []) {
     throw new Error(`tally serve did not start: ${said}`);
   }
   const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
   };
   return { child, url, key, stop };
 }
@@ -131,7 +135,7 @@ export async function latency(server, path, times = 20) {
 export async function throughput(server, path, { connections = 10, seconds = 10, fresh = false } = {}) {
   const { default: autocannon } = await import('autocannon');
   let n = 0;
-  const result = await autocannon({
+  const run = autocannon({
     url: `${server.url}${path}`,
     connections,
     duration: seconds,
@@ -140,6 +144,19 @@ export async function throughput(server, path, { connections = 10, seconds = 10,
       ? [{ setupRequest: (req) => ({ ...req, path: `${path}&limit=${100_000 - (n++ % 90_000)}` }) }]
       : undefined,
   });
+  // A run that outlasts its duration by far is stopped and reported, never waited on forever.
+  let late = false;
+  const watchdog = setTimeout(
+    () => {
+      late = true;
+      run.stop();
+    },
+    (seconds + 30) * 1000,
+  );
+  const result = await run;
+  clearTimeout(watchdog);
+  if (late) throw new Error(`${path}: autocannon did not finish within ${seconds + 30} s`);
+  console.log(`  ${path}${fresh ? ' (fresh)' : ''}: ${Math.round(result.requests.average)} requests/s`);
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return {
