@@ -36,7 +36,9 @@ function writeLog(file: string, tag: number, lines: number, ipBase: number, ips:
     truth.viewers.add(ip);
     const minute = String(i % 60).padStart(2, '0');
     parts.push(
-      `${ip} - - [02/Jul/2024:1${tag % 10}:${minute}:00 +0000] "GET /vod/f${tag}/720p/seg-${i}.ts HTTP/1.1" 200 ${size} "-" "UA"\n`,
+      // A distinct object per line (layout inference keeps a plain file whole), so every line is
+      // a stored row: the writes are as many as they can be, and the replica test counts them.
+      `${ip} - - [02/Jul/2024:1${tag % 10}:${minute}:00 +0000] "GET /files/f${tag}/object-${i}.bin HTTP/1.1" 200 ${size} "-" "UA"\n`,
     );
   }
   writeFileSync(file, parts.join(''));
