@@ -70,12 +70,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * @example parseInstant('2024-07-01', 'Europe/Berlin', 'from') // 2024-06-30T22:00:00Z
  */
 export function parseInstant(text: string, zone: string, param: string): number {
-  const key = `${zone}\u0001${text}`;
-  const known = parsedInstants.get(key);
-  if (known !== undefined) return known;
-  const ms = parseInstantOnce(text, zone, param);
-  parsedInstants.set(key, ms);
-  return ms;
+  return remembered(parsedInstants, `${zone}\u0001${text}`, () => parseInstantOnce(text, zone, param));
 }
 
 /*
@@ -86,6 +81,16 @@ export function parseInstant(text: string, zone: string, param: string): number 
 const parsedInstants = new LRUCache<string, number>({ max: 4096 });
 const formattedInstants = new LRUCache<string, string>({ max: 16_384 });
 const boundaries = new LRUCache<string, number>({ max: 16_384 });
+
+/** `compute()`, or its value from `cache` under `key` (a failure is not kept: it throws again). */
+function remembered<V extends {}>(cache: LRUCache<string, V>, key: string, compute: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
+}
 
 function parseInstantOnce(text: string, zone: string, param: string): number {
   const trimmed = text.trim();
@@ -103,26 +108,20 @@ function parseInstantOnce(text: string, zone: string, param: string): number {
 
 /** Formats an instant as ISO 8601 with the zone's offset at that instant (no milliseconds). */
 export function formatInstant(ms: number, zone: string): string {
-  const key = `${zone}\u0001${ms}`;
-  let text = formattedInstants.get(key);
-  if (text === undefined) {
-    text =
-      DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
-    formattedInstants.set(key, text);
-  }
-  return text;
+  return remembered(
+    formattedInstants,
+    `${zone}\u0001${ms}`,
+    () =>
+      DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString(),
+  );
 }
 
 /** The next window boundary strictly after `ms` for a granularity, in `zone`. */
 export function nextBoundary(ms: number, granularity: Exclude<Granularity, 'total'>, zone: string): number {
   if (granularity === '15m') return bucketStart(ms) + BUCKET_MS;
-  const key = `${zone}\u0001${granularity}\u0001${ms}`;
-  let next = boundaries.get(key);
-  if (next === undefined) {
-    next = zonedBoundary(ms, granularity, zone);
-    boundaries.set(key, next);
-  }
-  return next;
+  return remembered(boundaries, `${zone}\u0001${granularity}\u0001${ms}`, () =>
+    zonedBoundary(ms, granularity, zone),
+  );
 }
 
 function zonedBoundary(ms: number, granularity: Exclude<Granularity, 'total' | '15m'>, zone: string): number {

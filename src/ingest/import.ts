@@ -202,7 +202,7 @@ export async function openImporter(options: ImportOptions): Promise<Importer> {
     );
   }
   // Rules are compiled here once so a bad rule fails before anything is read; likewise the geo file.
-  compilePathRules(options.config.pathRules ?? []);
+  compilePathRules(options.config.pathRules);
   const geoDatabase = countryDatabaseOf(options.config);
   if (geoDatabase !== null && !existsSync(geoDatabase)) {
     throw new AppError('bad-config', `geo.mmdb: ${geoDatabase} does not exist`, { param: 'config' });

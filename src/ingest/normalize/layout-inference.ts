@@ -240,8 +240,9 @@ function isFragmentMp4(stem: string, reduced: string): boolean {
   return word.length > 1 && word !== 'av' && GENERIC_WORDS.has(word) && stem.length > end;
 }
 
-function isInit(bare: string): boolean {
-  return bare.length >= 4 && bare.slice(-4).toLowerCase() === 'init';
+/** Whether `text[start, end)` ends in `init`, in any case: an init segment's name, which has no sequence number. */
+function endsInInit(text: string, start: number, end: number): boolean {
+  return end - start >= 4 && hasWordAt(text, end - 4, 'init');
 }
 
 /** Segment extensions that are also whole files (`song.m4a`, `talk.vtt`) when nothing numbers them. */
@@ -277,7 +278,7 @@ export function sequenceRun(text: string, start = 0, end = text.length): [number
     if (!SEGMENT_EXTENSIONS.has(ext) && ext !== 'mp4') return undefined;
   }
   // An init segment has no sequence number: `cam1-init.m4a` is cam1's.
-  if (dot - start >= 4 && hasWordAt(text, dot - 4, 'init')) return undefined;
+  if (endsInInit(text, start, dot)) return undefined;
   const run = lastDigitRun(text, start, dot);
   if (run === undefined || ext !== 'mp4') return run;
   const bare = text.slice(start, dot);
@@ -299,7 +300,7 @@ function readName(name: string, inPresentation: boolean): { role: Role; stem: st
     // Unnumbered: an init segment, a fragment by its name (`video_init.mp4`), a segment-only
     // extension; else a segment only inside a presentation (a film under a rendition directory
     // is that rendition of the presentation), and a file of its own outside one.
-    if (ext === 'mp4' ? isFragmentMp4(bare, bare) : isInit(bare) || !ALSO_FILES.has(ext))
+    if (ext === 'mp4' ? isFragmentMp4(bare, bare) : endsInInit(bare, 0, bare.length) || !ALSO_FILES.has(ext))
       return { role: 'segment', stem: bare };
     if (inPresentation) return { role: 'segment', stem: bare };
   }
@@ -315,19 +316,8 @@ function withoutPrefix(dir: string): { name: string; vod: boolean } {
   return { name: dir.slice(colon + 1), vod: prefix === 'mp4' || prefix === 'mp3' };
 }
 
-/** A name that is a file whatever its directory: not a playlist, segment, fragment or media file. */
-function isPlainFile(name: string): boolean {
-  const ext = extensionOf(name);
-  if (MANIFEST_EXTENSIONS.has(ext) || SEGMENT_EXTENSIONS.has(ext) || ext === 'mp4') return false;
-  const lower = name.toLowerCase();
-  return lower !== 'manifest' && !isFragmentName(lower);
-}
-
-/**
- * The kind of a file's request: a `live` or `vod` segment of `path[1, dirsEnd)` (its app and
- * directories), else `live` under a live Smooth presentation (`.isml/`). Read in place.
- */
-function fileKind(path: string, dirsEnd: number): Kind {
+/** `live` or `vod` when a segment of `path[1, dirsEnd)` (its app and directories) is that word, in any case. */
+function wordKind(path: string, dirsEnd: number): Kind {
   for (let start = 1; start < dirsEnd; ) {
     let end = path.indexOf('/', start);
     if (end < 0 || end > dirsEnd) end = dirsEnd;
@@ -335,17 +325,19 @@ function fileKind(path: string, dirsEnd: number): Kind {
     if (end - start === 3 && hasWordAt(path, start, 'vod')) return 'vod';
     start = end + 1;
   }
+  return '';
+}
+
+/** The kind of a file's request: its path's word (`wordKind`), else `live` under a live Smooth presentation (`.isml/`). */
+function fileKind(path: string, dirsEnd: number): Kind {
+  const said = wordKind(path, dirsEnd);
+  if (said !== '') return said;
   return path
     .slice(0, dirsEnd + 1)
     .toLowerCase()
     .includes('.isml/')
     ? 'live'
     : '';
-}
-
-function kindOfWord(segment: string): Kind {
-  const lower = segment.toLowerCase();
-  return lower === 'live' ? 'live' : lower === 'vod' ? 'vod' : '';
 }
 
 /**
@@ -362,13 +354,13 @@ export function inferLayout(path: string): InferredLayout {
   const rest = path.slice(slash + 1);
   const last = rest.lastIndexOf('/');
   const name = rest.slice(last + 1);
-  // Most requests of object storage are plain files: their reading needs no directory analysis.
-  if (isPlainFile(name))
+  // Most requests of object storage are plain files (a file even inside a presentation): their
+  // reading needs no directory analysis.
+  if (readName(name, true).role === 'file')
     return { app, resource: rest, kind: fileKind(path, slash + 1 + last), rendition: '' };
   const dirs = last < 0 ? [] : rest.slice(0, last).split('/');
 
-  let kind: Kind = kindOfWord(app);
-  for (let i = 0; i < dirs.length && kind === ''; i++) kind = kindOfWord(dirs[i] as string);
+  let kind = wordKind(path, slash + 1 + last);
 
   // The presentation: the nearest directory named like a media file, if any.
   let presentationAt = -1;

@@ -4,9 +4,9 @@
  * query strings (tokens, sessions) would otherwise defeat the cache. When no path rule reads the
  * file names of a directory (path-rules.ts `directoryDecides`), its paths resolve once per name
  * without its sequence number (layout-inference.ts `sequenceRun`) instead of once per file:
- * segment URLs are mostly new paths in a few directories. When
- * most lookups miss anyway (tokenised or per-segment URLs without rules), only every SPARSE-th
- * miss is cached, which still catches the hot paths without paying copies and evictions.
+ * segment URLs are mostly new paths in a few directories. When most lookups miss anyway
+ * (tokenised URLs, object keys), only every SPARSE-th miss is cached, which still catches the hot
+ * paths without paying copies and evictions.
  *
  * Cached values hold only owned strings (own-string.ts), so a cached path never pins the chunk of
  * log text it was read from.

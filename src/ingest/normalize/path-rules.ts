@@ -55,7 +55,8 @@ export function patternToRegex(pattern: string): string {
   return `${source}${pattern.endsWith('*') ? '.*' : ''}$`;
 }
 
-export function compilePathRules(rules: readonly PathRuleConfig[]): CompiledRule[] {
+/** Compiles a config's rules (none: inference alone). */
+export function compilePathRules(rules: readonly PathRuleConfig[] = []): CompiledRule[] {
   return rules.map((rule, index) => {
     const source = rule.regex ?? patternToRegex(rule.pattern ?? '');
     const compiled = compileBoundedRegExp(source);
@@ -133,38 +134,32 @@ export function resolvePath(
   fallbackProtocol: string,
   defaults: PathDefaults = {},
 ): PathFacts {
-  // Inference only for what neither the log nor a rule says (most paths: a rule that names
-  // everything never needs it).
+  // No rule matching is a rule that sets nothing.
+  let g: Partial<Record<string, string>> = {};
+  let fixed: PathRuleConfig = {};
+  for (const rule of rules) {
+    const match = rule.regex.exec(path);
+    if (!match) continue;
+    g = match.groups ?? {};
+    fixed = rule.fixed;
+    break;
+  }
+  // Inference only for what neither the rule nor the log says: a rule that names everything
+  // never needs it.
   let inferred: InferredLayout | undefined;
   const infer = (): InferredLayout => {
     inferred ??= inferLayout(path);
     return inferred;
   };
-  const defaultProtocol = (): string => defaults.protocol ?? protocolFromExtension(path, fallbackProtocol);
-
-  for (const { regex, fixed } of rules) {
-    const match = regex.exec(path);
-    if (!match) continue;
-    const g = match.groups ?? {};
-    return {
-      app: g.app ?? defaults.app ?? infer().app,
-      resource: g.resource ?? defaults.resource ?? infer().resource,
-      kind: asKind(g.kind) ?? fixed.kind ?? infer().kind,
-      target: g.target ?? fixed.target ?? '',
-      rendition: g.rendition ?? infer().rendition,
-      protocol: g.protocol ?? fixed.protocol ?? defaultProtocol(),
-      segmentSeconds: fixed.segmentSeconds !== undefined && !MANIFEST.test(path) ? fixed.segmentSeconds : 0,
-    };
-  }
-  const { app, resource, kind, rendition } = infer();
   return {
-    app: defaults.app ?? app,
-    resource: defaults.resource ?? resource,
-    kind,
-    target: '',
-    rendition,
-    protocol: defaultProtocol(),
-    segmentSeconds: 0,
+    app: g.app ?? defaults.app ?? infer().app,
+    resource: g.resource ?? defaults.resource ?? infer().resource,
+    kind: asKind(g.kind) ?? fixed.kind ?? infer().kind,
+    target: g.target ?? fixed.target ?? '',
+    rendition: g.rendition ?? infer().rendition,
+    protocol:
+      g.protocol ?? fixed.protocol ?? defaults.protocol ?? protocolFromExtension(path, fallbackProtocol),
+    segmentSeconds: fixed.segmentSeconds !== undefined && !MANIFEST.test(path) ? fixed.segmentSeconds : 0,
   };
 }
 

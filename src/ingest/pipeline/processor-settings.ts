@@ -30,7 +30,7 @@ export function createProcessor(settings: ProcessorSettings): ChunkProcessor {
   const format = formatSpec(settings.format);
   const normalize = createNormalizer({
     accounts: settings.accounts,
-    pathRules: compilePathRules(settings.pathRules ?? []),
+    pathRules: compilePathRules(settings.pathRules),
     zones: settings.zones,
     edgeZones: settings.edgeZones,
     forcedAccount: settings.forcedAccount,

@@ -23,20 +23,12 @@ export class DuckDbRegistry implements Registry {
   }
 
   getAccount(id: string): Promise<Account | undefined> {
-    // Every API request looks its account up: kept until the next commit (read-cache.ts).
-    return this.db.cachedRead(
-      `account\u0001${id}`,
-      async () => {
-        const result = await this.db.read((c) =>
-          c.runAndReadAll(
-            'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts WHERE id = $1',
-            [id],
-          ),
-        );
-        const row = result.getRowsJS()[0];
-        return row ? toAccount(row) : undefined;
-      },
-      () => 1,
+    // Every API request looks its account up.
+    return this.cachedRow(
+      'account',
+      'SELECT id, name, timezone, parent, match_json, number, suspended, billing_day FROM accounts WHERE id = $1',
+      id,
+      toAccount,
     );
   }
 
@@ -141,21 +133,12 @@ export class DuckDbRegistry implements Registry {
   }
 
   getKey(id: string): Promise<StoredKey | undefined> {
-    // Every API request looks its key up: kept until the next commit, so a revocation (a
-    // commit) is seen by the next request.
-    return this.db.cachedRead(
-      `key\u0001${id}`,
-      async () => {
-        const result = await this.db.read((c) =>
-          c.runAndReadAll(
-            'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys WHERE id = $1',
-            [id],
-          ),
-        );
-        const row = result.getRowsJS()[0];
-        return row ? toKey(row) : undefined;
-      },
-      () => 1,
+    // Every API request looks its key up; a revocation is a commit, seen by the next request.
+    return this.cachedRow(
+      'key',
+      'SELECT id, account, scheme, secret_hash, created_at, revoked_at, sealed_secret, expires_at FROM api_keys WHERE id = $1',
+      id,
+      toKey,
     );
   }
 
@@ -200,6 +183,23 @@ export class DuckDbRegistry implements Registry {
 
   async putCatalogEntry(entry: CatalogEntry): Promise<void> {
     await this.db.transaction(() => writeCatalogEntry(this.db.writer, entry, 'replace'));
+  }
+
+  /** The row of `sql` for `id` (one at most), kept until the next commit (read-cache.ts). */
+  private cachedRow<T>(
+    kind: string,
+    sql: string,
+    id: string,
+    toValue: (row: unknown[]) => T,
+  ): Promise<T | undefined> {
+    return this.db.cachedRead(
+      `${kind}\u0001${id}`,
+      async () => {
+        const row = (await this.db.read((c) => c.runAndReadAll(sql, [id]))).getRowsJS()[0];
+        return row ? toValue(row) : undefined;
+      },
+      () => 1,
+    );
   }
 }
 
