@@ -271,6 +271,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       expect(last.map((r) => r.dimensions.resource)).toEqual(['c']);
     });
 
+    test('dimension text is stored exactly, control characters, quotes and the cell key separator included', async () => {
+      // A cell key joins the dimensions with U+0001 (cell-id.ts); a decoded path can hold it too.
+      const odd = ['a\u0001b', '\u0001', 'it\'s "quoted"\\', 'tab\there\nline', 'Zürich 東京 🎬', ''];
+      await store.usage.commitImport({
+        from: 0,
+        source: source('s1'),
+        rollups: odd.map((resource, i) =>
+          row({ bucket: T0, resource, app: i === 1 ? 'x\u0001' : 'vod', bytesOut: 10 ** i }),
+        ),
+      });
+      const rows = await usage(store, { group_by: 'app,resource', metrics: 'bytes_out' });
+      const got = new Map(
+        rows.map((r) => [`${r.dimensions.app}|${r.dimensions.resource}`, r.metrics.bytes_out]),
+      );
+      expect(got).toEqual(
+        new Map(odd.map((resource, i) => [`${i === 1 ? 'x\u0001' : 'vod'}|${resource}`, 10 ** i])),
+      );
+    });
+
     test('streamUsage gives every row in order, in batches, whatever the limit and offset', async () => {
       const n = 5000;
       await store.usage.commitImport({

@@ -4,6 +4,7 @@
  * transaction, which is how DuckDB meets the batch contract (usage-store.ts).
  */
 import type { CellInfo } from '../../domain/cell.js';
+import { cellKey } from '../../domain/cell-id.js';
 import type { Dimension } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
 import type { Metric } from '../../domain/metrics.js';
@@ -21,6 +22,15 @@ import { storedEventIds } from './event-id-rows.js';
 import { buildUsageSql } from './usage-sql.js';
 
 const KNOWN_CELLS_LIMIT = 2_000_000;
+
+/** U+0001 in a cell key (cellKey): eight between its nine parts. */
+const CELL_KEY_SEPARATORS = 8;
+
+function separatorsIn(key: string): number {
+  let count = 0;
+  for (let at = key.indexOf('\u0001'); at >= 0; at = key.indexOf('\u0001', at + 1)) count += 1;
+  return count;
+}
 
 /** A result row of `buildUsageSql`: window start and end, the group-by dimensions, the metrics. */
 function usageRow(query: UsageQuery, r: readonly unknown[]): UsageRow {
@@ -245,14 +255,24 @@ export class DuckDbUsageStore implements UsageStore {
   }
 
   /**
-   * Adds cells not stored yet. Two different cells with the same 64-bit id would merge usage, so
-   * that is checked and refused instead of being silently absorbed.
+   * Adds cells not stored yet. Each is staged as its id and key, which DuckDB splits into the
+   * dimension columns (migration 8); a cell whose dimensions hold the key's separator themselves
+   * is staged column by column instead. Two different cells with the same 64-bit id would merge
+   * usage, so that is checked and refused instead of being silently absorbed.
    */
   private async addCells(cells: Iterable<CellInfo>): Promise<void> {
-    const staging = await this.db.writer.createAppender('cell_staging');
+    const keys = await this.db.writer.createAppender('cell_key_staging');
+    const columns = await this.db.writer.createAppender('cell_staging');
     try {
       for (const c of cells) {
-        staging.appendBigInt(c.id);
+        const key = cellKey(c.account, c);
+        if (separatorsIn(key) === CELL_KEY_SEPARATORS) {
+          keys.appendBigInt(c.id);
+          keys.appendVarchar(key);
+          keys.endRow();
+          continue;
+        }
+        columns.appendBigInt(c.id);
         for (const value of [
           c.account,
           c.app,
@@ -263,17 +283,22 @@ export class DuckDbUsageStore implements UsageStore {
           c.protocol,
           c.zone,
           c.country,
-        ]) {
-          staging.appendVarchar(value);
-        }
-        staging.endRow();
+        ])
+          columns.appendVarchar(value);
+        columns.endRow();
       }
-      staging.flushSync();
+      keys.flushSync();
+      columns.flushSync();
     } finally {
-      staging.closeSync();
+      keys.closeSync();
+      columns.closeSync();
     }
+    const staged = `(SELECT cell, p[1] AS account, p[2] AS app, p[3] AS resource, p[4] AS kind, p[5] AS target,
+        p[6] AS rendition, p[7] AS protocol, p[8] AS zone, p[9] AS country
+      FROM (SELECT cell, string_split(cell_key, chr(1)) AS p FROM cell_key_staging)
+      UNION ALL SELECT * FROM cell_staging)`;
     const clash = await this.db.writer.runAndReadAll(
-      `SELECT count(*) FROM cell_staging i JOIN cells c USING (cell)
+      `SELECT count(*) FROM ${staged} i JOIN cells c USING (cell)
        WHERE (i.account, i.app, i.resource, i.kind, i.target, i.rendition, i.protocol, i.zone, i.country)
          IS DISTINCT FROM (c.account, c.app, c.resource, c.kind, c.target, c.rendition, c.protocol, c.zone, c.country)`,
     );
@@ -284,8 +309,9 @@ export class DuckDbUsageStore implements UsageStore {
       );
     }
     await this.db.writer.run(
-      'INSERT INTO cells SELECT DISTINCT * FROM cell_staging i WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.cell = i.cell)',
+      `INSERT INTO cells SELECT DISTINCT * FROM ${staged} i WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.cell = i.cell)`,
     );
+    await this.db.writer.run('DELETE FROM cell_key_staging');
     await this.db.writer.run('DELETE FROM cell_staging');
   }
 
