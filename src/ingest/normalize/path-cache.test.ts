@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { RawDelivery } from '../formats/raw-delivery.js';
+import { sequenceRun } from './layout-inference.js';
 import { createPathCache } from './path-cache.js';
 import { compilePathRules } from './path-rules.js';
 
@@ -58,6 +60,32 @@ describe('the path cache', () => {
       '/tv/show/720p/film1.mp4',
       '/tv/show/720p/film2.mp4',
     ]);
+  });
+
+  test('names share an entry exactly when they read alike without their sequence number', () => {
+    // The model: a name's shape is the name without the run sequenceRun finds; a directory keeps
+    // its first 8 shapes, and a name of any other goes by its whole path.
+    const name = fc
+      .tuple(
+        fc.constantFrom('seg', 'seg_', 'Seg1-Frag', 'Fragments(video=', 'cam', 'init', '', 'a1b', 'video_'),
+        fc.constantFrom('', '1', '12', '007', '1:2', '3a', '\u0661'),
+        fc.constantFrom('.ts', '.m4s', '.mp4', '.M4S', ')', '', '-init.m4s', 'x.ts', '.ts1', '_init.mp4'),
+      )
+      .map(([head, number, tail]) => `${head}${number}${tail}`);
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 1, maxLength: 40 }), (names) => {
+        const { lookup } = counting(undefined);
+        const firstOfShape = new Map<string, string>();
+        for (const n of names) {
+          const run = sequenceRun(n);
+          const shape = run === undefined ? n : `${n.slice(0, run[0])}\u0000${n.slice(run[1])}`;
+          if (!firstOfShape.has(shape) && firstOfShape.size < 8) firstOfShape.set(shape, n);
+          const expected = firstOfShape.get(shape) ?? n;
+          expect(lookup(raw(`/tv/show/${n}`), '')).toEqual({ urlPath: `/tv/show/${expected}` });
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('when nearly every lookup misses, only every 16th miss is kept', () => {
