@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { sameText } from './same-text.js';
 
+/** How far ahead a signed request's `expires` may be. */
+export const MAX_EXPIRES_AHEAD_S = 86_400;
+
 export function ooyalaSignature(
   secret: string,
   method: string,

@@ -6,11 +6,10 @@
  */
 
 import type { Command } from 'commander';
-import { ooyalaSignature } from '../auth/ooyala-signature.js';
+import { MAX_EXPIRES_AHEAD_S, ooyalaSignature } from '../auth/ooyala-signature.js';
 import { wowzaSignature } from '../auth/wowza-signature.js';
 import { readEnvironment } from '../config/environment.js';
 import { badParameter } from '../domain/errors.js';
-import { MAX_EXPIRES_AHEAD_S } from '../http/compat/ooyala/usage-routes.js';
 
 function parseUrl(text: string): URL {
   try {

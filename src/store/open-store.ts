@@ -1,10 +1,9 @@
 /**
  * openStore: the one place a backend is chosen, at start-up. Everything after it sees a Store
- * (store.ts) and never a backend's class.
+ * (store.ts) and never a backend's class. The scale-out backend (and its ClickHouse and
+ * PostgreSQL clients) is loaded only when it is chosen, so commands on the embedded default start
+ * without them.
  */
-import { ClickHouseLayout } from './clickhouse/clickhouse-layout.js';
-import { ClickHouseStore } from './clickhouse/clickhouse-store.js';
-import { HttpSession } from './clickhouse/http-session.js';
 import { DuckDbStore } from './duckdb/duckdb-store.js';
 import type { Store } from './store.js';
 import type { StoreSettings } from './store-settings.js';
@@ -13,11 +12,17 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
   switch (settings.backend) {
     case 'duckdb':
       return DuckDbStore.open(settings.path);
-    case 'clickhouse':
+    case 'clickhouse': {
+      const [{ ClickHouseStore }, { ClickHouseLayout }, { HttpSession }] = await Promise.all([
+        import('./clickhouse/clickhouse-store.js'),
+        import('./clickhouse/clickhouse-layout.js'),
+        import('./clickhouse/http-session.js'),
+      ]);
       return ClickHouseStore.open(
         new HttpSession(settings.url),
         new ClickHouseLayout(settings.database, settings.cluster),
         settings.registry,
       );
+    }
   }
 }

@@ -13,7 +13,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { ooyalaSignatureMatches } from '../../../auth/ooyala-signature.js';
+import { MAX_EXPIRES_AHEAD_S, ooyalaSignatureMatches } from '../../../auth/ooyala-signature.js';
 import { RateLimiter, type RateLimitPolicy } from '../../../auth/rate-limit.js';
 import { resolveAccount, resolveKey } from '../../../auth/resolve-key.js';
 import type { Sealer } from '../../../auth/sealed-secret.js';
@@ -34,9 +34,6 @@ import {
   periodWindow,
   rollupDate,
 } from './periods.js';
-
-/** How far ahead a signed request's `expires` may be. */
-export const MAX_EXPIRES_AHEAD_S = 86_400;
 
 export const DEFAULT_OOYALA_RATE: RateLimitPolicy = { capacity: 100, windowSeconds: 60 };
 
