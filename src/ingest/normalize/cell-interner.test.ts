@@ -32,4 +32,17 @@ describe('CellInterner', () => {
     expect(again.id).toBe(a.id);
     expect(again.key).toBe(a.key);
   });
+
+  test('when nearly every cell is new, only every 16th new cell is kept; the others still get their ids', () => {
+    const cells = new CellInterner(1_000_000);
+    const first = Array.from({ length: 65_536 + 64 }, (_, i) => cells.cellFor('acme', dims(`k${i}`)));
+    // The window was all misses: of the next 64 new cells, every 16th is kept.
+    const again = first.slice(65_536).map((c) => cells.cellFor('acme', dims(c.resource)));
+    expect(again.filter((c, i) => c === first[65_536 + i])).toHaveLength(64 / 16);
+    again.forEach((c, i) => {
+      expect(c.id).toBe(first[65_536 + i]?.id);
+    });
+    // Before the window closed, every cell was kept.
+    expect(cells.cellFor('acme', dims('k5'))).toBe(first[5]);
+  });
 });

@@ -66,7 +66,7 @@ export class DuckDbUsageStore implements UsageStore {
           `source ${s.id} (${s.path}) moved while this import read it: its checkpoint is at byte ${checkpoint}, this batch starts at byte ${batch.from} (another import of the same file committed first); nothing of this batch was written`,
         );
       }
-      if (fresh.size > 0) await this.addCells(fresh.values());
+      if (fresh.size > 0) await this.addCells(fresh);
       await this.writeRollups(seq, batch.rollups);
       await this.writeColumns(seq, columns);
       await this.db.writer.run(
@@ -183,7 +183,7 @@ export class DuckDbUsageStore implements UsageStore {
         );
       }
       const { seq } = await this.sourceSlot(EVENTS_SOURCE);
-      if (fresh.size > 0) await this.addCells(fresh.values());
+      if (fresh.size > 0) await this.addCells(fresh);
       await this.writeRollups(seq, batch.rollups);
       if (batch.meters.length > 0) {
         const meters = await this.db.writer.createAppender('meters');
@@ -257,14 +257,16 @@ export class DuckDbUsageStore implements UsageStore {
   /**
    * Adds cells not stored yet. Each is staged as its id and key, which DuckDB splits into the
    * dimension columns (migration 8); a cell whose dimensions hold the key's separator themselves
-   * is staged column by column instead. Two different cells with the same 64-bit id would merge
-   * usage, so that is checked and refused instead of being silently absorbed.
+   * is staged column by column instead. `cells` holds each id once (a batch's cells keyed by id, each
+   * staged in one of the two tables), so no DISTINCT: it cost DuckDB a third of
+   * the insert over 1M new cells. Two different cells with the same 64-bit id would merge usage,
+   * so that is checked and refused instead of being silently absorbed.
    */
-  private async addCells(cells: Iterable<CellInfo>): Promise<void> {
+  private async addCells(cells: ReadonlyMap<bigint, CellInfo>): Promise<void> {
     const keys = await this.db.writer.createAppender('cell_key_staging');
     const columns = await this.db.writer.createAppender('cell_staging');
     try {
-      for (const c of cells) {
+      for (const c of cells.values()) {
         const key = cellKey(c.account, c);
         if (separatorsIn(key) === CELL_KEY_SEPARATORS) {
           keys.appendBigInt(c.id);
@@ -309,7 +311,7 @@ export class DuckDbUsageStore implements UsageStore {
       );
     }
     await this.db.writer.run(
-      `INSERT INTO cells SELECT DISTINCT * FROM ${staged} i WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.cell = i.cell)`,
+      `INSERT INTO cells SELECT * FROM ${staged} i WHERE NOT EXISTS (SELECT 1 FROM cells c WHERE c.cell = i.cell)`,
     );
     await this.db.writer.run('DELETE FROM cell_key_staging');
     await this.db.writer.run('DELETE FROM cell_staging');
