@@ -21,14 +21,16 @@ function digits(text: string, start: number, count: number): number {
   return decimalAt(text, start, start + count);
 }
 
-// Consecutive lines mostly share everything but the seconds: keep the last minute's UTC start.
+// Consecutive lines mostly share the day and the UTC offset (a log of interleaved sessions moves
+// back and forth within the hour, so the minute is shared far less often): keep the UTC instant the
+// last day began at, and read only the time of day from a line of the same day.
 let lastText = '';
-let lastMinute = Number.NaN;
+let lastDay = Number.NaN;
 
-/** True when the timestamp at `text[start]` agrees with `lastText` on `dd/Mon/yyyy:HH:MM:` and on the UTC offset. */
-function sameMinute(text: string, start: number): boolean {
+/** True when the timestamp at `text[start]` agrees with `lastText` on `dd/Mon/yyyy:` and on ` +hhmm`. */
+function sameDay(text: string, start: number): boolean {
   if (lastText.length !== 26) return false;
-  for (let i = 0; i < 18; i++) if (text.charCodeAt(start + i) !== lastText.charCodeAt(i)) return false;
+  for (let i = 0; i < 12; i++) if (text.charCodeAt(start + i) !== lastText.charCodeAt(i)) return false;
   for (let i = 20; i < 26; i++) if (text.charCodeAt(start + i) !== lastText.charCodeAt(i)) return false;
   return true;
 }
@@ -39,14 +41,23 @@ function sameMinute(text: string, start: number): boolean {
  */
 export function parseClfTime(text: string, start = 0, end = text.length): number {
   if (end - start !== 26) return Number.NaN;
-  if (sameMinute(text, start)) {
+  if (sameDay(text, start)) {
+    const hour = digits(text, start + 12, 2);
+    const minute = digits(text, start + 15, 2);
     const second = digits(text, start + 18, 2);
-    if (second >= 0 && second <= 60) return lastMinute + second * 1000;
+    // NaN fails every comparison: a non-digit is refused here as by parseFull.
+    if (hour <= 23 && minute <= 59 && second <= 60)
+      return lastDay + hour * 3_600_000 + minute * 60_000 + second * 1000;
+    return Number.NaN;
   }
   const time = parseFull(text, start);
   if (!Number.isNaN(time)) {
     lastText = ownString(text.slice(start, end));
-    lastMinute = time - digits(text, start + 18, 2) * 1000;
+    lastDay =
+      time -
+      digits(text, start + 12, 2) * 3_600_000 -
+      digits(text, start + 15, 2) * 60_000 -
+      digits(text, start + 18, 2) * 1000;
   }
   return time;
 }
@@ -69,8 +80,8 @@ function parseFull(text: string, s: number): number {
     return Number.NaN;
   }
   if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 || offM > 59) return Number.NaN;
-  const local = Date.UTC(year, month, day, hour, minute, second);
-  // Date.UTC rolls 31 Feb over into March: refuse dates that do not exist.
-  if (new Date(local).getUTCDate() !== day) return Number.NaN;
-  return local - sign * (offH * 60 + offM) * 60_000;
+  // Date.UTC rolls 31 Feb over into March: refuse dates that do not exist. (The day alone: a leap
+  // second, 23:59:60, is the next day's first instant, as on a line read through sameDay.)
+  if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day) return Number.NaN;
+  return Date.UTC(year, month, day, hour, minute, second) - sign * (offH * 60 + offM) * 60_000;
 }
