@@ -279,7 +279,9 @@ describe('normalisation', () => {
       query: fc.constantFrom('', '?token=1', '?a=%2F'),
       host: fc.constantFrom('cdn.acme.tv', 'other.example'),
       status: fc.constantFrom(200, 404),
+      s3: fc.boolean(),
     });
+    const S3_EXTRA = { bucket: 'media', base: '/media/' };
 
     test.each(ruleSets)('%s', (_, config) => {
       const pathRules = compilePathRules(config);
@@ -289,9 +291,16 @@ describe('normalisation', () => {
           for (const l of lines) {
             const segments = (dirs[l.dir % dirs.length] ?? []).slice(0, l.depth);
             const target = `/${segments.map((d) => `${d}/`).join('')}${l.name}${l.query}`;
-            const r = raw(l.host, target, l.status);
+            // Some lines as S3 logs them: the key continues the bucket's base path.
+            const r = l.s3
+              ? { ...raw('', target.slice(1), l.status), extra: S3_EXTRA }
+              : raw(l.host, target, l.status);
             const got = normalize(r);
-            const facts = resolvePath(cleanPath(target), pathRules, 'http');
+            const facts = resolvePath(
+              cleanPath(l.s3 ? `${S3_EXTRA.base}${target.slice(1)}` : target),
+              pathRules,
+              'http',
+            );
             expect({ ...got.cell, seconds: toRecord(r, got).seconds }).toMatchObject({
               app: facts.app,
               resource: facts.resource,

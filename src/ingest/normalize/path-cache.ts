@@ -122,10 +122,11 @@ export function createPathCache<E>(
     const end = q < 0 ? t.length : q;
     // Facts other than the host that decide the line's meaning join the first-level key.
     const origin = extra === undefined ? raw.host : originOf(raw.host, extra);
-    // Only plain paths: rooted, nothing to decode, no facts from the log that stand in for path defaults.
+    // Only plain paths: rooted (or continuing a base: S3 keys), nothing to decode, no facts from
+    // the log that stand in for path defaults.
     if (
       !directoriesDecide ||
-      t.charCodeAt(0) !== SLASH ||
+      (t.charCodeAt(0) !== SLASH && extra?.base === undefined) ||
       extra?.app !== undefined ||
       extra?.resource !== undefined ||
       hasPercent(t, end)
