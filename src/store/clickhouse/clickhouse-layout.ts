@@ -80,19 +80,24 @@ export class ClickHouseLayout {
 
   /** `system.processes` of every node (what runs now), or of the one server. */
   get processes(): string {
-    return this.everyNode('system.processes');
+    return this.everyNodeOf('system.processes');
   }
 
   /** `system.mutations` of every node, replicas included (to wait for deletes), or of the one server. */
   get mutations(): string {
-    return this.everyNode('system.mutations');
+    return this.everyNodeOf('system.mutations');
+  }
+
+  /** Servers a statement of every node reaches: every replica of every shard, or the one server. */
+  get nodeCount(): number {
+    return Math.max(1, this.shards.flat().length);
   }
 
   /**
-   * A system table of every node, or of the one server. `cluster()` would ask one replica per
-   * shard; `remote()` with every address asks each.
+   * A table of every node (a system table, or a local table's rows on every replica), or of the
+   * one server. `cluster()` would ask one replica per shard; `remote()` with every address asks each.
    */
-  private everyNode(table: string): string {
+  everyNodeOf(table: string): string {
     const nodes = this.shards.flat();
     return nodes.length === 0 ? table : `remote(${stringLiteral(nodes.join(','))}, ${table})`;
   }

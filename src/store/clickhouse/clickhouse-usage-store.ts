@@ -208,11 +208,28 @@ export class ClickHouseUsageStore implements UsageStore {
       `SELECT count() AS n FROM ${this.layout.processes} WHERE initial_query_id LIKE ${stringLiteral(`${held.pending}-%`)} SETTINGS skip_unavailable_shards = 1`,
       'an insert of an interrupted write is still running',
     );
-    await this.deleteWhere(
-      `source = ${stringLiteral(source)} AND write_id = ${stringLiteral(held.pending)}`,
-      USAGE_TABLES,
-    );
+    const where = `source = ${stringLiteral(source)} AND write_id = ${stringLiteral(held.pending)}`;
+    const tables = [];
+    for (const table of USAGE_TABLES) if (!(await this.surelyNone(table, where))) tables.push(table);
+    await this.deleteWhere(where, tables);
     await held.abandon();
+  }
+
+  /**
+   * Whether no node holds a row of `table` matching `where`, with every node answering. Inserts
+   * are synchronous (http-session.ts) and none of the write is running, so no row can come later
+   * from a live node; a node down might hold some, so then the answer is no. A write interrupted
+   * before its insert (or whose rows an earlier recovery already deleted) then needs no delete:
+   * an `ALTER ... ON CLUSTER` on replicated tables is the step 18.16 is least safe at (two
+   * replicas of a shard can race on it, and the loser's DDL worker stops taking tasks).
+   */
+  private async surelyNone(table: string, where: string): Promise<boolean> {
+    const [found] = await this.ch.select(
+      `SELECT (SELECT count() FROM ${this.layout.everyNodeOf('system.one')}) AS live,
+         (SELECT count() FROM ${this.layout.everyNodeOf(this.layout.local(table))} WHERE ${where}) AS n
+       SETTINGS skip_unavailable_shards = 1`,
+    );
+    return Number(found?.live) === this.layout.nodeCount && Number(found?.n) === 0;
   }
 
   /**
@@ -220,6 +237,7 @@ export class ClickHouseUsageStore implements UsageStore {
    * has a delete still to do: rows deleted are gone from every later read.
    */
   private async deleteWhere(where: string, tables: readonly string[]): Promise<void> {
+    if (tables.length === 0) return;
     for (const table of tables) {
       try {
         await this.ch.command(
