@@ -100,7 +100,8 @@ type TokenClass = 'word' | 'generic' | 'number' | 'rendition' | 'session';
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
-function allDigits(text: string, from = 0, to = text.length): boolean {
+/** Whether `text[from, to)` is one or more ASCII digits. */
+export function allDigits(text: string, from = 0, to = text.length): boolean {
   if (to <= from) return false;
   for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
   return true;

@@ -5,20 +5,18 @@
  * file names of a directory (path-rules.ts `directoryDecides`), its paths resolve once per name
  * without its sequence number (layout-inference.ts `sequenceRun`) instead of once per file:
  * segment URLs are mostly new paths in a few directories. When most lookups miss anyway
- * (tokenised URLs, object keys), only every SPARSE-th miss is cached, which still catches the hot
- * paths without paying copies and evictions.
+ * (tokenised URLs, object keys), only some misses are cached (sparse-keeping.ts), which still
+ * catches the hot paths without paying copies and evictions.
  *
  * Cached values hold only owned strings (own-string.ts), so a cached path never pins the chunk of
  * log text it was read from.
  */
 import type { RawDelivery, RawExtra } from '../formats/raw-delivery.js';
 import { ownString } from '../own-string.js';
-import { sequenceRun } from './layout-inference.js';
+import { allDigits, sequenceRun } from './layout-inference.js';
 import { type CompiledPathRules, directoryDecides } from './path-rules.js';
+import { SparseKeeping } from './sparse-keeping.js';
 
-const HIT_RATE_WINDOW = 65_536;
-const LOW_HIT_RATE = 0.25;
-const SPARSE = 16;
 const NAMES_PER_DIRECTORY = 8;
 const SLASH = 47;
 
@@ -79,10 +77,7 @@ export function createPathCache<E>(
     return last.key;
   };
 
-  let lookups = 0;
-  let hits = 0;
-  let insertEvery = 1;
-  let misses = 0;
+  const keeping = new SparseKeeping();
 
   /** A full-path entry: any path, and the directories the rules do not decide. */
   const byPath = (raw: RawDelivery, origin: string, t: string, end: number, country: string): E => {
@@ -92,18 +87,14 @@ export function createPathCache<E>(
       paths = new Map();
       byHost.set(ownString(origin), paths);
     }
-    if (++lookups === HIT_RATE_WINDOW) {
-      insertEvery = hits < HIT_RATE_WINDOW * LOW_HIT_RATE ? SPARSE : 1;
-      lookups = 0;
-      hits = 0;
-    }
+    keeping.lookup();
     const found = paths.get(target);
     if (found !== undefined) {
-      hits += 1;
+      keeping.hit();
       return found;
     }
     const resolved = resolve(raw, target, country);
-    if (++misses % insertEvery === 0) {
+    if (keeping.keepMiss()) {
       if (cached >= limit) {
         clear();
         paths = new Map();
@@ -184,12 +175,7 @@ export function createPathCache<E>(
 /** Whether `text[digits, end)` is one or more ASCII digits followed by `tail`. */
 function hasShape(text: string, digits: number, tail: string, end: number): boolean {
   const tailStart = end - tail.length;
-  if (tailStart <= digits || !text.startsWith(tail, tailStart)) return false;
-  for (let i = digits; i < tailStart; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+  return text.startsWith(tail, tailStart) && allDigits(text, digits, tailStart);
 }
 
 function hasPercent(text: string, end: number): boolean {
