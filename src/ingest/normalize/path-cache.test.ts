@@ -99,6 +99,18 @@ describe('the path cache', () => {
     expect(asked).toHaveLength(64 - 64 / 16);
   });
 
+  test('when nearly every name of a directory is new, only every 16th name is kept', () => {
+    const { asked, lookup } = counting(undefined, 1_000_000);
+    // Object keys: four names to a directory, each its own shape (no sequence number in it).
+    const letters = (i: number): string =>
+      (i < 26 ? '' : letters(Math.floor(i / 26) - 1)) + String.fromCharCode(97 + (i % 26));
+    const path = (i: number): string => `/d${Math.floor(i / 4)}/${letters(i)}.jpg`;
+    for (let i = 0; i < 65_536 + 64; i++) lookup(raw(path(i)), '');
+    asked.length = 0;
+    for (let i = 65_536; i < 65_536 + 64; i++) expect(lookup(raw(path(i)), '')).toEqual({ urlPath: path(i) });
+    expect(asked).toHaveLength(64 - 64 / 16);
+  });
+
   test('past its limit both levels start again, and values stay right', () => {
     const { asked, lookup } = counting(undefined, 3);
     for (const p of ['/a', '/b', '/c', '/d', '/a']) expect(lookup(raw(p), '')).toEqual({ urlPath: p });

@@ -78,6 +78,10 @@ export function createPathCache<E>(
   };
 
   const keeping = new SparseKeeping();
+  // Names of a directory: a new object key per request is a new shape per line, each resolved
+  // once and never matched again; keeping every one would fill each directory's few shapes with
+  // them and make every later line of it test them all.
+  const shapeKeeping = new SparseKeeping();
 
   /** A full-path entry: any path, and the directories the rules do not decide. */
   const byPath = (raw: RawDelivery, origin: string, t: string, end: number, country: string): E => {
@@ -151,23 +155,26 @@ export function createPathCache<E>(
     // without reading the name for its sequence number first (a third of this lookup's cost).
     // sequenceRun would find that very run: the head ends and the tail starts with a non-digit,
     // and the tail holds no digit before the extension.
+    shapeKeeping.lookup();
     for (let i = 0; i < shapes.length; i++) {
       const { head, tail } = shapes[i] as NameShape;
       if (!t.startsWith(head, nameStart)) continue;
-      if (tail === null ? end - nameStart === head.length : hasShape(t, nameStart + head.length, tail, end))
+      if (tail === null ? end - nameStart === head.length : hasShape(t, nameStart + head.length, tail, end)) {
+        shapeKeeping.hit();
         return entries[i] as E;
+      }
     }
-    const run = sequenceRun(t, nameStart, end);
-    const headEnd = run === undefined ? end : run[0];
-    const tailStart = run === undefined ? end : run[1];
     // A directory holds a handful of kinds of names; one with many more goes by path.
     if (shapes.length >= NAMES_PER_DIRECTORY) return byPath(raw, origin, t, end, country);
     const resolved = resolve(raw, t.slice(0, end), country);
-    shapes.push({
-      head: ownString(t.slice(nameStart, headEnd)),
-      tail: run === undefined ? null : ownString(t.slice(tailStart, end)),
-    });
-    entries.push(resolved);
+    if (shapeKeeping.keepMiss()) {
+      const run = sequenceRun(t, nameStart, end);
+      shapes.push({
+        head: ownString(t.slice(nameStart, run === undefined ? end : run[0])),
+        tail: run === undefined ? null : ownString(t.slice(run[1], end)),
+      });
+      entries.push(resolved);
+    }
     return resolved;
   };
 }
