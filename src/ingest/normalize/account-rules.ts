@@ -31,11 +31,20 @@ export function createAccountResolver(
   forced?: string,
 ): (origin: RecordOrigin) => string {
   if (forced !== undefined) return () => forced;
+  // With no account matching anything (no config), every record is the default account's: this
+  // runs for every path the path cache misses, once per line of a log of distinct object keys.
+  if (!accounts.some((a) => a.match)) return () => DEFAULT_ACCOUNT;
   const cache = new Map<string, string>();
+  // Consecutive records mostly share their origin: compared before building a key to look up.
+  let last = { host: '', bucket: '', app: '', id: '' };
   return ({ host, bucket, app }) => {
+    if (last.id !== '' && host === last.host && bucket === last.bucket && app === last.app) return last.id;
     const key = `${host}\u0001${bucket}\u0001${app}`;
     let id = cache.get(key);
-    if (id !== undefined) return id;
+    if (id !== undefined) {
+      last = { host, bucket, app, id };
+      return id;
+    }
     id = DEFAULT_ACCOUNT;
     for (const account of accounts) {
       const m = account.match;
@@ -51,6 +60,7 @@ export function createAccountResolver(
     }
     if (cache.size > 100_000) cache.clear();
     cache.set(key, id);
+    last = { host, bucket, app, id };
     return id;
   };
 }
