@@ -209,27 +209,29 @@ export class ClickHouseUsageStore implements UsageStore {
       'an insert of an interrupted write is still running',
     );
     const where = `source = ${stringLiteral(source)} AND write_id = ${stringLiteral(held.pending)}`;
-    const tables = [];
-    for (const table of USAGE_TABLES) if (!(await this.surelyNone(table, where))) tables.push(table);
-    await this.deleteWhere(where, tables);
+    await this.deleteWhere(where, await this.tablesMaybeHolding(where));
     await held.abandon();
   }
 
   /**
-   * Whether no node holds a row of `table` matching `where`, with every node answering. Inserts
-   * are synchronous (http-session.ts) and none of the write is running, so no row can come later
-   * from a live node; a node down might hold some, so then the answer is no. A write interrupted
-   * before its insert (or whose rows an earlier recovery already deleted) then needs no delete:
-   * an `ALTER ... ON CLUSTER` on replicated tables is the step 18.16 is least safe at (two
-   * replicas of a shard can race on it, and the loser's DDL worker stops taking tasks).
+   * The usage tables where some node holds a row matching `where`, or all of them unless every node
+   * answered (one question for every table). Inserts are synchronous (http-session.ts) and none of
+   * the write is running, so no row can come later from a live node; a node down might hold some.
+   * A write interrupted before its insert (or whose rows an earlier recovery already deleted) then
+   * needs no delete: an `ALTER ... ON CLUSTER` on replicated tables is the step 18.16 is least
+   * safe at (two replicas of a shard can race on it, and the loser's DDL worker stops taking tasks).
    */
-  private async surelyNone(table: string, where: string): Promise<boolean> {
+  private async tablesMaybeHolding(where: string): Promise<string[]> {
+    const counts = USAGE_TABLES.map(
+      (table, i) =>
+        `(SELECT count() FROM ${this.layout.everyNodeOf(this.layout.local(table))} WHERE ${where}) AS n${i}`,
+    );
     const [found] = await this.ch.select(
-      `SELECT (SELECT count() FROM ${this.layout.everyNodeOf('system.one')}) AS live,
-         (SELECT count() FROM ${this.layout.everyNodeOf(this.layout.local(table))} WHERE ${where}) AS n
+      `SELECT (SELECT count() FROM ${this.layout.everyNodeOf('system.one')}) AS live, ${counts.join(', ')}
        SETTINGS skip_unavailable_shards = 1`,
     );
-    return Number(found?.live) === this.layout.nodeCount && Number(found?.n) === 0;
+    const everyNode = Number(found?.live) === this.layout.nodeCount;
+    return USAGE_TABLES.filter((_, i) => !everyNode || Number(found?.[`n${i}`]) !== 0);
   }
 
   /**
