@@ -130,9 +130,15 @@ export async function latency(server, path, times = 20) {
 /**
  * Requests per second and latency percentiles with autocannon: `connections` clients for
  * `seconds`. `fresh` makes every request a new question (`&limit=` counting down from 100000),
- * so none is answered from the server's cache.
+ * so none is answered from the server's cache. `writing` (an account id): meanwhile, event batches
+ * of that account's deliveries are posted one after another (`POST /v1/events`, 100 events
+ * each), as live ingest does; the result says how many were committed.
  */
-export async function throughput(server, path, { connections = 10, seconds = 10, fresh = false } = {}) {
+export async function throughput(
+  server,
+  path,
+  { connections = 10, seconds = 10, fresh = false, writing = undefined } = {},
+) {
   const { default: autocannon } = await import('autocannon');
   let n = 0;
   const run = autocannon({
@@ -153,8 +159,41 @@ export async function throughput(server, path, { connections = 10, seconds = 10,
     },
     (seconds + 30) * 1000,
   );
+  let writes = 0;
+  let writer = Promise.resolve();
+  if (writing !== undefined) {
+    writer = (async () => {
+      const ends = Date.now() + seconds * 1000;
+      while (Date.now() < ends) {
+        // Live ingest: events of now (older ones may be past the lateness limit).
+        const time = new Date().toISOString();
+        const events = Array.from({ length: 100 }, (_, i) => ({
+          kind: 'delivery',
+          account: writing,
+          time,
+          app: 'live',
+          resource: `bench-${writes}`,
+          protocol: 'hls',
+          type: 'live',
+          country: 'DE',
+          bytesOut: 1000 + i,
+          viewer: `bench-${writes}-${i}`,
+        }));
+        const response = await fetch(`${server.url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(events),
+        });
+        const body = await response.text();
+        if (!response.ok || JSON.parse(body).accepted !== events.length)
+          throw new Error(`POST /v1/events: ${response.status} ${body.slice(0, 300)}`);
+        writes += 1;
+      }
+    })();
+  }
   const result = await run;
   clearTimeout(watchdog);
+  await writer;
   if (late) throw new Error(`${path}: autocannon did not finish within ${seconds + 30} s`);
   console.log(`  ${path}${fresh ? ' (fresh)' : ''}: ${Math.round(result.requests.average)} requests/s`);
   if (result.non2xx > 0 || result.errors > 0)
@@ -164,5 +203,6 @@ export async function throughput(server, path, { connections = 10, seconds = 10,
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     requests: result.requests.total,
+    ...(writing === undefined ? {} : { event_batches_committed: writes }),
   };
 }

@@ -2,14 +2,14 @@
  * DuckDbDatabase: one DuckDB file, opened and migrated, with the connections both halves of the
  * DuckDB store share. Writes go through one connection under a lock, in transactions; reads use
  * connections of their own, several so that concurrent API requests do not queue behind one
- * another, and they never see a half-written batch. Reads may be answered from a cache that every
- * commit invalidates (read-cache.ts).
+ * another, and they never see a half-written batch. Reads may be answered from a cache, until a
+ * commit changes what they read (read-cache.ts).
  */
 import { availableParallelism } from 'node:os';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AppError } from '../../domain/errors.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { ReadCache } from './read-cache.js';
+import { type Changes, ReadCache, type Reads } from './read-cache.js';
 
 /**
  * Reading connections: one per core, at least two (a long query does not hold up a short one),
@@ -17,13 +17,9 @@ import { ReadCache } from './read-cache.js';
  */
 const READERS = Math.min(4, Math.max(2, availableParallelism()));
 
-/** What a transaction changes that cached reads depend on. */
+/** What a transaction changes that cached reads depend on (read-cache.ts); by default, everything. */
 export interface TransactionOptions {
-  /**
-   * True when it writes nothing a cached read reads (the used-signature ledger, written by every
-   * signed compat request): it then leaves the cache alone.
-   */
-  cachedReadsUnchanged?: boolean;
+  changes?: Changes;
 }
 
 /** Serialises async work: DuckDB allows one open transaction per connection. */
@@ -48,8 +44,6 @@ export class DuckDbDatabase {
   /** Reading connections not in use, and reads waiting for one. */
   private readonly idle: DuckDBConnection[];
   private readonly waiting: ((connection: DuckDBConnection) => void)[] = [];
-  /** Bumped once each commit is visible to readers: cached reads of an older generation are stale. */
-  private generation = 0;
   private readonly cache = new ReadCache();
 
   private constructor(
@@ -108,11 +102,12 @@ export class DuckDbDatabase {
   }
 
   /**
-   * `read`'s result, from the cache when nothing was committed since it was kept (read-cache.ts).
-   * `key` must name everything the result depends on; `rows` says how large a result is.
+   * `read`'s result, from the cache when no commit changed what it `reads` since it was kept
+   * (read-cache.ts). `key` must name everything else the result depends on; `rows` says how large
+   * a result is.
    */
-  cachedRead<T>(key: string, read: () => Promise<T>, rows: (value: T) => number): Promise<T> {
-    return this.cache.get(key, this.generation, read, rows);
+  cachedRead<T>(key: string, reads: Reads, read: () => Promise<T>, rows: (value: T) => number): Promise<T> {
+    return this.cache.get(key, reads, read, rows);
   }
 
   /** Runs `work` on the writer in one transaction, after every write before it. */
@@ -127,8 +122,8 @@ export class DuckDbDatabase {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        // After the commit (or the rollback, which changed nothing: bumping is merely cautious).
-        if (options.cachedReadsUnchanged !== true) this.generation += 1;
+        // Once the commit is visible (or after the rollback, which changed nothing: merely cautious).
+        this.cache.changed(options.changes ?? 'everything');
       }
     });
   }

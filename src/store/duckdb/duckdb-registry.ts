@@ -109,7 +109,7 @@ export class DuckDbRegistry implements Registry {
         );
         return inserted.currentRowCount > 0;
       },
-      { cachedReadsUnchanged: true },
+      { changes: 'nothing' },
     );
   }
 
@@ -185,7 +185,7 @@ export class DuckDbRegistry implements Registry {
     await this.db.transaction(() => writeCatalogEntry(this.db.writer, entry, 'replace'));
   }
 
-  /** The row of `sql` for `id` (one at most), kept until the next commit (read-cache.ts). */
+  /** The row of `sql` (a registry table other than `sources`) for `id`, kept until a commit changes the registry (read-cache.ts). */
   private cachedRow<T>(
     kind: string,
     sql: string,
@@ -194,6 +194,7 @@ export class DuckDbRegistry implements Registry {
   ): Promise<T | undefined> {
     return this.db.cachedRead(
       `${kind}\u0001${id}`,
+      'registry',
       async () => {
         const row = (await this.db.read((c) => c.runAndReadAll(sql, [id]))).getRowsJS()[0];
         return row ? toValue(row) : undefined;

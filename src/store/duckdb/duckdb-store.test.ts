@@ -1,8 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { splitWindows } from '../../domain/time-window.js';
+import { parseUsageQuery } from '../../domain/usage-query.js';
+import { rollupRow } from '../../test-support/rollup-row.js';
+import { sourceState } from '../../test-support/source-state.js';
 import { describeStoreContract } from '../store-contract.js';
+import { DuckDbDatabase } from './duckdb-database.js';
 import { DuckDbStore } from './duckdb-store.js';
 
 describeStoreContract('duckdb (in memory)', () => DuckDbStore.open(':memory:'));
@@ -19,5 +24,55 @@ describe('DuckDbStore on disk', () => {
     const second = await DuckDbStore.open(file);
     expect((await second.registry.listAccounts()).map((a) => a.id)).toEqual(['acme']);
     await second.close();
+  });
+});
+
+describe('DuckDbStore read cache', () => {
+  const T0 = Date.parse('2024-07-01T00:00:00Z');
+
+  test("an import into one account keeps other accounts' answers and every key and account lookup cached", async () => {
+    const store = await DuckDbStore.open(':memory:');
+    const reads = vi.spyOn(DuckDbDatabase.prototype, 'read');
+    try {
+      for (const id of ['acme', 'beta'])
+        await store.registry.putAccount({ id, name: id, timezone: 'UTC', parent: null });
+      const bytes = async (account: string) => {
+        const q = parseUsageQuery(
+          { account, from: '2024-07-01', to: '2024-07-02', metrics: 'bytes_out' },
+          'UTC',
+        );
+        return (await store.usage.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz)))[0]?.metrics;
+      };
+      const commit = (account: string, source: string, from: number, to: number, bytesOut: number) =>
+        store.usage.commitImport({
+          from,
+          source: sourceState(source, to),
+          rollups: [rollupRow({ account, bucket: T0, bytesOut })],
+        });
+      await commit('acme', 'a', 0, 10, 100);
+      await commit('beta', 'b', 0, 10, 5);
+      expect(await bytes('acme')).toEqual({ bytes_out: 100 });
+      expect(await store.registry.getAccount('acme')).toMatchObject({ id: 'acme' });
+      reads.mockClear();
+
+      await commit('beta', 'b', 10, 20, 7);
+      expect(await bytes('acme')).toEqual({ bytes_out: 100 });
+      expect(await store.registry.getAccount('acme')).toMatchObject({ id: 'acme' });
+      expect(reads).not.toHaveBeenCalled();
+      expect(await bytes('beta')).toEqual({ bytes_out: 12 });
+      expect(reads).toHaveBeenCalledTimes(1);
+
+      await commit('acme', 'a', 10, 20, 1);
+      expect(await bytes('acme')).toEqual({ bytes_out: 101 });
+      expect(reads).toHaveBeenCalledTimes(2);
+      // A registry change: every answer is read again.
+      await store.registry.putAccount({ id: 'gamma', name: 'gamma', timezone: 'UTC', parent: null });
+      expect(await bytes('acme')).toEqual({ bytes_out: 101 });
+      expect(await store.registry.getAccount('acme')).toMatchObject({ id: 'acme' });
+      expect(reads).toHaveBeenCalledTimes(4);
+    } finally {
+      reads.mockRestore();
+      await store.close();
+    }
   });
 });

@@ -13,12 +13,20 @@ import type { RollupRow } from '../../domain/rollup-row.js';
 import { EVENTS_SOURCE } from '../../domain/source.js';
 import type { TimeWindow } from '../../domain/time-window.js';
 import type { UsageQuery } from '../../domain/usage-query.js';
-import type { BillingSnapshot, EventBatch, ImportBatch, UsageRow, UsageStore } from '../usage-store.js';
+import type {
+  BillingSnapshot,
+  EventBatch,
+  ImportBatch,
+  MeterRow,
+  UsageRow,
+  UsageStore,
+} from '../usage-store.js';
 import { writeCatalogEntry } from './catalog-rows.js';
 import { appendRollupColumns, appendViewerColumns, ROLLUP_TYPES, VIEWER_TYPES } from './column-writer.js';
 import { DataChunkWriter } from './data-chunk-writer.js';
 import { type DuckDbDatabase, num } from './duckdb-database.js';
 import { storedEventIds } from './event-id-rows.js';
+import type { Changes } from './read-cache.js';
 import { buildUsageSql } from './usage-sql.js';
 
 const KNOWN_CELLS_LIMIT = 2_000_000;
@@ -46,6 +54,19 @@ function usageRow(query: UsageQuery, r: readonly unknown[]): UsageRow {
   return { windowStart: num(r[0]), windowEnd: num(r[1]), dimensions, metrics };
 }
 
+/** The accounts whose usage a batch adds to: what its commit changes for cached reads. */
+function accountsOf(
+  rows: readonly RollupRow[],
+  columns: readonly RollupColumns[],
+  meters: readonly MeterRow[] = [],
+): Set<string> {
+  const accounts = new Set<string>();
+  for (const { cell } of rows) accounts.add(cell.account);
+  for (const part of columns) for (const cell of part.cells) accounts.add(cell.account);
+  for (const m of meters) accounts.add(m.account);
+  return accounts;
+}
+
 export class DuckDbUsageStore implements UsageStore {
   /** Cell ids known to be in `cells`, so a commit stages only new ones. */
   private readonly knownCells = new Set<bigint>();
@@ -56,7 +77,7 @@ export class DuckDbUsageStore implements UsageStore {
     const s = batch.source;
     const columns = batch.columns ?? [];
     const fresh = this.unknownCells(batch.rollups, columns);
-    const applied = await this.db.transaction(async () => {
+    const write = async (): Promise<boolean> => {
       const { seq, checkpoint } = await this.sourceSlot(s.id);
       if (checkpoint !== batch.from) {
         // Everything before the checkpoint is counted: a batch ending there or before is a replay.
@@ -92,6 +113,9 @@ export class DuckDbUsageStore implements UsageStore {
         ],
       );
       return true;
+    };
+    const applied = await this.db.transaction(write, {
+      changes: { usageOf: accountsOf(batch.rollups, columns) },
     });
     // Only once the transaction has committed are these cells known to exist.
     if (applied) this.rememberCells(fresh);
@@ -170,7 +194,7 @@ export class DuckDbUsageStore implements UsageStore {
 
   async commitEvents(batch: EventBatch): Promise<void> {
     const fresh = this.unknownCells(batch.rollups, []);
-    const applied = await this.db.transaction(async () => {
+    const write = async (): Promise<boolean> => {
       // A batch whose ids are all stored already, with the same payloads, was applied: a replay.
       const stored = await storedEventIds(this.db.writer, batch.ids);
       if (stored.length > 0) {
@@ -233,7 +257,13 @@ export class DuckDbUsageStore implements UsageStore {
         [EVENTS_SOURCE, seq, BigInt(batch.accepted), BigInt(bytesOut), BigInt(batch.receivedAt)],
       );
       return true;
-    });
+    };
+    // Transcoders it describes are catalog entries: a registry change.
+    const changes: Changes =
+      (batch.transcoders ?? []).length > 0
+        ? 'everything'
+        : { usageOf: accountsOf(batch.rollups, [], batch.meters) };
+    const applied = await this.db.transaction(write, { changes });
     if (applied) this.rememberCells(fresh);
   }
 
@@ -336,6 +366,7 @@ export class DuckDbUsageStore implements UsageStore {
     // The query and its windows are everything the rows depend on, beside the data.
     return this.db.cachedRead(
       `usage\u0001${JSON.stringify(query)}\u0001${JSON.stringify(windows)}`,
+      { usageOf: [query.account, ...query.alsoAccounts] },
       async () => {
         const { sql, params, types } = buildUsageSql(query, windows);
         const result = await this.db.read((c) => c.runAndReadAll(sql, params, types));
