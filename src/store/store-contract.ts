@@ -431,6 +431,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         rollups: [row({ bucket: T0, bytesOut: 5 })],
       });
       expect(await bytes()).toEqual({ bytes_out: 12, billed_bytes_out: 0 });
+      // Rows handed over column by column, in a bucket no earlier write touched.
+      await store.usage.commitImport({
+        from: 20,
+        source: source('s1', 30),
+        rollups: [],
+        columns: [toColumns([row({ bucket: T0 + 5 * Q, bytesOut: 1000 })])],
+      });
+      expect(await bytes()).toEqual({ bytes_out: 1012, billed_bytes_out: 0 });
+      // Meters alone, in a bucket of their own.
+      const transcoded = async () => (await usage(store, { metrics: 'transcode_seconds' }))[0]?.metrics;
+      expect(await transcoded()).toBeUndefined();
+      await store.usage.commitEvents({
+        ids: [],
+        rollups: [],
+        meters: [
+          { account: 'acme', bucket: T0 + 6 * Q, meter: 'transcode_seconds', subject: 't', value: 60 },
+        ],
+        accepted: 1,
+        receivedAt: T0 + 7 * Q,
+        forgetIdsBefore: 0,
+      });
+      expect(await transcoded()).toEqual({ transcode_seconds: 60 });
       await store.usage.commitEvents({
         ids: [],
         rollups: [row({ bucket: T0 + Q, bytesOut: 3 })],
@@ -439,13 +461,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         receivedAt: T0 + 2 * Q,
         forgetIdsBefore: 0,
       });
-      expect(await bytes()).toEqual({ bytes_out: 15, billed_bytes_out: 0 });
+      expect(await bytes()).toEqual({ bytes_out: 1015, billed_bytes_out: 0 });
       await store.usage.takeBillingSnapshot(T0 + 8 * Q, T0 + 8 * Q);
-      expect(await bytes()).toEqual({ bytes_out: 15, billed_bytes_out: 15 });
+      expect(await bytes()).toEqual({ bytes_out: 1015, billed_bytes_out: 1015 });
       await store.usage.deleteUsageBefore('acme', T0 + Q);
-      expect(await bytes()).toEqual({ bytes_out: 3, billed_bytes_out: 15 });
+      expect(await bytes()).toEqual({ bytes_out: 1003, billed_bytes_out: 1015 });
       await store.usage.forgetSource('events');
-      expect((await bytes())?.bytes_out ?? 0).toBe(0);
+      expect((await bytes())?.bytes_out).toBe(1000);
+      expect(await transcoded()).toBeUndefined();
 
       expect((await store.registry.getAccount('acme'))?.timezone).toBe('UTC');
       await store.registry.putAccount({ id: 'acme', name: 'Acme', timezone: 'Europe/Berlin', parent: null });

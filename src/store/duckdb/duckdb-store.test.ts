@@ -30,7 +30,7 @@ describe('DuckDbStore on disk', () => {
 describe('DuckDbStore read cache', () => {
   const T0 = Date.parse('2024-07-01T00:00:00Z');
 
-  test("an import into one account keeps other accounts' answers and every key and account lookup cached", async () => {
+  test("an import keeps other accounts' answers, answers about other times, and every key and account lookup cached", async () => {
     const store = await DuckDbStore.open(':memory:');
     const reads = vi.spyOn(DuckDbDatabase.prototype, 'read');
     try {
@@ -43,11 +43,18 @@ describe('DuckDbStore read cache', () => {
         );
         return (await store.usage.queryUsage(q, splitWindows(q.from, q.to, q.granularity, q.tz)))[0]?.metrics;
       };
-      const commit = (account: string, source: string, from: number, to: number, bytesOut: number) =>
+      const commit = (
+        account: string,
+        source: string,
+        from: number,
+        to: number,
+        bytesOut: number,
+        bucket = T0,
+      ) =>
         store.usage.commitImport({
           from,
           source: sourceState(source, to),
-          rollups: [rollupRow({ account, bucket: T0, bytesOut })],
+          rollups: [rollupRow({ account, bucket, bytesOut })],
         });
       await commit('acme', 'a', 0, 10, 100);
       await commit('beta', 'b', 0, 10, 5);
@@ -62,7 +69,11 @@ describe('DuckDbStore read cache', () => {
       expect(await bytes('beta')).toEqual({ bytes_out: 12 });
       expect(reads).toHaveBeenCalledTimes(1);
 
-      await commit('acme', 'a', 10, 20, 1);
+      // The same account's usage of another day (the day after the one asked): kept too.
+      await commit('acme', 'a', 10, 15, 1000, T0 + 86_400_000);
+      expect(await bytes('acme')).toEqual({ bytes_out: 100 });
+      expect(reads).toHaveBeenCalledTimes(1);
+      await commit('acme', 'a', 15, 20, 1);
       expect(await bytes('acme')).toEqual({ bytes_out: 101 });
       expect(reads).toHaveBeenCalledTimes(2);
       // A registry change: every answer is read again.

@@ -8,7 +8,7 @@ import { cellKey } from '../../domain/cell-id.js';
 import type { Dimension } from '../../domain/dimensions.js';
 import { AppError } from '../../domain/errors.js';
 import type { Metric } from '../../domain/metrics.js';
-import type { RollupColumns } from '../../domain/rollup-columns.js';
+import { numericColumn, type RollupColumns } from '../../domain/rollup-columns.js';
 import type { RollupRow } from '../../domain/rollup-row.js';
 import { EVENTS_SOURCE } from '../../domain/source.js';
 import type { TimeWindow } from '../../domain/time-window.js';
@@ -26,7 +26,7 @@ import { appendRollupColumns, appendViewerColumns, ROLLUP_TYPES, VIEWER_TYPES } 
 import { DataChunkWriter } from './data-chunk-writer.js';
 import { type DuckDbDatabase, num } from './duckdb-database.js';
 import { storedEventIds } from './event-id-rows.js';
-import type { Changes } from './read-cache.js';
+import type { Changes, Span } from './read-cache.js';
 import { buildUsageSql } from './usage-sql.js';
 
 const KNOWN_CELLS_LIMIT = 2_000_000;
@@ -54,17 +54,28 @@ function usageRow(query: UsageQuery, r: readonly unknown[]): UsageRow {
   return { windowStart: num(r[0]), windowEnd: num(r[1]), dimensions, metrics };
 }
 
-/** The accounts whose usage a batch adds to: what its commit changes for cached reads. */
-function accountsOf(
+/** Per account, the buckets a batch adds usage to: what its commit changes for cached reads. */
+function usageSpans(
   rows: readonly RollupRow[],
   columns: readonly RollupColumns[],
   meters: readonly MeterRow[] = [],
-): Set<string> {
-  const accounts = new Set<string>();
-  for (const { cell } of rows) accounts.add(cell.account);
-  for (const part of columns) for (const cell of part.cells) accounts.add(cell.account);
-  for (const m of meters) accounts.add(m.account);
-  return accounts;
+): Map<string, Span> {
+  const spans = new Map<string, Span>();
+  const add = (account: string, bucket: number) => {
+    const span = spans.get(account);
+    if (span === undefined) spans.set(account, { from: bucket, to: bucket + 1 });
+    else {
+      if (bucket < span.from) span.from = bucket;
+      if (bucket >= span.to) span.to = bucket + 1;
+    }
+  };
+  for (const { cell, bucket } of rows) add(cell.account, bucket);
+  for (const part of columns) {
+    const buckets = numericColumn(part, 'bucket');
+    for (let r = 0; r < part.count; r++) add((part.cells[r] as CellInfo).account, buckets[r] as number);
+  }
+  for (const m of meters) add(m.account, m.bucket);
+  return spans;
 }
 
 export class DuckDbUsageStore implements UsageStore {
@@ -115,7 +126,7 @@ export class DuckDbUsageStore implements UsageStore {
       return true;
     };
     const applied = await this.db.transaction(write, {
-      changes: { usageOf: accountsOf(batch.rollups, columns) },
+      changes: { usage: usageSpans(batch.rollups, columns) },
     });
     // Only once the transaction has committed are these cells known to exist.
     if (applied) this.rememberCells(fresh);
@@ -262,7 +273,7 @@ export class DuckDbUsageStore implements UsageStore {
     const changes: Changes =
       (batch.transcoders ?? []).length > 0
         ? 'everything'
-        : { usageOf: accountsOf(batch.rollups, [], batch.meters) };
+        : { usage: usageSpans(batch.rollups, [], batch.meters) };
     const applied = await this.db.transaction(write, { changes });
     if (applied) this.rememberCells(fresh);
   }
@@ -366,7 +377,13 @@ export class DuckDbUsageStore implements UsageStore {
     // The query and its windows are everything the rows depend on, beside the data.
     return this.db.cachedRead(
       `usage\u0001${JSON.stringify(query)}\u0001${JSON.stringify(windows)}`,
-      { usageOf: [query.account, ...query.alsoAccounts] },
+      {
+        usageOf: [query.account, ...query.alsoAccounts],
+        span: {
+          from: windows.reduce((at, w) => Math.min(at, w.start), Number.POSITIVE_INFINITY),
+          to: windows.reduce((at, w) => Math.max(at, w.end), Number.NEGATIVE_INFINITY),
+        },
+      },
       async () => {
         const { sql, params, types } = buildUsageSql(query, windows);
         const result = await this.db.read((c) => c.runAndReadAll(sql, params, types));

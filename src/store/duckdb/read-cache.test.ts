@@ -2,6 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { type Changes, ReadCache, type Reads } from './read-cache.js';
 
+/** A read of these accounts' usage over [from, to). */
+const reading = (accounts: string[], from = 0, to = 100): Reads => ({
+  usageOf: accounts,
+  span: { from, to },
+});
+/** A commit of usage of these accounts over [from, to). */
+const usage = (accounts: string[], from = 0, to = 100): Changes => ({
+  usage: new Map(accounts.map((a) => [a, { from, to }])),
+});
+
 describe('the read cache', () => {
   test('answers from memory until a commit changes what it read; a large answer is not kept', async () => {
     const cache = new ReadCache();
@@ -10,7 +20,7 @@ describe('the read cache', () => {
       reads += 1;
       return value;
     };
-    const acme: Reads = { usageOf: ['acme'] };
+    const acme = reading(['acme']);
     const first = await cache.get('k', acme, read([1]), (v) => v.length);
     expect(await cache.get('k', acme, read([2]), (v) => v.length)).toBe(first);
     expect(reads).toBe(1);
@@ -41,18 +51,18 @@ describe('the read cache', () => {
         () => 1,
       );
     const both = async () => {
-      await get('acme+beta', { usageOf: ['acme', 'beta'] });
+      await get('acme+beta', reading(['acme', 'beta']));
       await get('key', 'registry');
     };
     await both();
     expect(asked).toEqual(['acme+beta', 'key']);
-    for (const changes of ['nothing', { usageOf: ['gamma'] }] as Changes[]) {
+    for (const changes of ['nothing', usage(['gamma'])] as Changes[]) {
       cache.changed(changes);
       await both();
     }
     expect(asked).toHaveLength(2);
     // Usage of one of its accounts: read again; a registry read stays (it reads no usage).
-    cache.changed({ usageOf: new Set(['beta']) });
+    cache.changed(usage(['beta']));
     await both();
     expect(asked).toEqual(['acme+beta', 'key', 'acme+beta']);
     cache.changed('everything');
@@ -62,13 +72,13 @@ describe('the read cache', () => {
 
   test('a read that raced a commit of what it reads is not served afterwards', async () => {
     const cache = new ReadCache();
-    const acme: Reads = { usageOf: ['acme'] };
+    const acme = reading(['acme']);
     // The read saw the data before the commit, which became visible while it ran.
     await cache.get(
       'k',
       acme,
       async () => {
-        cache.changed({ usageOf: ['acme'] });
+        cache.changed(usage(['acme']));
         return 'before';
       },
       () => 1,
@@ -85,7 +95,7 @@ describe('the read cache', () => {
 
   test('requests for an answer being read share the read, unless what it reads changed after it started', async () => {
     const cache = new ReadCache();
-    const acme: Reads = { usageOf: ['acme'] };
+    const acme = reading(['acme']);
     const pending: ((value: string) => void)[] = [];
     const read = () => new Promise<string>((resolve) => pending.push(resolve));
     const get = () => cache.get('k', acme, read, () => 1);
@@ -96,7 +106,7 @@ describe('the read cache', () => {
 
     cache.changed('everything');
     const c = get();
-    cache.changed({ usageOf: ['acme'] });
+    cache.changed(usage(['acme']));
     // The running read may have seen the data before that commit: a new one is needed.
     const d = get();
     const e = get();
@@ -104,22 +114,79 @@ describe('the read cache', () => {
     pending[2]?.('three');
     pending[1]?.('two');
     expect([await c, await d, await e]).toEqual(['two', 'three', 'three']);
-    cache.changed({ usageOf: ['beta'] });
+    cache.changed(usage(['beta']));
     expect(await get()).toBe('three');
     expect(pending).toHaveLength(3);
   });
 
+  test("a commit of an account's usage at other times leaves its answers; one overlapping them does not", async () => {
+    const cache = new ReadCache();
+    let reads = 0;
+    const get = () =>
+      cache.get(
+        'k',
+        reading(['acme'], 100, 200),
+        async () => {
+          reads += 1;
+          return reads;
+        },
+        () => 1,
+      );
+    await get();
+    for (const [from, to] of [
+      [0, 100],
+      [200, 300],
+    ] as const) {
+      cache.changed(usage(['acme'], from, to));
+      expect(await get()).toBe(1);
+    }
+    cache.changed(usage(['acme'], 199, 200));
+    expect(await get()).toBe(2);
+    cache.changed(usage(['acme'], 50, 101));
+    expect(await get()).toBe(3);
+  });
+
+  test('past the changes it remembers per account, an older answer of that account is read again', async () => {
+    const cache = new ReadCache();
+    let reads = 0;
+    const get = () =>
+      cache.get(
+        'k',
+        reading(['acme'], 100, 200),
+        async () => {
+          reads += 1;
+          return reads;
+        },
+        () => 1,
+      );
+    await get();
+    // One overlapping change, then many that do not: the overlapping one is forgotten.
+    cache.changed(usage(['acme'], 150, 160));
+    for (let i = 0; i < 300; i++) cache.changed(usage(['acme'], 500 + i, 501 + i));
+    expect(await get()).toBe(2);
+    // Another account's changes, however many, do not count.
+    for (let i = 0; i < 300; i++) cache.changed(usage(['beta'], 150, 160));
+    expect(await get()).toBe(2);
+  });
+
   test('whatever the commits, requests and order reads end in, no answer is older than the data when asked', async () => {
     const accounts = ['a', 'b', 'c'];
+    // Time in four slots: spans are [from, to) over 0..4.
+    const span = fc
+      .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 4 }))
+      .filter(([from, to]) => from < to)
+      .map(([from, to]) => ({ from, to }));
     const readsOf = fc.oneof(
       fc.constant<Reads>('registry'),
-      fc.subarray(accounts, { minLength: 1 }).map((usageOf): Reads => ({ usageOf })),
+      fc.record({ usageOf: fc.subarray(accounts, { minLength: 1 }), span }).map((r): Reads => r),
     );
     const op = fc.oneof(
       fc.record({
         commit: fc.oneof(
           fc.constantFrom<Changes>('everything', 'nothing'),
-          fc.subarray(accounts).map((usageOf): Changes => ({ usageOf })),
+          fc
+            .uniqueArray(fc.tuple(fc.constantFrom(...accounts), span), { selector: ([a]) => a, maxLength: 3 })
+            .map((changes): Changes => ({ usage: new Map(changes) })),
         ),
       }),
       fc.record({ get: readsOf }),
@@ -129,10 +196,19 @@ describe('the read cache', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 60 }), async (ops) => {
         const cache = new ReadCache();
-        // The data: a version per account's usage, and one for the registry.
-        const version = new Map<string, number>([...accounts, 'registry'].map((k) => [k, 0]));
+        // The data: a version per account and time slot, and one for the registry.
+        const version = new Map<string, number>();
+        const bump = (k: string) => version.set(k, (version.get(k) ?? 0) + 1);
+        const slots = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
         const parts = (reads: Reads) =>
-          reads === 'registry' ? ['registry'] : [...reads.usageOf, 'registry'];
+          reads === 'registry'
+            ? ['registry']
+            : [
+                ...reads.usageOf.flatMap((a) =>
+                  slots(reads.span.from, reads.span.to).map((t) => `${a}:${t}`),
+                ),
+                'registry',
+              ];
         const now = (reads: Reads) => parts(reads).map((k) => version.get(k) ?? 0);
         const running: { seen: number[]; end: (seen: number[]) => void }[] = [];
         const answers: { asked: number[]; answer: Promise<number[]> }[] = [];
@@ -140,8 +216,12 @@ describe('the read cache', () => {
         for (const o of ops) {
           if ('commit' in o) {
             const c = o.commit;
-            if (c === 'everything') for (const k of version.keys()) version.set(k, (version.get(k) ?? 0) + 1);
-            else if (c !== 'nothing') for (const a of c.usageOf) version.set(a, (version.get(a) ?? 0) + 1);
+            if (c === 'everything') {
+              bump('registry');
+              for (const a of accounts) for (const t of slots(0, 4)) bump(`${a}:${t}`);
+            } else if (c !== 'nothing') {
+              for (const [a, { from, to }] of c.usage) for (const t of slots(from, to)) bump(`${a}:${t}`);
+            }
             cache.changed(c);
           } else if ('get' in o) {
             const reads = o.get;

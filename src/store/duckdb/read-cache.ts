@@ -5,12 +5,13 @@
  *
  * Exact by construction: commits are counted, and every entry carries the count at which its read
  * started. A commit says what it changed (`Changes`): everything, nothing the cache reads, or the
- * usage of some accounts (an import or an event batch); the database tells the cache once the commit
- * is visible. An entry is served only while nothing it reads (`Reads`) changed since its read
- * started, so a read that raced a commit is never served. Only this process writes the DuckDB file
- * (it holds the file's lock), so no other writer can change the data under a cached entry. While
- * one account's logs are imported, other accounts' answers, and every key and account lookup, stay
- * cached.
+ * usage of some accounts within some time (an import or an event batch); the database tells the
+ * cache once the commit is visible. An entry is served only while nothing it reads (`Reads`)
+ * changed since its read started, so a read that raced a commit is never served. Only this process
+ * writes the DuckDB file (it holds the file's lock), so no other writer can change the data under
+ * a cached entry. While one account's logs are imported, other accounts' answers, that account's
+ * answers about other times (last month, while today's events arrive), and every key and account
+ * lookup stay cached.
  *
  * Bounded: at most MAX_ROWS rows in all (least recently used go first); a result larger than
  * MAX_ROWS_PER_ENTRY is not kept. Reads running now are shared too, under the same rule: a read is
@@ -21,17 +22,27 @@ import { LRUCache } from 'lru-cache';
 const MAX_ROWS = 200_000;
 const MAX_ROWS_PER_ENTRY = 20_000;
 
-/**
- * What a commit changed: anything (the default, and every registry write); nothing a cached read
- * reads; or only usage: rows of these accounts in the usage tables, and `sources`.
- */
-export type Changes = 'everything' | 'nothing' | { usageOf: Iterable<string> };
+/** Bucket instants from `from` (inclusive) to `to` (exclusive), epoch milliseconds. */
+export interface Span {
+  from: number;
+  to: number;
+}
 
 /**
- * What a cached read reads: usage rows of these accounts (with any registry table), or registry
- * tables other than `sources` only.
+ * What a commit changed: anything (the default, and every registry write); nothing a cached read
+ * reads; or only usage: per account, rows of that account in the usage tables with buckets in
+ * its span, and `sources`.
  */
-export type Reads = { usageOf: readonly string[] } | 'registry';
+export type Changes = 'everything' | 'nothing' | { usage: ReadonlyMap<string, Span> };
+
+/**
+ * What a cached read reads: usage rows of these accounts with buckets in `span` (with any registry
+ * table), or registry tables other than `sources` only.
+ */
+export type Reads = { usageOf: readonly string[]; span: Span } | 'registry';
+
+/** Usage changes remembered per account; an entry read before the oldest of them is stale. */
+const CHANGES_KEPT = 256;
 
 interface Entry {
   /** Commits counted when its read started. */
@@ -49,8 +60,10 @@ export class ReadCache {
   private commits = 0;
   /** The count of the last commit that changed everything. */
   private everythingAt = 0;
-  /** Per account, the count of the last commit that changed its usage. */
-  private readonly usageAt = new Map<string, number>();
+  /** Per account, its latest usage changes, oldest first: each with its count and span. */
+  private readonly usageChanges = new Map<string, { at: number; span: Span }[]>();
+  /** Per account, the count of the newest usage change no longer in `usageChanges`. */
+  private readonly forgottenAt = new Map<string, number>();
   /** Reads running now, by key: each with the count its read started at. */
   private readonly running = new Map<string, { readAt: number; value: Promise<unknown> }>();
 
@@ -58,8 +71,19 @@ export class ReadCache {
   changed(changes: Changes): void {
     if (changes === 'nothing') return;
     const at = ++this.commits;
-    if (changes === 'everything') this.everythingAt = at;
-    else for (const account of changes.usageOf) this.usageAt.set(account, at);
+    if (changes === 'everything') {
+      this.everythingAt = at;
+      return;
+    }
+    for (const [account, span] of changes.usage) {
+      let list = this.usageChanges.get(account);
+      if (list === undefined) {
+        list = [];
+        this.usageChanges.set(account, list);
+      }
+      list.push({ at, span });
+      if (list.length > CHANGES_KEPT) this.forgottenAt.set(account, list.shift()?.at ?? at);
+    }
   }
 
   /**
@@ -98,7 +122,17 @@ export class ReadCache {
   private unchangedSince(readAt: number, reads: Reads): boolean {
     if (this.everythingAt > readAt) return false;
     if (reads === 'registry') return true;
-    return reads.usageOf.every((account) => (this.usageAt.get(account) ?? 0) <= readAt);
+    const { from, to } = reads.span;
+    for (const account of reads.usageOf) {
+      if ((this.forgottenAt.get(account) ?? 0) > readAt) return false;
+      const list = this.usageChanges.get(account) ?? [];
+      for (let i = list.length - 1; i >= 0; i--) {
+        const change = list[i] as { at: number; span: Span };
+        if (change.at <= readAt) break;
+        if (change.span.from < to && from < change.span.to) return false;
+      }
+    }
+    return true;
   }
 }
 
