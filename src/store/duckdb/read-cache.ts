@@ -44,6 +44,12 @@ export type Reads = { usageOf: readonly string[]; span: Span } | 'registry';
 /** Usage changes remembered per account; an entry read before the oldest of them is stale. */
 const CHANGES_KEPT = 256;
 
+/** A commit's change to one account's usage: the commit's count and the span of its rows. */
+interface UsageChange {
+  at: number;
+  span: Span;
+}
+
 interface Entry {
   /** Commits counted when its read started. */
   readAt: number;
@@ -61,7 +67,7 @@ export class ReadCache {
   /** The count of the last commit that changed everything. */
   private everythingAt = 0;
   /** Per account, its latest usage changes, oldest first: each with its count and span. */
-  private readonly usageChanges = new Map<string, { at: number; span: Span }[]>();
+  private readonly usageChanges = new Map<string, UsageChange[]>();
   /** Per account, the count of the newest usage change no longer in `usageChanges`. */
   private readonly forgottenAt = new Map<string, number>();
   /** Reads running now, by key: each with the count its read started at. */
@@ -127,7 +133,7 @@ export class ReadCache {
       if ((this.forgottenAt.get(account) ?? 0) > readAt) return false;
       const list = this.usageChanges.get(account) ?? [];
       for (let i = list.length - 1; i >= 0; i--) {
-        const change = list[i] as { at: number; span: Span };
+        const change = list[i] as UsageChange;
         if (change.at <= readAt) break;
         if (change.span.from < to && from < change.span.to) return false;
       }
