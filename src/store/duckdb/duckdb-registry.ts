@@ -109,6 +109,7 @@ export class DuckDbRegistry implements Registry {
         );
         return inserted.currentRowCount > 0;
       },
+      // Every signed compat request writes here, and no cached read reads it.
       { changes: 'nothing' },
     );
   }
