@@ -12,6 +12,21 @@ const usage = (accounts: string[], from = 0, to = 100): Changes => ({
   usage: new Map(accounts.map((a) => [a, { from, to }])),
 });
 
+/** Gets key `k` reading `reads`; each read answers how many reads there have been. */
+function numbering(cache: ReadCache, reads: Reads): () => Promise<number> {
+  let count = 0;
+  return () =>
+    cache.get(
+      'k',
+      reads,
+      async () => {
+        count += 1;
+        return count;
+      },
+      () => 1,
+    );
+}
+
 describe('the read cache', () => {
   test('answers from memory until a commit changes what it read; a large answer is not kept', async () => {
     const cache = new ReadCache();
@@ -121,17 +136,7 @@ describe('the read cache', () => {
 
   test("a commit of an account's usage at other times leaves its answers; one overlapping them does not", async () => {
     const cache = new ReadCache();
-    let reads = 0;
-    const get = () =>
-      cache.get(
-        'k',
-        reading(['acme'], 100, 200),
-        async () => {
-          reads += 1;
-          return reads;
-        },
-        () => 1,
-      );
+    const get = numbering(cache, reading(['acme'], 100, 200));
     await get();
     for (const [from, to] of [
       [0, 100],
@@ -148,17 +153,7 @@ describe('the read cache', () => {
 
   test('past the changes it remembers per account, an older answer of that account is read again', async () => {
     const cache = new ReadCache();
-    let reads = 0;
-    const get = () =>
-      cache.get(
-        'k',
-        reading(['acme'], 100, 200),
-        async () => {
-          reads += 1;
-          return reads;
-        },
-        () => 1,
-      );
+    const get = numbering(cache, reading(['acme'], 100, 200));
     await get();
     // One overlapping change, then many that do not: the overlapping one is forgotten.
     cache.changed(usage(['acme'], 150, 160));
