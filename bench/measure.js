@@ -190,6 +190,9 @@ export async function throughput(
         writes += 1;
       }
     })();
+    // A failed write ends the run at once and is thrown below; left unobserved until then, it
+    // would end the process before the caller could stop its server.
+    writer.catch(() => run.stop());
   }
   const result = await run;
   clearTimeout(watchdog);

@@ -266,7 +266,7 @@ export class ClickHouseUsageStore implements UsageStore {
       String((error as Error)?.message),
     )?.[1];
     if (task === undefined) throw error;
-    const nodes = this.layout.shards.flat().length;
+    const nodes = this.layout.nodeCount;
     await this.waitUntil(
       async () => {
         const [done] = await this.ch.select(
