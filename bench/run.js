@@ -390,6 +390,22 @@ console.log(results.report);
         )
       : { peer: 'goaccess not installed' }),
   };
+  // The floor under this case (bench/distinct-floor.js): a bare script that parses the same file
+  // and appends one row and one viewer per line to DuckDB, with no feature of Tally's.
+  const floor = await measure(process.execPath, [
+    join(root, 'bench', 'distinct-floor.js'),
+    distinct,
+    join(out, 'data-s3-distinct-floor'),
+  ]);
+  const bare = JSON.parse(floor.stdout);
+  results.no_config.s3_distinct_keys.floor = {
+    ...bare,
+    wall_seconds: floor.seconds,
+    peak_rss_mib: floor.peakMiB,
+    ...(goaccessVersion
+      ? { ratio: Number((results.no_config.s3_distinct_keys.peer_wall_seconds / floor.seconds).toFixed(2)) }
+      : {}),
+  };
   console.log('S3 over 1M distinct keys without config', results.no_config.s3_distinct_keys);
 }
 
