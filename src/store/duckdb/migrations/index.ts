@@ -7,10 +7,21 @@ import * as m0005 from './0005-used-signatures.js';
 import * as m0006 from './0006-retention.js';
 import * as m0007 from './0007-source-format.js';
 import * as m0008 from './0008-cell-keys.js';
+import * as m0009 from './0009-cells-unkeyed.js';
 
 export interface Migration {
   version: number;
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+export const MIGRATIONS: readonly Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+];
