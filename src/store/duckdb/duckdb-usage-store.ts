@@ -301,9 +301,10 @@ export class DuckDbUsageStore implements UsageStore {
    * hold the key's separator themselves is staged column by column instead. Each id comes once
    * (`fresh` is keyed by it), so the insert needs no DISTINCT, which cost DuckDB a third of the
    * insert over 1M new cells. Two different cells with the same 64-bit id would merge usage, so
-   * that is checked and refused instead of being silently absorbed: only when some staged id was
-   * stored already (a cell this process had not seen stored), since one the insert added is the
-   * staged cell itself. An import of new object keys then skips that join.
+   * that is checked and refused (the transaction undoes the insert) instead of being silently
+   * absorbed. The check runs only when the insert added fewer cells than were staged, that is when
+   * some staged id was stored already (a cell this process had not seen stored): a cell the insert
+   * added is the staged cell itself. An import of new object keys skips that join.
    */
   private async addCells(fresh: ReadonlyMap<bigint, CellInfo>): Promise<void> {
     const keys = await this.db.writer.createAppender('cell_key_staging');
