@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UBIGINT, VARCHAR } from '@duckdb/node-api';
+import { MONTH_NAMES } from './format-logs.js';
 
 const started = performance.now();
 const [file, scratch] = process.argv.slice(2);
@@ -21,20 +22,8 @@ if (!file || !scratch) throw new Error('usage: node bench/distinct-floor.js <s3 
 const text = readFileSync(file, 'latin1');
 const read = performance.now();
 
-const MONTHS = {
-  Jan: 0,
-  Feb: 1,
-  Mar: 2,
-  Apr: 3,
-  May: 4,
-  Jun: 5,
-  Jul: 6,
-  Aug: 7,
-  Sep: 8,
-  Oct: 9,
-  Nov: 10,
-  Dec: 11,
-};
+// Month abbreviation -> month index (0-11), for Date.UTC.
+const MONTHS = Object.fromEntries(MONTH_NAMES.map((name, index) => [name, index]));
 const BUCKET_MS = 15 * 60_000;
 const buckets = [];
 const keys = [];

@@ -20,6 +20,8 @@ const MONTHS = {
   Nov: '11',
   Dec: '12',
 };
+/** The month abbreviations of CLF and S3 timestamps, January first. */
+export const MONTH_NAMES = Object.keys(MONTHS);
 const OWNER = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
 
 function s3Line(m, i) {
@@ -268,8 +270,6 @@ export async function writeS3DistinctKeys(file, lines) {
   writeFileSync(marker, `${lines} ${total}`);
   return total;
 }
-
-const MONTH_NAMES = Object.keys(MONTHS);
 
 async function transformLines(input, output, transform) {
   const out = createWriteStream(output);
